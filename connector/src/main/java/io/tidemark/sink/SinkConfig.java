@@ -1,0 +1,229 @@
+package io.tidemark.sink;
+
+import io.tidemark.sink.event.TableId;
+import io.tidemark.sink.event.TableNameFormat;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** The sink's configuration: one {@link ConfigDef}, every key documented, validated and grouped. */
+public final class SinkConfig extends AbstractConfig {
+
+    public interface ConfigName {
+        String CONNECTION_URL = "connection.url";
+        String CONNECTION_USER = "connection.user";
+        String CONNECTION_PASSWORD = "connection.password";
+        String TABLE_NAME_FORMAT = "table.name.format";
+        String MODE = "mode";
+        String DELETE_MODE = "delete.mode";
+        String AUTO_CREATE = "auto.create";
+        String SCHEMA_EVOLUTION = "schema.evolution";
+        String UNAVAILABLE_VALUE_PLACEHOLDER = "unavailable.value.placeholder";
+        String BATCH_SIZE = "batch.size";
+        String WATERMARK_TABLE = "watermark.table";
+        String MAX_RETRIES = "max.retries";
+        String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    }
+
+    public enum Mode { MERGE }
+
+    public enum DeleteMode { SOFT, HARD }
+
+    public enum SchemaEvolution { NONE, BASIC }
+
+    private static final String GROUP_CONNECTION = "Connection";
+    private static final String GROUP_WRITES = "Writes";
+    private static final String GROUP_EXACTLY_ONCE = "Exactly once";
+    private static final String GROUP_RETRIES = "Retries";
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(ConfigName.CONNECTION_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
+                    ConfigDef.LambdaValidator.with(SinkConfig::validateUrl, () -> "jdbc:postgresql://host:port/database[?options]"),
+                    Importance.HIGH,
+                    "JDBC URL of the target PostgreSQL database, e.g. jdbc:postgresql://db:5432/analytics. "
+                            + "pgjdbc options pass through, including TLS: ?sslmode=verify-full&sslrootcert=/path/root.crt.",
+                    GROUP_CONNECTION, 1, Width.LONG, "JDBC URL")
+            .define(ConfigName.CONNECTION_USER, Type.STRING, null, Importance.HIGH,
+                    "Database user. The user needs CREATE on the target schema when auto.create or schema.evolution "
+                            + "may change tables, and INSERT/UPDATE/DELETE on the target tables and the watermark table.",
+                    GROUP_CONNECTION, 2, Width.MEDIUM, "User")
+            .define(ConfigName.CONNECTION_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
+                    "Database password. Never logged; Connect masks it in the REST API.",
+                    GROUP_CONNECTION, 3, Width.MEDIUM, "Password")
+            .define(ConfigName.TABLE_NAME_FORMAT, Type.STRING, "${source.table}",
+                    ConfigDef.LambdaValidator.with(SinkConfig::validateTableNameFormat,
+                            () -> "a table name with placeholders " + TableNameFormat.PLACEHOLDERS),
+                    Importance.MEDIUM,
+                    "Target table for a record. Placeholders: ${topic}, ${source.db}, ${source.schema}, ${source.table}. "
+                            + "A literal dot separates schema and table (${source.schema}.${source.table}); dots inside a "
+                            + "substituted value become underscores. Names are used exactly as they resolve (case kept) and "
+                            + "always quoted.",
+                    GROUP_WRITES, 1, Width.LONG, "Table name format")
+            .define(ConfigName.MODE, Type.STRING, "merge", enumValidator(Mode.class), Importance.HIGH,
+                    "How changes are written. merge: one current row per primary key; inserts and updates upsert the row, "
+                            + "deletes follow delete.mode.",
+                    GROUP_WRITES, 2, Width.SHORT, "Write mode")
+            .define(ConfigName.DELETE_MODE, Type.STRING, "soft", enumValidator(DeleteMode.class), Importance.MEDIUM,
+                    "What a delete does in merge mode. soft: the row stays with __deleted = true and keeps its source "
+                            + "position, so a replayed older insert can never resurrect it. hard: the row is removed; Kafka "
+                            + "redelivery still cannot resurrect it (offsets are stored with the data), but a Debezium "
+                            + "re-emission that replays the insert before the delete re-creates the row until the replayed "
+                            + "delete arrives.",
+                    GROUP_WRITES, 3, Width.SHORT, "Delete mode")
+            .define(ConfigName.AUTO_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Create a missing target table from the record's row schema, with the record key as primary key.",
+                    GROUP_WRITES, 4, Width.SHORT, "Create tables")
+            .define(ConfigName.SCHEMA_EVOLUTION, Type.STRING, "basic", enumValidator(SchemaEvolution.class),
+                    Importance.MEDIUM,
+                    "basic: add columns that records carry and the table lacks (nullable), and the sink's own position "
+                            + "columns. none: never alter a table; a record that does not fit fails with the reason.",
+                    GROUP_WRITES, 5, Width.SHORT, "Schema evolution")
+            .define(ConfigName.UNAVAILABLE_VALUE_PLACEHOLDER, Type.STRING, "__debezium_unavailable_value",
+                    new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "The value Debezium sends for an unchanged TOASTed column (its unavailable.value.placeholder). "
+                            + "Such a column keeps its stored value instead of being overwritten.",
+                    GROUP_WRITES, 6, Width.LONG, "Unavailable value placeholder")
+            .define(ConfigName.BATCH_SIZE, Type.INT, 5000, ConfigDef.Range.between(1, 1_000_000), Importance.MEDIUM,
+                    "Most records applied in one database transaction. Each put() from the worker is applied before it "
+                            + "returns, in as many transactions as this allows; raise consumer.override.max.poll.records "
+                            + "with it for larger batches.",
+                    GROUP_WRITES, 7, Width.SHORT, "Batch size")
+            .define(ConfigName.WATERMARK_TABLE, Type.STRING, "cdc_watermark",
+                    ConfigDef.LambdaValidator.with(SinkConfig::validateWatermarkTable, () -> "[schema.]table"),
+                    Importance.MEDIUM,
+                    "Table holding, per connector and topic partition, the next Kafka offset and the last applied source "
+                            + "position, written in the same transaction as the data. Created when missing.",
+                    GROUP_EXACTLY_ONCE, 1, Width.MEDIUM, "Watermark table")
+            .define(ConfigName.MAX_RETRIES, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "How many times in a row a transient database error (connection lost, server shutting down, "
+                            + "serialization failure, deadlock) is retried before the task fails.",
+                    GROUP_RETRIES, 1, Width.SHORT, "Max retries")
+            .define(ConfigName.RETRY_BACKOFF_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "Wait before the first retry; it doubles with each further retry, up to 60 s.",
+                    GROUP_RETRIES, 2, Width.SHORT, "Retry backoff (ms)");
+
+    private final TableNameFormat tableNameFormat;
+
+    public SinkConfig(Map<?, ?> props) {
+        super(CONFIG_DEF, props);
+        this.tableNameFormat = TableNameFormat.parse(getString(ConfigName.TABLE_NAME_FORMAT));
+    }
+
+    public String url() {
+        return getString(ConfigName.CONNECTION_URL);
+    }
+
+    public String user() {
+        return getString(ConfigName.CONNECTION_USER);
+    }
+
+    public Password password() {
+        return getPassword(ConfigName.CONNECTION_PASSWORD);
+    }
+
+    public TableNameFormat tableNameFormat() {
+        return tableNameFormat;
+    }
+
+    public Mode mode() {
+        return parseEnum(Mode.class, getString(ConfigName.MODE));
+    }
+
+    public DeleteMode deleteMode() {
+        return parseEnum(DeleteMode.class, getString(ConfigName.DELETE_MODE));
+    }
+
+    public boolean autoCreate() {
+        return getBoolean(ConfigName.AUTO_CREATE);
+    }
+
+    public SchemaEvolution schemaEvolution() {
+        return parseEnum(SchemaEvolution.class, getString(ConfigName.SCHEMA_EVOLUTION));
+    }
+
+    public String unavailablePlaceholder() {
+        return getString(ConfigName.UNAVAILABLE_VALUE_PLACEHOLDER);
+    }
+
+    public int batchSize() {
+        return getInt(ConfigName.BATCH_SIZE);
+    }
+
+    public TableId watermarkTable() {
+        return TableId.parse(getString(ConfigName.WATERMARK_TABLE));
+    }
+
+    public int maxRetries() {
+        return getInt(ConfigName.MAX_RETRIES);
+    }
+
+    public long retryBackoffMs() {
+        return getLong(ConfigName.RETRY_BACKOFF_MS);
+    }
+
+    private static <E extends Enum<E>> ConfigDef.Validator enumValidator(Class<E> type) {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            try {
+                parseEnum(type, (String) value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        }, () -> enumValues(type));
+    }
+
+    static <E extends Enum<E>> E parseEnum(Class<E> type, String value) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value == null ? "" : value.trim())) {
+                return constant;
+            }
+        }
+        throw new IllegalArgumentException("must be one of " + enumValues(type));
+    }
+
+    private static <E extends Enum<E>> String enumValues(Class<E> type) {
+        StringBuilder out = new StringBuilder("[");
+        for (E constant : type.getEnumConstants()) {
+            if (out.length() > 1) {
+                out.append(", ");
+            }
+            out.append(constant.name().toLowerCase(Locale.ROOT));
+        }
+        return out.append(']').toString();
+    }
+
+    private static void validateUrl(String name, Object value) {
+        if (value == null || !((String) value).startsWith("jdbc:postgresql:")) {
+            throw new ConfigException(name, value, "must be a PostgreSQL JDBC URL starting with jdbc:postgresql:");
+        }
+    }
+
+    private static void validateTableNameFormat(String name, Object value) {
+        try {
+            TableNameFormat.parse((String) value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+        }
+    }
+
+    private static void validateWatermarkTable(String name, Object value) {
+        String table = (String) value;
+        if (table == null || table.isBlank()) {
+            throw new ConfigException(name, value, "must name a table");
+        }
+        try {
+            TableId.parse(table);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+        }
+        if (table.startsWith(".") || table.endsWith(".") || table.indexOf('.') != table.lastIndexOf('.')) {
+            throw new ConfigException(name, value, "must be table or schema.table");
+        }
+    }
+}

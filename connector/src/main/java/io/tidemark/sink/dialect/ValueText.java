@@ -1,0 +1,125 @@
+package io.tidemark.sink.dialect;
+
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Renders a Connect value as PostgreSQL text input. The sink ships every column as a {@code text[]}
+ * and lets PostgreSQL cast it to the column type, which keeps one uniform, array-based statement
+ * shape for every type and lets PostgreSQL do the parsing it already does for COPY.
+ */
+public final class ValueText {
+
+    private static final HexFormat HEX = HexFormat.of();
+    private static final long MICROS_PER_DAY = TimeUnit.DAYS.toMicros(1);
+
+    private ValueText() {
+    }
+
+    public static String render(Schema schema, Object value) {
+        if (value == null) {
+            return null;
+        }
+        String logical = schema.name();
+        if (logical != null) {
+            String text = renderLogical(logical, value);
+            if (text != null) {
+                return text;
+            }
+        }
+        return switch (schema.type()) {
+            case BOOLEAN, INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, STRING -> value.toString();
+            case BYTES -> "\\x" + HEX.formatHex(bytes(value));
+            case ARRAY -> arrayLiteral(schema.valueSchema(), (List<?>) value);
+            case MAP, STRUCT -> throw new DataException("cannot write a " + schema.type() + " value to a column");
+        };
+    }
+
+    private static String renderLogical(String logical, Object value) {
+        return switch (logical) {
+            case Decimal.LOGICAL_NAME -> ((BigDecimal) value).toPlainString();
+            case "io.debezium.data.VariableScaleDecimal" -> variableScaleDecimal((Struct) value);
+            case org.apache.kafka.connect.data.Date.LOGICAL_NAME ->
+                    LocalDate.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC).toString();
+            case org.apache.kafka.connect.data.Time.LOGICAL_NAME ->
+                    LocalTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC).toString();
+            case org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME ->
+                    LocalDateTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC).toString();
+            case "io.debezium.time.Date" -> LocalDate.ofEpochDay(((Number) value).longValue()).toString();
+            case "io.debezium.time.Time" -> timeOfDay(((Number) value).longValue() * 1_000);
+            case "io.debezium.time.MicroTime" -> timeOfDay(((Number) value).longValue());
+            case "io.debezium.time.NanoTime" -> timeOfDay(((Number) value).longValue() / 1_000);
+            case "io.debezium.time.Timestamp" -> timestamp(((Number) value).longValue() * 1_000);
+            case "io.debezium.time.MicroTimestamp" -> timestamp(((Number) value).longValue());
+            case "io.debezium.time.NanoTimestamp" -> timestamp(Math.floorDiv(((Number) value).longValue(), 1_000L));
+            case "io.debezium.time.MicroDuration" -> ((Number) value).longValue() + " microseconds";
+            default -> null;
+        };
+    }
+
+    /** PostgreSQL's {@code time} allows 24:00:00, which {@link LocalTime} does not. */
+    private static String timeOfDay(long micros) {
+        if (micros == MICROS_PER_DAY) {
+            return "24:00:00";
+        }
+        return LocalTime.ofNanoOfDay(micros * 1_000).toString();
+    }
+
+    private static String timestamp(long epochMicros) {
+        Instant instant = Instant.EPOCH.plus(epochMicros, java.time.temporal.ChronoUnit.MICROS);
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC).toString();
+    }
+
+    private static String variableScaleDecimal(Struct value) {
+        int scale = value.getInt32("scale");
+        byte[] unscaled = bytes(value.get("value"));
+        return new BigDecimal(new BigInteger(unscaled), scale).toPlainString();
+    }
+
+    private static byte[] bytes(Object value) {
+        if (value instanceof byte[] b) {
+            return b;
+        }
+        if (value instanceof ByteBuffer buffer) {
+            ByteBuffer copy = buffer.duplicate();
+            byte[] b = new byte[copy.remaining()];
+            copy.get(b);
+            return b;
+        }
+        throw new DataException("expected bytes, got " + value.getClass().getSimpleName());
+    }
+
+    /** An array literal: {@code {"a","b",NULL}}; every element quoted so commas and braces stay data. */
+    private static String arrayLiteral(Schema elementSchema, List<?> values) {
+        StringBuilder out = new StringBuilder("{");
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            Object element = values.get(i);
+            if (element == null) {
+                out.append("NULL");
+            } else if (elementSchema.type() == Schema.Type.ARRAY) {
+                out.append(render(elementSchema, element));
+            } else {
+                String text = render(elementSchema, element);
+                out.append('"').append(text.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        }
+        return out.append('}').toString();
+    }
+}

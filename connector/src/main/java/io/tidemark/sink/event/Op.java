@@ -1,0 +1,37 @@
+package io.tidemark.sink.event;
+
+import org.apache.kafka.connect.errors.DataException;
+
+/** Debezium's {@code op} codes that change rows. */
+public enum Op {
+    CREATE('c'), UPDATE('u'), DELETE('d'), READ('r');
+
+    private final char code;
+
+    Op(char code) {
+        this.code = code;
+    }
+
+    public char code() {
+        return code;
+    }
+
+    public boolean isDelete() {
+        return this == DELETE;
+    }
+
+    /** The op for a code, or null for codes that change no row ({@code t} truncate, {@code m} message). */
+    public static Op fromCode(String code) {
+        if (code == null || code.length() != 1) {
+            throw new DataException("invalid Debezium op '" + code + "'");
+        }
+        return switch (code.charAt(0)) {
+            case 'c' -> CREATE;
+            case 'u' -> UPDATE;
+            case 'd' -> DELETE;
+            case 'r' -> READ;
+            case 't', 'm' -> null;
+            default -> throw new DataException("invalid Debezium op '" + code + "'");
+        };
+    }
+}

@@ -1,0 +1,107 @@
+package io.tidemark.sink.event;
+
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves {@code table.name.format} for a record. Placeholders: {@code ${topic}}, {@code ${source.db}},
+ * {@code ${source.schema}}, {@code ${source.table}}. A literal dot in the format separates schema and
+ * table ({@code ${source.schema}.${source.table}}); dots inside a substituted value become underscores,
+ * so a topic name such as {@code shop.public.orders} never turns into a schema by accident.
+ */
+public final class TableNameFormat {
+
+    public static final List<String> PLACEHOLDERS = List.of("topic", "source.db", "source.schema", "source.table");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
+
+    private final String format;
+    private final Map<String, TableId> cache = new ConcurrentHashMap<>();
+
+    private TableNameFormat(String format) {
+        this.format = format;
+    }
+
+    /** Parses and checks the format; the message of the exception is fit for a config error. */
+    public static TableNameFormat parse(String format) {
+        if (format == null || format.isBlank()) {
+            throw new IllegalArgumentException("must name a table, e.g. ${source.table}");
+        }
+        Matcher m = PLACEHOLDER.matcher(format);
+        while (m.find()) {
+            if (!PLACEHOLDERS.contains(m.group(1))) {
+                throw new IllegalArgumentException("unknown placeholder ${" + m.group(1) + "}; known: "
+                        + PLACEHOLDERS.stream().map(p -> "${" + p + "}").toList());
+            }
+        }
+        String literal = PLACEHOLDER.matcher(format).replaceAll("x");
+        long dots = literal.chars().filter(c -> c == '.').count();
+        if (dots > 1) {
+            throw new IllegalArgumentException("at most one literal dot (schema.table) is allowed");
+        }
+        if (literal.startsWith(".") || literal.endsWith(".")) {
+            throw new IllegalArgumentException("the schema and the table name must both be non-empty");
+        }
+        return new TableNameFormat(format);
+    }
+
+    public boolean hasPlaceholders() {
+        return PLACEHOLDER.matcher(format).find();
+    }
+
+    /** The table a format without placeholders names. */
+    public TableId fixedTable() {
+        return TableId.parse(format);
+    }
+
+    public TableId resolve(String topic, Struct source) {
+        String db = field(source, "db");
+        String schema = field(source, "schema");
+        String table = field(source, "table");
+        return cache.computeIfAbsent(topic + '\u0000' + db + '\u0000' + schema + '\u0000' + table,
+                k -> TableId.parse(render(topic, db, schema, table)));
+    }
+
+    private String render(String topic, String db, String schema, String table) {
+        Matcher m = PLACEHOLDER.matcher(format);
+        StringBuilder out = new StringBuilder();
+        List<String> missing = new ArrayList<>();
+        while (m.find()) {
+            String value = switch (m.group(1)) {
+                case "topic" -> topic;
+                case "source.db" -> db;
+                case "source.schema" -> schema;
+                default -> table;
+            };
+            if (value == null || value.isEmpty()) {
+                missing.add(m.group(1));
+                value = "";
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value.replace('.', '_')));
+        }
+        m.appendTail(out);
+        if (!missing.isEmpty()) {
+            throw new DataException("table.name.format '" + format + "' needs " + missing
+                    + " but the record's source block has no value for it");
+        }
+        return out.toString();
+    }
+
+    private static String field(Struct source, String name) {
+        Field f = source.schema().field(name);
+        Object v = f == null ? null : source.get(f);
+        return v == null ? null : v.toString();
+    }
+
+    @Override
+    public String toString() {
+        return format;
+    }
+}

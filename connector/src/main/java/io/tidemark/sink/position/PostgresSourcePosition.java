@@ -1,0 +1,25 @@
+package io.tidemark.sink.position;
+
+/**
+ * A Debezium PostgreSQL position. The change LSN is the row version: changes to one row are
+ * serialised by row locks, so their LSNs increase in commit order (DESIGN.md §3), while across rows
+ * of interleaved transactions the LSN may go backwards.
+ */
+public record PostgresSourcePosition(String server, long lsn, String sequence, Long txId, Long timestampMs,
+                                     boolean snapshot) implements SourcePosition {
+
+    @Override
+    public long rowVersion() {
+        return lsn;
+    }
+
+    @Override
+    public String logPosition() {
+        return formatLsn(lsn);
+    }
+
+    /** PostgreSQL's textual pg_lsn form: high and low 32 bits in hex, separated by a slash. */
+    public static String formatLsn(long lsn) {
+        return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase();
+    }
+}

@@ -1,0 +1,33 @@
+package io.tidemark.sink.position;
+
+/**
+ * Where in the source's log one change event comes from.
+ *
+ * <p>{@link #rowVersion()} orders the changes of <em>one row</em>: the source serialises changes to a
+ * row (row locks), so a later change of the same row always has a greater row version. It is not a
+ * safe order across rows or across a partition (see DESIGN.md §3); the sink uses it only per row,
+ * stored beside the row. The remaining fields are what the watermark table shows a person.
+ */
+public interface SourcePosition {
+
+    /** Greater for a later change of the same row; equal for the same change emitted again. */
+    long rowVersion();
+
+    /** True for a snapshot read: the row as of the snapshot point rather than a change. */
+    boolean snapshot();
+
+    /** The logical name of the source (Debezium's {@code source.name}, the topic prefix). */
+    String server();
+
+    /** The log position in the source's own notation, e.g. {@code 0/16B3748} for PostgreSQL. */
+    String logPosition();
+
+    /** The source's ordering tuple as the connector publishes it, or null. */
+    String sequence();
+
+    /** The source transaction id, or null (snapshot reads, some connectors). */
+    Long txId();
+
+    /** The source commit time in epoch milliseconds, or null when not known. */
+    Long timestampMs();
+}

@@ -1,0 +1,153 @@
+package io.tidemark.sink.writer;
+
+import io.tidemark.sink.event.ChangeEvent;
+import io.tidemark.sink.event.ChangeEventReader;
+import io.tidemark.sink.event.TableId;
+import io.tidemark.sink.writer.WatermarkStore.Progress;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies a list of sink records to the target in one database transaction: reduce per row, guard
+ * by source position, write, record the watermark, commit. Nothing here knows about Connect's task
+ * lifecycle, so it is tested with plain records against a real database.
+ */
+public final class ChangeApplier {
+
+    private final ChangeEventReader reader;
+    private final TableCatalog catalog;
+    private final TableWriter writer;
+    private final WatermarkStore watermarks;
+    private final TableId watermarkTable;
+
+    public ChangeApplier(ChangeEventReader reader, TableCatalog catalog, TableWriter writer, WatermarkStore watermarks,
+                         TableId watermarkTable) {
+        this.reader = reader;
+        this.catalog = catalog;
+        this.writer = writer;
+        this.watermarks = watermarks;
+        this.watermarkTable = watermarkTable;
+    }
+
+    /** What one transaction did. */
+    public record Result(Map<TopicPartition, Long> nextOffsets, int records, int rowsWritten, int skippedStale,
+                         int skippedRedelivered) {
+    }
+
+    /**
+     * Applies {@code records} (in Kafka order) and commits. Records below the durable next offset of
+     * their partition were applied by an earlier transaction and are skipped.
+     *
+     * @throws RecordException when one record cannot be read as a change event (names the record)
+     * @throws SQLException    when the database refuses the batch; the transaction is rolled back
+     */
+    public Result apply(Connection connection, List<SinkRecord> records, Map<TopicPartition, Long> durableOffsets)
+            throws SQLException {
+        ChangeBatch batch = new ChangeBatch();
+        Map<TopicPartition, Progress> progress = new LinkedHashMap<>();
+        int redelivered = 0;
+        for (SinkRecord record : records) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+            Long next = durableOffsets.get(tp);
+            if (next != null && record.kafkaOffset() < next) {
+                redelivered++;
+                continue;
+            }
+            ChangeEvent event = read(record);
+            if (event != null) {
+                batch.add(event);
+            }
+            Progress before = progress.get(tp);
+            progress.put(tp, new Progress(tp, record.kafkaOffset() + 1,
+                    event != null ? event.position() : before == null ? null : before.lastPosition()));
+        }
+        if (progress.isEmpty()) {
+            return new Result(Map.of(), records.size(), 0, 0, redelivered);
+        }
+        try {
+            Map<TableId, TableDefinition> tables = new LinkedHashMap<>();
+            for (TableId table : batch.tables()) {
+                tables.put(table, prepare(connection, table, batch.rows(table)));
+            }
+            int written = 0;
+            int reduced = 0;
+            for (Map.Entry<TableId, TableDefinition> table : tables.entrySet()) {
+                Collection<ChangeEvent> rows = batch.rows(table.getKey());
+                reduced += rows.size();
+                written += writer.write(connection, table.getValue(), rows);
+            }
+            watermarks.save(connection, progress.values());
+            connection.commit();
+            Map<TopicPartition, Long> next = new LinkedHashMap<>();
+            progress.values().forEach(p -> next.put(p.partition(), p.nextOffset()));
+            return new Result(next, records.size(), written, batch.superseded() + reduced - written, redelivered);
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(connection, e);
+            catalog.invalidate();
+            throw e;
+        }
+    }
+
+    private ChangeEvent read(SinkRecord record) {
+        ChangeEvent event;
+        try {
+            event = reader.read(record);
+        } catch (DataException e) {
+            throw new RecordException(record, e);
+        }
+        if (event != null && event.table().equals(watermarkTable)) {
+            throw new RecordException(record, new DataException("table.name.format resolves to the watermark table "
+                    + watermarkTable + "; change events must not be written into it"));
+        }
+        return event;
+    }
+
+    private TableDefinition prepare(Connection connection, TableId table, Collection<ChangeEvent> rows) throws SQLException {
+        Schema keySchema = null;
+        Set<Schema> rowSchemas = new LinkedHashSet<>();
+        for (ChangeEvent row : rows) {
+            if (keySchema == null) {
+                keySchema = row.key().schema();
+            }
+            if (!row.isDelete()) {
+                rowSchemas.add(row.rowSchema());
+            }
+        }
+        return catalog.prepare(connection, table, keySchema, new ArrayList<>(rowSchemas));
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** A record that cannot be applied, with its coordinates in the message. */
+    public static final class RecordException extends DataException {
+        private final transient SinkRecord record;
+
+        public RecordException(SinkRecord record, Throwable cause) {
+            super("cannot apply record " + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset()
+                    + ": " + cause.getMessage(), cause);
+            this.record = record;
+        }
+
+        public SinkRecord record() {
+            return record;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.tidemark.sink.writer;
+
+import io.tidemark.sink.dialect.ValueText;
+import io.tidemark.sink.event.ChangeEvent;
+import io.tidemark.sink.event.TableId;
+import io.tidemark.sink.position.RowVersions;
+import org.apache.kafka.connect.data.Field;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The changes of one transaction, reduced to one change per row. Events are added in Kafka order;
+ * for each key the reduction keeps the change that the position rule says wins, exactly as applying
+ * them one by one would leave the row (including unchanged-TOAST columns taken from an earlier image).
+ */
+public final class ChangeBatch {
+
+    private final Map<TableId, Map<List<String>, ChangeEvent>> rowsByTable = new LinkedHashMap<>();
+    private int superseded;
+
+    public void add(ChangeEvent event) {
+        Map<List<String>, ChangeEvent> rows = rowsByTable.computeIfAbsent(event.table(), t -> new LinkedHashMap<>());
+        List<String> key = keyOf(event);
+        ChangeEvent current = rows.get(key);
+        if (current == null) {
+            rows.put(key, event);
+        } else if (RowVersions.supersedes(event.position(), current.position())) {
+            rows.put(key, event.inheritUnavailable(current));
+            superseded++;
+        } else {
+            superseded++;
+        }
+    }
+
+    /** The key values as PostgreSQL text: equal keys compare equal whatever Java type carries them. */
+    static List<String> keyOf(ChangeEvent event) {
+        List<Field> fields = event.key().schema().fields();
+        List<String> key = new ArrayList<>(fields.size());
+        for (Field f : fields) {
+            key.add(ValueText.render(f.schema(), event.key().get(f)));
+        }
+        return key;
+    }
+
+    public Collection<TableId> tables() {
+        return rowsByTable.keySet();
+    }
+
+    /** The surviving change per row of {@code table}, in first-seen order. */
+    public Collection<ChangeEvent> rows(TableId table) {
+        return rowsByTable.getOrDefault(table, Map.of()).values();
+    }
+
+    /** Events that an in-batch reduction folded into a later (or earlier, newer) change of the same row. */
+    public int superseded() {
+        return superseded;
+    }
+
+    public boolean isEmpty() {
+        return rowsByTable.isEmpty();
+    }
+}

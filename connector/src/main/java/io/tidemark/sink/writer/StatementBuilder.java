@@ -1,0 +1,121 @@
+package io.tidemark.sink.writer;
+
+import java.util.List;
+
+import static io.tidemark.sink.dialect.Identifiers.quote;
+import static io.tidemark.sink.writer.HiddenColumns.DELETED;
+import static io.tidemark.sink.writer.HiddenColumns.SOURCE_SNAPSHOT;
+import static io.tidemark.sink.writer.HiddenColumns.SOURCE_VERSION;
+
+/**
+ * SQL for merge-mode writes. Every statement takes one {@code text[]} parameter per column, unnested
+ * into rows and cast to the column types, so a whole batch is one round trip whatever its size.
+ *
+ * <p>The position guard is the statement's own {@code WHERE}: the row changes only when the incoming
+ * change supersedes the stored one, by the rule in {@link io.tidemark.sink.position.RowVersions}.
+ */
+public final class StatementBuilder {
+
+    /** The guard for an upsert: {@code t} is the stored row, {@code EXCLUDED} the incoming one. */
+    static final String UPSERT_GUARD = "t." + quote(SOURCE_VERSION) + " IS NULL"
+            + " OR (NOT EXCLUDED." + quote(SOURCE_SNAPSHOT) + " AND t." + quote(SOURCE_SNAPSHOT) + ")"
+            + " OR EXCLUDED." + quote(SOURCE_VERSION) + " > t." + quote(SOURCE_VERSION);
+
+    private StatementBuilder() {
+    }
+
+    /**
+     * Inserts or updates rows: parameters are {@code columns} in order, then the row version and the
+     * snapshot flag. {@code columns} must contain the key columns.
+     */
+    public static String upsert(TableDefinition table, List<String> columns, boolean softDelete) {
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table.id())).append(" AS t (");
+        for (String c : columns) {
+            sql.append(quote(c)).append(", ");
+        }
+        sql.append(quote(SOURCE_VERSION)).append(", ").append(quote(SOURCE_SNAPSHOT));
+        if (softDelete) {
+            sql.append(", ").append(quote(DELETED));
+        }
+        sql.append(")\nSELECT ");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append("v.p").append(i).append("::").append(table.typeOf(columns.get(i))).append(", ");
+        }
+        sql.append("v.p").append(columns.size()).append("::bigint, v.p").append(columns.size() + 1).append("::boolean");
+        if (softDelete) {
+            sql.append(", false");
+        }
+        sql.append("\nFROM ").append(unnest(columns.size() + 2));
+        sql.append("\nON CONFLICT (").append(keyList(table)).append(") DO UPDATE SET ");
+        for (String c : columns) {
+            if (!table.primaryKey().contains(c)) {
+                sql.append(quote(c)).append(" = EXCLUDED.").append(quote(c)).append(", ");
+            }
+        }
+        sql.append(quote(SOURCE_VERSION)).append(" = EXCLUDED.").append(quote(SOURCE_VERSION)).append(", ")
+                .append(quote(SOURCE_SNAPSHOT)).append(" = EXCLUDED.").append(quote(SOURCE_SNAPSHOT));
+        if (softDelete) {
+            sql.append(", ").append(quote(DELETED)).append(" = false");
+        }
+        return sql.append("\nWHERE ").append(UPSERT_GUARD).toString();
+    }
+
+    /**
+     * Marks rows deleted, keeping their values and recording the delete's position, or inserts a
+     * deleted marker row for a key never seen (so an older insert replayed later cannot resurrect it).
+     * Parameters: the key columns in order, then the row version.
+     */
+    public static String softDelete(TableDefinition table, List<String> keyColumns) {
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table.id())).append(" AS t (");
+        for (String c : keyColumns) {
+            sql.append(quote(c)).append(", ");
+        }
+        sql.append(quote(SOURCE_VERSION)).append(", ").append(quote(SOURCE_SNAPSHOT)).append(", ").append(quote(DELETED));
+        sql.append(")\nSELECT ");
+        for (int i = 0; i < keyColumns.size(); i++) {
+            sql.append("v.p").append(i).append("::").append(table.typeOf(keyColumns.get(i))).append(", ");
+        }
+        sql.append("v.p").append(keyColumns.size()).append("::bigint, false, true");
+        sql.append("\nFROM ").append(unnest(keyColumns.size() + 1));
+        sql.append("\nON CONFLICT (").append(keyList(table)).append(") DO UPDATE SET ")
+                .append(quote(SOURCE_VERSION)).append(" = EXCLUDED.").append(quote(SOURCE_VERSION)).append(", ")
+                .append(quote(SOURCE_SNAPSHOT)).append(" = false, ")
+                .append(quote(DELETED)).append(" = true");
+        return sql.append("\nWHERE ").append(UPSERT_GUARD).toString();
+    }
+
+    /** Removes rows whose stored version the delete supersedes. Parameters: key columns, then the row version. */
+    public static String hardDelete(TableDefinition table, List<String> keyColumns) {
+        int version = keyColumns.size();
+        StringBuilder sql = new StringBuilder("DELETE FROM ").append(quote(table.id())).append(" AS t\nUSING ")
+                .append(unnest(version + 1)).append("\nWHERE ");
+        for (int i = 0; i < keyColumns.size(); i++) {
+            sql.append("t.").append(quote(keyColumns.get(i))).append(" = v.p").append(i).append("::")
+                    .append(table.typeOf(keyColumns.get(i))).append(" AND ");
+        }
+        // A delete is always a streamed change: it supersedes any snapshot row and any older change.
+        sql.append("(t.").append(quote(SOURCE_VERSION)).append(" IS NULL OR t.").append(quote(SOURCE_SNAPSHOT))
+                .append(" OR v.p").append(version).append("::bigint > t.").append(quote(SOURCE_VERSION)).append(")");
+        return sql.toString();
+    }
+
+    private static String unnest(int parameters) {
+        StringBuilder sql = new StringBuilder("unnest(");
+        for (int i = 0; i < parameters; i++) {
+            sql.append(i == 0 ? "" : ", ").append("?::text[]");
+        }
+        sql.append(") AS v(");
+        for (int i = 0; i < parameters; i++) {
+            sql.append(i == 0 ? "" : ", ").append('p').append(i);
+        }
+        return sql.append(')').toString();
+    }
+
+    private static String keyList(TableDefinition table) {
+        StringBuilder keys = new StringBuilder();
+        for (String k : table.primaryKey()) {
+            keys.append(keys.length() == 0 ? "" : ", ").append(quote(k));
+        }
+        return keys.toString();
+    }
+}

@@ -1,0 +1,214 @@
+package io.tidemark.sink.writer;
+
+import io.tidemark.sink.SinkConfig.SchemaEvolution;
+import io.tidemark.sink.dialect.ColumnTypes;
+import io.tidemark.sink.dialect.Identifiers;
+import io.tidemark.sink.event.TableId;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.tidemark.sink.dialect.Identifiers.quote;
+
+/**
+ * Knows the target tables: reads their definition from the database once, creates missing ones
+ * ({@code auto.create}) and adds missing columns ({@code schema.evolution=basic}). DDL runs in its own
+ * committed transaction before the data is written, so a rolled-back batch never leaves the cache
+ * describing a table that does not exist.
+ */
+public final class TableCatalog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TableCatalog.class);
+
+    private static final String COLUMNS_SQL = "SELECT a.attname, format_type(a.atttypid, a.atttypmod)"
+            + " FROM pg_attribute a WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
+            + " ORDER BY a.attnum";
+    private static final String PRIMARY_KEY_SQL = "SELECT a.attname FROM pg_index i"
+            + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+            + " WHERE i.indrelid = to_regclass(?) AND i.indisprimary"
+            + " ORDER BY array_position(i.indkey::int2[], a.attnum)";
+
+    private final boolean autoCreate;
+    private final SchemaEvolution evolution;
+    private final boolean softDelete;
+    private final Map<TableId, TableDefinition> tables = new HashMap<>();
+
+    public TableCatalog(boolean autoCreate, SchemaEvolution evolution, boolean softDelete) {
+        this.autoCreate = autoCreate;
+        this.evolution = evolution;
+        this.softDelete = softDelete;
+    }
+
+    /**
+     * The definition of {@code id}, created or extended so that every field of {@code rowSchemas} and
+     * the sink's position columns exist. Commits its own DDL on {@code connection}.
+     */
+    public TableDefinition prepare(Connection connection, TableId id, Schema keySchema, List<Schema> rowSchemas)
+            throws SQLException {
+        TableDefinition table = tables.get(id);
+        if (table != null && missingColumns(table, keySchema, rowSchemas).isEmpty()) {
+            return table;
+        }
+        table = load(connection, id);
+        if (table == null) {
+            if (!autoCreate) {
+                throw new ConnectException("table " + id + " does not exist and auto.create=false");
+            }
+            create(connection, id, keySchema, rowSchemas);
+            table = load(connection, id);
+            if (table == null) {
+                throw new ConnectException("table " + id + " was created but cannot be read back");
+            }
+        }
+        checkPrimaryKey(table, keySchema);
+        Map<String, String> missing = missingColumns(table, keySchema, rowSchemas);
+        if (!missing.isEmpty()) {
+            if (evolution == SchemaEvolution.NONE) {
+                throw new ConnectException("table " + id + " lacks columns " + missing.keySet()
+                        + " and schema.evolution=none forbids adding them; add them yourself, e.g. "
+                        + addColumns(id, missing));
+            }
+            execute(connection, addColumns(id, missing));
+            LOG.info("Added columns {} to {}", missing, id);
+            table = load(connection, id);
+        }
+        tables.put(id, table);
+        return table;
+    }
+
+    /** Forgets what is known about the tables, e.g. after a failed transaction that may have raced DDL. */
+    public void invalidate() {
+        tables.clear();
+    }
+
+    private Map<String, String> missingColumns(TableDefinition table, Schema keySchema, List<Schema> rowSchemas) {
+        Map<String, String> missing = new LinkedHashMap<>();
+        for (Field f : keySchema.fields()) {
+            if (!table.has(f.name())) {
+                missing.put(f.name(), ColumnTypes.sqlType(f.schema()));
+            }
+        }
+        for (Schema rowSchema : rowSchemas) {
+            for (Field f : rowSchema.fields()) {
+                if (!table.has(f.name()) && !missing.containsKey(f.name())) {
+                    missing.put(f.name(), ColumnTypes.sqlType(f.schema()));
+                }
+            }
+        }
+        for (Map.Entry<String, String> hidden : hiddenColumns().entrySet()) {
+            if (!table.has(hidden.getKey())) {
+                missing.put(hidden.getKey(), hidden.getValue());
+            }
+        }
+        return missing;
+    }
+
+    private Map<String, String> hiddenColumns() {
+        Map<String, String> hidden = new LinkedHashMap<>();
+        hidden.put(HiddenColumns.SOURCE_VERSION, "bigint");
+        hidden.put(HiddenColumns.SOURCE_SNAPSHOT, "boolean");
+        if (softDelete) {
+            hidden.put(HiddenColumns.DELETED, "boolean NOT NULL DEFAULT false");
+        }
+        return hidden;
+    }
+
+    private void checkPrimaryKey(TableDefinition table, Schema keySchema) {
+        List<String> keyColumns = keySchema.fields().stream().map(Field::name).toList();
+        if (!new HashSet<>(table.primaryKey()).equals(new HashSet<>(keyColumns))) {
+            throw new ConnectException("table " + table.id() + " has primary key " + table.primaryKey()
+                    + " but the records are keyed by " + keyColumns + "; merge mode upserts on the record key,"
+                    + " so the table's primary key must be exactly those columns");
+        }
+    }
+
+    private void create(Connection connection, TableId id, Schema keySchema, List<Schema> rowSchemas) throws SQLException {
+        Map<String, String> columns = new LinkedHashMap<>();
+        List<String> key = new ArrayList<>();
+        for (Field f : keySchema.fields()) {
+            columns.put(f.name(), ColumnTypes.sqlType(f.schema()) + " NOT NULL");
+            key.add(quote(f.name()));
+        }
+        for (Schema rowSchema : rowSchemas) {
+            for (Field f : rowSchema.fields()) {
+                columns.putIfAbsent(f.name(), ColumnTypes.sqlType(f.schema()));
+            }
+        }
+        columns.putAll(hiddenColumns());
+        StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(quote(id)).append(" (");
+        columns.forEach((name, type) -> ddl.append(quote(name)).append(' ').append(type).append(", "));
+        ddl.append("PRIMARY KEY (").append(String.join(", ", key)).append("))");
+        List<String> statements = new ArrayList<>();
+        if (id.schema() != null) {
+            statements.add("CREATE SCHEMA IF NOT EXISTS " + quote(id.schema()));
+        }
+        statements.add(ddl.toString());
+        execute(connection, statements.toArray(String[]::new));
+        LOG.info("Created table {} with columns {} and primary key {}", id, columns.keySet(), key);
+    }
+
+    private static String addColumns(TableId id, Map<String, String> columns) {
+        StringBuilder ddl = new StringBuilder("ALTER TABLE ").append(quote(id));
+        String sep = " ";
+        for (Map.Entry<String, String> c : columns.entrySet()) {
+            ddl.append(sep).append("ADD COLUMN IF NOT EXISTS ").append(quote(c.getKey())).append(' ').append(c.getValue());
+            sep = ", ";
+        }
+        return ddl.toString();
+    }
+
+    private static void execute(Connection connection, String... statements) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        }
+    }
+
+    /** The table's definition, or null when it does not exist. */
+    static TableDefinition load(Connection connection, TableId id) throws SQLException {
+        String regclass = Identifiers.quote(id);
+        Map<String, String> columns = new LinkedHashMap<>();
+        List<String> primaryKey = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(COLUMNS_SQL)) {
+            ps.setString(1, regclass);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            connection.commit();
+            return null;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(PRIMARY_KEY_SQL)) {
+            ps.setString(1, regclass);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    primaryKey.add(rs.getString(1));
+                }
+            }
+        }
+        connection.commit();
+        return new TableDefinition(id, columns, primaryKey);
+    }
+}

@@ -1,0 +1,101 @@
+package io.tidemark.sink.writer;
+
+import io.tidemark.sink.dialect.ValueText;
+import io.tidemark.sink.event.ChangeEvent;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the reduced changes of one table in merge mode: one statement per distinct column set
+ * (usually one for all upserts, more when unchanged-TOAST columns must be left out or the schema
+ * changed inside the batch) and one for the deletes.
+ */
+public final class TableWriter {
+
+    private final boolean softDelete;
+
+    public TableWriter(boolean softDelete) {
+        this.softDelete = softDelete;
+    }
+
+    /** Applies the changes; returns how many rows the guard let through. */
+    public int write(Connection connection, TableDefinition table, Collection<ChangeEvent> changes) throws SQLException {
+        Map<List<String>, List<ChangeEvent>> upsertsByColumns = new LinkedHashMap<>();
+        List<ChangeEvent> deletes = new ArrayList<>();
+        for (ChangeEvent change : changes) {
+            if (change.isDelete()) {
+                deletes.add(change);
+            } else {
+                List<String> columns = change.writtenFields().stream().map(Field::name).toList();
+                upsertsByColumns.computeIfAbsent(columns, c -> new ArrayList<>()).add(change);
+            }
+        }
+        int applied = 0;
+        for (Map.Entry<List<String>, List<ChangeEvent>> group : upsertsByColumns.entrySet()) {
+            applied += upsert(connection, table, group.getKey(), group.getValue());
+        }
+        if (!deletes.isEmpty()) {
+            applied += delete(connection, table, deletes);
+        }
+        return applied;
+    }
+
+    private int upsert(Connection connection, TableDefinition table, List<String> columns, List<ChangeEvent> rows)
+            throws SQLException {
+        int n = rows.size();
+        String[][] values = new String[columns.size() + 2][n];
+        for (int r = 0; r < n; r++) {
+            ChangeEvent change = rows.get(r);
+            Struct row = change.row();
+            for (int c = 0; c < columns.size(); c++) {
+                Field f = row.schema().field(columns.get(c));
+                values[c][r] = ValueText.render(f.schema(), row.get(f));
+            }
+            values[columns.size()][r] = Long.toString(change.position().rowVersion());
+            values[columns.size() + 1][r] = Boolean.toString(change.position().snapshot());
+        }
+        return execute(connection, StatementBuilder.upsert(table, columns, softDelete), values);
+    }
+
+    private int delete(Connection connection, TableDefinition table, List<ChangeEvent> rows) throws SQLException {
+        List<String> keyColumns = rows.get(0).key().schema().fields().stream().map(Field::name).toList();
+        int n = rows.size();
+        String[][] values = new String[keyColumns.size() + 1][n];
+        for (int r = 0; r < n; r++) {
+            ChangeEvent change = rows.get(r);
+            List<String> key = ChangeBatch.keyOf(change);
+            for (int c = 0; c < keyColumns.size(); c++) {
+                values[c][r] = key.get(c);
+            }
+            values[keyColumns.size()][r] = Long.toString(change.position().rowVersion());
+        }
+        String sql = softDelete ? StatementBuilder.softDelete(table, keyColumns) : StatementBuilder.hardDelete(table, keyColumns);
+        return execute(connection, sql, values);
+    }
+
+    private static int execute(Connection connection, String sql, String[][] columns) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            List<Array> arrays = new ArrayList<>(columns.length);
+            for (int i = 0; i < columns.length; i++) {
+                Array array = connection.createArrayOf("text", columns[i]);
+                arrays.add(array);
+                ps.setArray(i + 1, array);
+            }
+            int count = ps.executeUpdate();
+            for (Array array : arrays) {
+                array.free();
+            }
+            return count;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.tidemark.sink.writer;
+
+import io.tidemark.sink.event.TableId;
+import io.tidemark.sink.position.SourcePosition;
+import org.apache.kafka.common.TopicPartition;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.tidemark.sink.dialect.Identifiers.quote;
+
+/**
+ * The watermark table: per (connector, topic, partition) the next Kafka offset to apply and the last
+ * applied source position. It is written in the same transaction as the data, so after any crash the
+ * stored offset says exactly which records are in the target; the task seeks there on open().
+ */
+public final class WatermarkStore {
+
+    private final TableId table;
+    private final String connectorName;
+
+    public WatermarkStore(TableId table, String connectorName) {
+        this.table = table;
+        this.connectorName = connectorName;
+    }
+
+    /** Progress of one partition in one transaction: the next offset and the position of its last change. */
+    public record Progress(TopicPartition partition, long nextOffset, SourcePosition lastPosition) {
+    }
+
+    public void createIfMissing(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            if (table.schema() != null) {
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(table.schema()));
+            }
+            s.execute("CREATE TABLE IF NOT EXISTS " + quote(table) + " ("
+                    + "connector_name text NOT NULL, "
+                    + "topic text NOT NULL, "
+                    + "kafka_partition integer NOT NULL, "
+                    + "next_offset bigint NOT NULL, "
+                    + "source_server text, "
+                    + "source_lsn pg_lsn, "
+                    + "source_sequence text, "
+                    + "source_tx_id bigint, "
+                    + "source_ts timestamptz, "
+                    + "updated_at timestamptz NOT NULL DEFAULT now(), "
+                    + "PRIMARY KEY (connector_name, topic, kafka_partition))");
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        }
+    }
+
+    /** The stored next offsets of {@code partitions}; partitions never written are absent. */
+    public Map<TopicPartition, Long> load(Connection connection, Collection<TopicPartition> partitions) throws SQLException {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        String sql = "SELECT topic, kafka_partition, next_offset FROM " + quote(table) + " WHERE connector_name = ?";
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, connectorName);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    TopicPartition tp = new TopicPartition(rs.getString(1), rs.getInt(2));
+                    if (partitions.contains(tp)) {
+                        offsets.put(tp, rs.getLong(3));
+                    }
+                }
+            }
+        }
+        connection.commit();
+        return offsets;
+    }
+
+    /** Records progress inside the caller's transaction; the caller commits. */
+    public void save(Connection connection, Collection<Progress> progress) throws SQLException {
+        int n = progress.size();
+        String[][] v = new String[8][n];
+        int i = 0;
+        for (Progress p : progress) {
+            SourcePosition pos = p.lastPosition();
+            v[0][i] = p.partition().topic();
+            v[1][i] = Integer.toString(p.partition().partition());
+            v[2][i] = Long.toString(p.nextOffset());
+            v[3][i] = pos == null ? null : pos.server();
+            v[4][i] = pos == null ? null : pos.logPosition();
+            v[5][i] = pos == null ? null : pos.sequence();
+            v[6][i] = pos == null || pos.txId() == null ? null : pos.txId().toString();
+            v[7][i] = pos == null || pos.timestampMs() == null ? null : pos.timestampMs().toString();
+            i++;
+        }
+        String sql = "INSERT INTO " + quote(table) + " AS w (connector_name, topic, kafka_partition, next_offset,"
+                + " source_server, source_lsn, source_sequence, source_tx_id, source_ts, updated_at)"
+                + " SELECT ?, v.topic, v.part::integer, v.next::bigint, v.server, v.lsn::pg_lsn, v.seq, v.tx::bigint,"
+                + " to_timestamp(v.ts::double precision / 1000), now()"
+                + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+                + " AS v(topic, part, next, server, lsn, seq, tx, ts)"
+                + " ON CONFLICT (connector_name, topic, kafka_partition) DO UPDATE SET"
+                + " next_offset = EXCLUDED.next_offset,"
+                + " source_server = COALESCE(EXCLUDED.source_server, w.source_server),"
+                + " source_lsn = COALESCE(EXCLUDED.source_lsn, w.source_lsn),"
+                + " source_sequence = CASE WHEN EXCLUDED.source_lsn IS NULL THEN w.source_sequence ELSE EXCLUDED.source_sequence END,"
+                + " source_tx_id = CASE WHEN EXCLUDED.source_lsn IS NULL THEN w.source_tx_id ELSE EXCLUDED.source_tx_id END,"
+                + " source_ts = COALESCE(EXCLUDED.source_ts, w.source_ts),"
+                + " updated_at = now()";
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, connectorName);
+            for (int c = 0; c < v.length; c++) {
+                ps.setArray(c + 2, connection.createArrayOf("text", v[c]));
+            }
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.tidemark.sink;
+
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import java.util.Map;
+
+/**
+ * Builds sink records shaped exactly like Debezium PostgreSQL change events for a table
+ * {@code public.items(id int primary key, name text, qty int)}, with explicit source positions.
+ */
+public final class DebeziumEvents {
+
+    public static final Schema KEY = SchemaBuilder.struct().name("shop.public.items.Key")
+            .field("id", Schema.INT32_SCHEMA).build();
+    public static final Schema ROW = SchemaBuilder.struct().name("shop.public.items.Value").optional()
+            .field("id", Schema.INT32_SCHEMA)
+            .field("name", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("qty", Schema.OPTIONAL_INT32_SCHEMA)
+            .build();
+    public static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
+            .field("version", Schema.STRING_SCHEMA)
+            .field("connector", Schema.STRING_SCHEMA)
+            .field("name", Schema.STRING_SCHEMA)
+            .field("ts_ms", Schema.INT64_SCHEMA)
+            .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("db", Schema.STRING_SCHEMA)
+            .field("sequence", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("schema", Schema.STRING_SCHEMA)
+            .field("table", Schema.STRING_SCHEMA)
+            .field("txId", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
+            .build();
+    public static final Schema ENVELOPE = SchemaBuilder.struct().name("shop.public.items.Envelope")
+            .field("before", ROW)
+            .field("after", ROW)
+            .field("source", SOURCE)
+            .field("op", Schema.STRING_SCHEMA)
+            .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
+            .build();
+
+    public static final String TOPIC = "shop.public.items";
+
+    private final String topic;
+    private final int partition;
+    private long nextOffset;
+
+    public DebeziumEvents(String topic, int partition, long firstOffset) {
+        this.topic = topic;
+        this.partition = partition;
+        this.nextOffset = firstOffset;
+    }
+
+    public DebeziumEvents() {
+        this(TOPIC, 0, 0);
+    }
+
+    public static Struct row(int id, String name, Integer qty) {
+        return new Struct(ROW).put("id", id).put("name", name).put("qty", qty);
+    }
+
+    public SinkRecord snapshot(int id, String name, Integer qty, long snapshotLsn) {
+        return record(id, "r", null, row(id, name, qty), snapshotLsn, null, "true");
+    }
+
+    public SinkRecord insert(int id, String name, Integer qty, long lsn, long txId) {
+        return record(id, "c", null, row(id, name, qty), lsn, txId, "false");
+    }
+
+    public SinkRecord update(int id, String name, Integer qty, long lsn, long txId) {
+        return record(id, "u", null, row(id, name, qty), lsn, txId, "false");
+    }
+
+    public SinkRecord delete(int id, long lsn, long txId) {
+        return record(id, "d", new Struct(ROW).put("id", id), null, lsn, txId, "false");
+    }
+
+    public SinkRecord tombstone(int id) {
+        return new SinkRecord(topic, partition, KEY, new Struct(KEY).put("id", id), null, null, nextOffset++);
+    }
+
+    /** Re-delivers a record at a new offset, as Debezium does when it re-emits after a crash. */
+    public SinkRecord reemit(SinkRecord original) {
+        return new SinkRecord(topic, partition, original.keySchema(), original.key(), original.valueSchema(),
+                original.value(), nextOffset++);
+    }
+
+    public SinkRecord record(int id, String op, Struct before, Struct after, long lsn, Long txId, String snapshot) {
+        Struct source = new Struct(SOURCE)
+                .put("version", "3.3.1.Final").put("connector", "postgresql").put("name", "shop")
+                .put("ts_ms", 1_700_000_000_000L + lsn).put("snapshot", snapshot).put("db", "shop")
+                .put("sequence", "[null,\"" + lsn + "\"]").put("schema", "public").put("table", "items")
+                .put("txId", txId).put("lsn", lsn);
+        Struct value = new Struct(ENVELOPE).put("before", before).put("after", after).put("source", source)
+                .put("op", op).put("ts_ms", 1_700_000_000_000L + lsn);
+        return new SinkRecord(topic, partition, KEY, new Struct(KEY).put("id", id), ENVELOPE, value, nextOffset++);
+    }
+
+    public static Map<String, String> sinkProps(String jdbcUrl) {
+        return Map.of("connection.url", jdbcUrl, "connection.user", "postgres", "connection.password", "postgres",
+                "name", "items-sink");
+    }
+}

@@ -1,0 +1,120 @@
+package io.tidemark.sink;
+
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SinkConfigTest {
+
+    private static Map<String, String> valid() {
+        Map<String, String> props = new HashMap<>();
+        props.put("connector.class", IdempotentJdbcSinkConnector.class.getName());
+        props.put("topics", "shop.public.orders,shop.public.items");
+        props.put("connection.url", "jdbc:postgresql://localhost:5432/target");
+        return props;
+    }
+
+    private static List<String> errors(Map<String, String> props, String key) {
+        Config config = new IdempotentJdbcSinkConnector().validate(props);
+        return config.configValues().stream().filter(v -> v.name().equals(key)).findFirst()
+                .map(ConfigValue::errorMessages).orElseThrow();
+    }
+
+    @Test
+    void defaultsAreMergeSoftDeleteAndTheStandardWatermarkTable() {
+        SinkConfig config = new SinkConfig(valid());
+        assertThat(config.mode()).isEqualTo(SinkConfig.Mode.MERGE);
+        assertThat(config.deleteMode()).isEqualTo(SinkConfig.DeleteMode.SOFT);
+        assertThat(config.watermarkTable().table()).isEqualTo("cdc_watermark");
+        assertThat(config.autoCreate()).isTrue();
+        assertThat(config.schemaEvolution()).isEqualTo(SinkConfig.SchemaEvolution.BASIC);
+        assertThat(config.unavailablePlaceholder()).isEqualTo("__debezium_unavailable_value");
+    }
+
+    @Test
+    void everyKeyIsDocumentedAndGrouped() {
+        for (ConfigDef.ConfigKey key : SinkConfig.CONFIG_DEF.configKeys().values()) {
+            assertThat(key.documentation).as(key.name).isNotBlank();
+            assertThat(key.group).as(key.name).isNotBlank();
+        }
+        assertThat(SinkConfig.CONFIG_DEF.configKeys().get("connection.password").type).isEqualTo(ConfigDef.Type.PASSWORD);
+    }
+
+    @Test
+    void rejectsNonPostgresUrl() {
+        Map<String, String> props = valid();
+        props.put("connection.url", "jdbc:mysql://localhost/db");
+        assertThat(errors(props, "connection.url")).singleElement().asString().contains("jdbc:postgresql:");
+        assertThatThrownBy(() -> new SinkConfig(props)).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void rejectsUnknownEnumValuesNamingTheChoices() {
+        Map<String, String> props = valid();
+        props.put("delete.mode", "sometimes");
+        props.put("mode", "replace");
+        assertThat(errors(props, "delete.mode")).singleElement().asString().contains("[soft, hard]");
+        assertThat(errors(props, "mode")).singleElement().asString().contains("[merge]");
+    }
+
+    @Test
+    void enumValuesAreCaseInsensitive() {
+        Map<String, String> props = valid();
+        props.put("delete.mode", "HARD");
+        assertThat(new SinkConfig(props).deleteMode()).isEqualTo(SinkConfig.DeleteMode.HARD);
+    }
+
+    @Test
+    void rejectsUnknownPlaceholder() {
+        Map<String, String> props = valid();
+        props.put("table.name.format", "${source.tabel}");
+        assertThat(errors(props, "table.name.format")).singleElement().asString().contains("unknown placeholder ${source.tabel}");
+    }
+
+    @Test
+    void rejectsFormatWithoutPlaceholderForSeveralTopics() {
+        Map<String, String> props = valid();
+        props.put("table.name.format", "everything");
+        assertThat(errors(props, "table.name.format")).singleElement().asString().contains("every topic would write into one table");
+    }
+
+    @Test
+    void rejectsFormatThatNamesTheWatermarkTable() {
+        Map<String, String> props = valid();
+        props.put("topics", "shop.public.orders");
+        props.put("table.name.format", "ops.progress");
+        props.put("watermark.table", "ops.progress");
+        assertThat(errors(props, "table.name.format")).singleElement().asString().contains("watermark table");
+    }
+
+    @Test
+    void rejectsOutOfRangeNumbers() {
+        Map<String, String> props = valid();
+        props.put("batch.size", "0");
+        props.put("max.retries", "-1");
+        assertThat(errors(props, "batch.size")).isNotEmpty();
+        assertThat(errors(props, "max.retries")).isNotEmpty();
+    }
+
+    @Test
+    void validConfigHasNoErrors() {
+        Config config = new IdempotentJdbcSinkConnector().validate(valid());
+        assertThat(config.configValues()).allSatisfy(v -> assertThat(v.errorMessages()).as(v.name()).isEmpty());
+    }
+
+    @Test
+    void watermarkTableMustBeTableOrSchemaTable() {
+        Map<String, String> props = valid();
+        props.put("watermark.table", "a.b.c");
+        assertThat(errors(props, "watermark.table")).isNotEmpty();
+    }
+}

@@ -1,0 +1,95 @@
+package io.tidemark.sink.writer;
+
+import io.tidemark.sink.dialect.Identifiers;
+import io.tidemark.sink.event.TableId;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StatementBuilderTest {
+
+    private static TableDefinition table(String schema, String name, Map<String, String> columns, List<String> key) {
+        Map<String, String> all = new LinkedHashMap<>(columns);
+        all.put("__source_lsn", "bigint");
+        all.put("__source_snapshot", "boolean");
+        all.put("__deleted", "boolean");
+        return new TableDefinition(new TableId(schema, name), all, key);
+    }
+
+    private final TableDefinition items = table("public", "items",
+            Map.of("id", "integer", "name", "text"), List.of("id"));
+
+    @Test
+    void upsertUnnestsOneTextArrayPerColumnAndGuardsByPosition() {
+        String sql = StatementBuilder.upsert(items, List.of("id", "name"), true);
+        assertThat(sql).isEqualTo("""
+                INSERT INTO "public"."items" AS t ("id", "name", "__source_lsn", "__source_snapshot", "__deleted")
+                SELECT v.p0::integer, v.p1::text, v.p2::bigint, v.p3::boolean, false
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS v(p0, p1, p2, p3)
+                ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name", "__source_lsn" = EXCLUDED."__source_lsn", \
+                "__source_snapshot" = EXCLUDED."__source_snapshot", "__deleted" = false
+                WHERE t."__source_lsn" IS NULL OR (NOT EXCLUDED."__source_snapshot" AND t."__source_snapshot") \
+                OR EXCLUDED."__source_lsn" > t."__source_lsn\"""");
+    }
+
+    @Test
+    void upsertWithoutSoftDeleteDoesNotTouchTheDeletedColumn() {
+        assertThat(StatementBuilder.upsert(items, List.of("id", "name"), false)).doesNotContain("__deleted");
+    }
+
+    @Test
+    void upsertLeavesOutColumnsNotWritten() {
+        String sql = StatementBuilder.upsert(items, List.of("id"), true);
+        assertThat(sql).doesNotContain("\"name\"");
+        assertThat(sql).contains("DO UPDATE SET \"__source_lsn\"");
+    }
+
+    @Test
+    void softDeleteKeepsValuesAndRecordsThePosition() {
+        String sql = StatementBuilder.softDelete(items, List.of("id"));
+        assertThat(sql).contains("SELECT v.p0::integer, v.p1::bigint, false, true")
+                .contains("DO UPDATE SET \"__source_lsn\" = EXCLUDED.\"__source_lsn\", \"__source_snapshot\" = false, \"__deleted\" = true")
+                .doesNotContain("\"name\"")
+                .endsWith(StatementBuilder.UPSERT_GUARD);
+    }
+
+    @Test
+    void hardDeleteRemovesOnlyRowsTheDeleteSupersedes() {
+        assertThat(StatementBuilder.hardDelete(items, List.of("id"))).isEqualTo("""
+                DELETE FROM "public"."items" AS t
+                USING unnest(?::text[], ?::text[]) AS v(p0, p1)
+                WHERE t."id" = v.p0::integer AND (t."__source_lsn" IS NULL OR t."__source_snapshot" \
+                OR v.p1::bigint > t."__source_lsn")""");
+    }
+
+    @Test
+    void hostileNamesStayOneQuotedIdentifier() {
+        String evil = "x\"; DROP TABLE users; --";
+        TableDefinition hostile = table(null, evil, Map.of(evil, "text", "id", "integer"), List.of("id"));
+        String sql = StatementBuilder.upsert(hostile, List.of("id", evil), false);
+        String quoted = "\"x\"\"; DROP TABLE users; --\"";
+        assertThat(sql).startsWith("INSERT INTO " + quoted + " AS t (\"id\", " + quoted + ",");
+        assertThat(sql.replace(quoted, "")).doesNotContain("DROP");
+    }
+
+    @Test
+    void compositeKeysAreListedInKeyOrder() {
+        TableDefinition composite = table(null, "lines", Map.of("order_id", "bigint", "line", "integer", "sku", "text"),
+                List.of("order_id", "line"));
+        assertThat(StatementBuilder.upsert(composite, List.of("order_id", "line", "sku"), false))
+                .contains("ON CONFLICT (\"order_id\", \"line\")");
+    }
+
+    @Test
+    void identifiersRejectNulAndDoubleEmbeddedQuotes() {
+        assertThat(Identifiers.quote("we\"ird")).isEqualTo("\"we\"\"ird\"");
+        assertThat(Identifiers.quote("Ünïcödé table")).isEqualTo("\"Ünïcödé table\"");
+        assertThat(Identifiers.quote(new TableId("a.b", "c"))).isEqualTo("\"a.b\".\"c\"");
+        assertThatThrownBy(() -> Identifiers.quote("a\u0000b")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

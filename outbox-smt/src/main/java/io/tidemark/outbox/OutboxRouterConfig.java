@@ -1,0 +1,319 @@
+package io.tidemark.outbox;
+
+import io.tidemark.outbox.payload.NullFieldBehavior;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The router's settings. Keys shared with Debezium's {@code io.debezium.transforms.outbox.EventRouter}
+ * keep Debezium's names and defaults, so switching is a change of {@code type}. Every validator calls
+ * the parser the router itself uses, so the REST {@code validate} call reports the error the task would.
+ */
+public final class OutboxRouterConfig extends AbstractConfig {
+
+    /** Config key names. */
+    public interface ConfigName {
+        String FIELD_EVENT_ID = "table.field.event.id";
+        String FIELD_EVENT_KEY = "table.field.event.key";
+        String FIELD_EVENT_TYPE = "table.field.event.type";
+        String FIELD_EVENT_PAYLOAD = "table.field.event.payload";
+        String FIELD_EVENT_TIMESTAMP = "table.field.event.timestamp";
+        String FIELD_EVENT_SCHEMA_VERSION = "table.field.event.schema.version";
+        String FIELDS_ADDITIONAL_PLACEMENT = "table.fields.additional.placement";
+        String FIELDS_ADDITIONAL_ERROR_ON_MISSING = "table.fields.additional.error.on.missing";
+        String OP_INVALID_BEHAVIOR = "table.op.invalid.behavior";
+        String EXPAND_JSON_PAYLOAD = "table.expand.json.payload";
+        String JSON_PAYLOAD_NULL_BEHAVIOR = "table.json.payload.null.behavior";
+        String JSON_PAYLOAD_SCHEMA_CACHE_SIZE = "table.expand.json.payload.schema.cache.size";
+        String ROUTE_BY_FIELD = "route.by.field";
+        String ROUTE_TOPIC_REGEX = "route.topic.regex";
+        String ROUTE_TOPIC_REPLACEMENT = "route.topic.replacement";
+        String ROUTE_TOMBSTONE_ON_EMPTY_PAYLOAD = "route.tombstone.on.empty.payload";
+        String TOMBSTONE_HANDLING_MODE = "tombstone.handling.mode";
+        String HEADER_EVENT_ID = "header.event.id";
+        String HEADER_EVENT_TYPE = "header.event.type";
+        String VALUE_FORMAT = "value.format";
+        String CLOUDEVENTS_SOURCE = "cloudevents.source";
+    }
+
+    private static final String TABLE_GROUP = "Table";
+    private static final String ROUTER_GROUP = "Router";
+    private static final String PAYLOAD_GROUP = "Payload";
+    private static final String EVENT_GROUP = "Event";
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(ConfigName.FIELD_EVENT_ID, Type.STRING, "id", columnName(), Importance.HIGH,
+                    "Column holding the unique event id. Its value is sent in the header named by '"
+                            + ConfigName.HEADER_EVENT_ID + "' (and as the CloudEvents 'id').",
+                    TABLE_GROUP, 1, Width.MEDIUM, "Event id column")
+            .define(ConfigName.FIELD_EVENT_KEY, Type.STRING, "aggregateid", columnName(), Importance.HIGH,
+                    "Column holding the aggregate id. It becomes the record key, so all events of one aggregate"
+                            + " land in one partition, in order.",
+                    TABLE_GROUP, 2, Width.MEDIUM, "Aggregate id column")
+            .define(ConfigName.FIELD_EVENT_TYPE, Type.STRING, "type", columnName(), Importance.MEDIUM,
+                    "Column holding the event type, e.g. 'OrderCreated'. Sent in the header named by '"
+                            + ConfigName.HEADER_EVENT_TYPE + "' when that is set, and as the CloudEvents 'type'.",
+                    TABLE_GROUP, 3, Width.MEDIUM, "Event type column")
+            .define(ConfigName.FIELD_EVENT_PAYLOAD, Type.STRING, "payload", columnName(), Importance.HIGH,
+                    "Column holding the event payload, which becomes the record value.",
+                    TABLE_GROUP, 4, Width.MEDIUM, "Payload column")
+            .define(ConfigName.FIELD_EVENT_TIMESTAMP, Type.STRING, null, optionalColumnName(), Importance.LOW,
+                    "Column whose value becomes the Kafka record timestamp. Accepts Connect Timestamp, epoch"
+                            + " milliseconds, Debezium's Timestamp, MicroTimestamp, NanoTimestamp and ZonedTimestamp"
+                            + " (PostgreSQL timestamp and timestamptz columns). Unset: the time Debezium processed the"
+                            + " change (the envelope's ts_ms).",
+                    TABLE_GROUP, 5, Width.MEDIUM, "Timestamp column")
+            .define(ConfigName.FIELD_EVENT_SCHEMA_VERSION, Type.STRING, null, optionalColumnName(), Importance.LOW,
+                    "Column holding an integer that becomes the version of the value schema. Unset: schemas"
+                            + " carry no version.",
+                    TABLE_GROUP, 6, Width.MEDIUM, "Schema version column")
+            .define(ConfigName.FIELDS_ADDITIONAL_PLACEMENT, Type.LIST, "", parsed(AdditionalField::parseAll, "list of column:header|envelope|partition[:alias]"),
+                    Importance.MEDIUM,
+                    "More columns to carry along, as a list of column:placement or column:placement:alias."
+                            + " Placement 'header' adds a header, 'envelope' wraps the payload in a struct"
+                            + " {payload, <alias>...} (with value.format=cloudevents: an extension attribute),"
+                            + " 'partition' sends the event to the partition number the column holds (at most one"
+                            + " column). Example: type:header:eventType,tenant:envelope,shard:partition",
+                    TABLE_GROUP, 7, Width.LONG, "Additional columns")
+            .define(ConfigName.FIELDS_ADDITIONAL_ERROR_ON_MISSING, Type.BOOLEAN, true, Importance.LOW,
+                    "Whether an outbox row lacking a column listed in '" + ConfigName.FIELDS_ADDITIONAL_PLACEMENT
+                            + "' fails with an error naming it. False: the column is skipped for that row.",
+                    TABLE_GROUP, 8, Width.SHORT, "Fail on missing additional column")
+            .define(ConfigName.OP_INVALID_BEHAVIOR, Type.STRING, InvalidOperationBehavior.WARN.toString(),
+                    parsed(InvalidOperationBehavior::parse, "warn, error, fatal"), Importance.MEDIUM,
+                    "What to do with an update of an outbox row, which an append-only outbox never produces:"
+                            + " 'warn' drops it with a warning, 'error' drops it with an error in the log, 'fatal'"
+                            + " fails the record (stopping the task unless errors.tolerance=all). Deletes of outbox"
+                            + " rows (the usual cleanup after insert) and truncates are always dropped silently.",
+                    TABLE_GROUP, 9, Width.SHORT, "Invalid operation behavior")
+            .define(ConfigName.ROUTE_BY_FIELD, Type.STRING, "aggregatetype", columnName(), Importance.HIGH,
+                    "Column whose value chooses the topic through '" + ConfigName.ROUTE_TOPIC_REGEX + "' and '"
+                            + ConfigName.ROUTE_TOPIC_REPLACEMENT + "'. A null value fails the record.",
+                    ROUTER_GROUP, 1, Width.MEDIUM, "Routing column")
+            .define(ConfigName.ROUTE_TOPIC_REGEX, Type.STRING, "(?<routedByValue>.*)",
+                    parsed(TopicRouting::compile, "a Java regular expression"), Importance.LOW,
+                    "Regular expression matched against the whole routing value. On a match the topic is '"
+                            + ConfigName.ROUTE_TOPIC_REPLACEMENT + "' with the groups substituted; without one the"
+                            + " routing value itself is the topic.",
+                    ROUTER_GROUP, 2, Width.LONG, "Topic regex")
+            .define(ConfigName.ROUTE_TOPIC_REPLACEMENT, Type.STRING, "outbox.event.${routedByValue}",
+                    parsed(TopicRouting::checkReplacement, "a topic name with ${group} references"), Importance.HIGH,
+                    "Topic name for a matching routing value; ${name} and $n refer to groups of '"
+                            + ConfigName.ROUTE_TOPIC_REGEX + "' (each must exist there), \\$ is a literal dollar.",
+                    ROUTER_GROUP, 3, Width.LONG, "Topic replacement")
+            .define(ConfigName.ROUTE_TOMBSTONE_ON_EMPTY_PAYLOAD, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Whether a null payload becomes a tombstone (null value without schema, no envelope), so a"
+                            + " compacted topic forgets the aggregate. False: the event keeps its envelope and a null"
+                            + " payload.",
+                    ROUTER_GROUP, 4, Width.SHORT, "Tombstone on empty payload")
+            .define(ConfigName.TOMBSTONE_HANDLING_MODE, Type.STRING, TombstoneHandling.DROP.toString(),
+                    parsed(TombstoneHandling::parse, "drop, keep"), Importance.LOW,
+                    "What to do with incoming tombstones (records with a null value): 'drop' them, as Debezium's"
+                            + " router does (Debezium emits one after each outbox delete), or 'keep' them untouched,"
+                            + " when the connector also captures other tables whose topics are compacted and no"
+                            + " predicate limits the router to the outbox topic.",
+                    ROUTER_GROUP, 5, Width.SHORT, "Tombstone handling")
+            .define(ConfigName.EXPAND_JSON_PAYLOAD, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Whether a JSON payload (jsonb, json, text or UTF-8 bytea) becomes a schema'd struct instead of a"
+                            + " string, so Avro or JSON-with-schema converters can register a real schema. The schema"
+                            + " depends only on the document's shape: fields are sorted by name, nested fields are"
+                            + " optional, array elements are merged (integers with floats to float64, objects to the"
+                            + " union of their fields; kinds that do not merge become their JSON text). A payload that"
+                            + " is not JSON is passed on as it came, with a warning.",
+                    PAYLOAD_GROUP, 1, Width.SHORT, "Expand JSON payload")
+            .define(ConfigName.JSON_PAYLOAD_NULL_BEHAVIOR, Type.STRING, NullFieldBehavior.IGNORE.configValue(),
+                    parsed(NullFieldBehavior::parse, NullFieldBehavior.names()), Importance.LOW,
+                    "Schema of a JSON field that is null in the whole document: 'ignore' leaves it out, "
+                            + "'optional_bytes' keeps it as optional bytes (both as in Debezium), 'optional_string'"
+                            + " keeps it as an optional string, which matches the field's schema on the days it is a"
+                            + " string.",
+                    PAYLOAD_GROUP, 2, Width.SHORT, "JSON null field behavior")
+            .define(ConfigName.JSON_PAYLOAD_SCHEMA_CACHE_SIZE, Type.INT, 1024, ConfigDef.Range.between(1, 1_000_000),
+                    Importance.LOW,
+                    "How many payload shapes keep their inferred schema, least recently used evicted first. Memory"
+                            + " stays bounded however many shapes the outbox produces.",
+                    PAYLOAD_GROUP, 3, Width.SHORT, "Schema cache size")
+            .define(ConfigName.HEADER_EVENT_ID, Type.STRING, "id", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Name of the header carrying the event id.",
+                    EVENT_GROUP, 1, Width.SHORT, "Event id header")
+            .define(ConfigName.HEADER_EVENT_TYPE, Type.STRING, "", Importance.LOW,
+                    "Name of a header carrying the event type; empty for none (as in Debezium, where"
+                            + " 'type:header:eventType' in '" + ConfigName.FIELDS_ADDITIONAL_PLACEMENT
+                            + "' does the same).",
+                    EVENT_GROUP, 2, Width.SHORT, "Event type header")
+            .define(ConfigName.VALUE_FORMAT, Type.STRING, ValueFormat.PAYLOAD.toString(), parsed(ValueFormat::parse, "payload, cloudevents"),
+                    Importance.MEDIUM,
+                    "'payload': the value is the payload (in an envelope if envelope fields are configured)."
+                            + " 'cloudevents': a structured-mode CloudEvents 1.0 envelope with specversion, id, source,"
+                            + " type, time (the event timestamp), subject (the aggregate id), datacontenttype and data"
+                            + " (the payload); envelope fields become extension attributes, so their names must be"
+                            + " lowercase letters and digits.",
+                    EVENT_GROUP, 3, Width.SHORT, "Value format")
+            .define(ConfigName.CLOUDEVENTS_SOURCE, Type.STRING, "", Importance.LOW,
+                    "The CloudEvents 'source' attribute. Empty: the topic the outbox change was captured on,"
+                            + " e.g. 'shop.public.outbox'.",
+                    EVENT_GROUP, 4, Width.MEDIUM, "CloudEvents source");
+
+    private static final Pattern CLOUDEVENTS_ATTRIBUTE = Pattern.compile("[a-z0-9]{1,20}");
+
+    private final List<AdditionalField> additionalFields;
+    private final InvalidOperationBehavior invalidOperationBehavior;
+    private final NullFieldBehavior nullFieldBehavior;
+    private final TombstoneHandling tombstoneHandling;
+    private final ValueFormat valueFormat;
+    private final TopicRouting topicRouting;
+
+    public OutboxRouterConfig(Map<?, ?> props) {
+        super(CONFIG_DEF, props);
+        additionalFields = parse(ConfigName.FIELDS_ADDITIONAL_PLACEMENT,
+                getList(ConfigName.FIELDS_ADDITIONAL_PLACEMENT), AdditionalField::parseAll);
+        invalidOperationBehavior = parse(ConfigName.OP_INVALID_BEHAVIOR,
+                getString(ConfigName.OP_INVALID_BEHAVIOR), InvalidOperationBehavior::parse);
+        nullFieldBehavior = parse(ConfigName.JSON_PAYLOAD_NULL_BEHAVIOR,
+                getString(ConfigName.JSON_PAYLOAD_NULL_BEHAVIOR), NullFieldBehavior::parse);
+        tombstoneHandling = parse(ConfigName.TOMBSTONE_HANDLING_MODE,
+                getString(ConfigName.TOMBSTONE_HANDLING_MODE), TombstoneHandling::parse);
+        valueFormat = parse(ConfigName.VALUE_FORMAT, getString(ConfigName.VALUE_FORMAT), ValueFormat::parse);
+        // The regex and the replacement are valid one by one (their validators ran); here: together.
+        topicRouting = parse(ConfigName.ROUTE_TOPIC_REPLACEMENT, getString(ConfigName.ROUTE_TOPIC_REPLACEMENT),
+                replacement -> new TopicRouting(getString(ConfigName.ROUTE_TOPIC_REGEX), replacement));
+        if (valueFormat == ValueFormat.CLOUDEVENTS) {
+            for (AdditionalField field : additionalFields) {
+                if (field.placement() == AdditionalField.Placement.ENVELOPE
+                        && !CLOUDEVENTS_ATTRIBUTE.matcher(field.name()).matches()) {
+                    throw new ConfigException(ConfigName.FIELDS_ADDITIONAL_PLACEMENT, getList(ConfigName.FIELDS_ADDITIONAL_PLACEMENT),
+                            "with value.format=cloudevents, envelope field '" + field.name() + "' becomes a CloudEvents"
+                                    + " extension attribute and must be 1-20 lowercase letters or digits; give it an alias");
+                }
+            }
+        }
+    }
+
+    public String eventIdColumn() {
+        return getString(ConfigName.FIELD_EVENT_ID);
+    }
+
+    public String eventKeyColumn() {
+        return getString(ConfigName.FIELD_EVENT_KEY);
+    }
+
+    public String eventTypeColumn() {
+        return getString(ConfigName.FIELD_EVENT_TYPE);
+    }
+
+    public String payloadColumn() {
+        return getString(ConfigName.FIELD_EVENT_PAYLOAD);
+    }
+
+    /** The timestamp column, or {@code null} to use the envelope's processing time. */
+    public String timestampColumn() {
+        return blankToNull(getString(ConfigName.FIELD_EVENT_TIMESTAMP));
+    }
+
+    /** The schema version column, or {@code null} for unversioned schemas. */
+    public String schemaVersionColumn() {
+        return blankToNull(getString(ConfigName.FIELD_EVENT_SCHEMA_VERSION));
+    }
+
+    public List<AdditionalField> additionalFields() {
+        return additionalFields;
+    }
+
+    public boolean failOnMissingAdditionalField() {
+        return getBoolean(ConfigName.FIELDS_ADDITIONAL_ERROR_ON_MISSING);
+    }
+
+    public InvalidOperationBehavior invalidOperationBehavior() {
+        return invalidOperationBehavior;
+    }
+
+    public String routeByColumn() {
+        return getString(ConfigName.ROUTE_BY_FIELD);
+    }
+
+    public TopicRouting topicRouting() {
+        return topicRouting;
+    }
+
+    public boolean tombstoneOnEmptyPayload() {
+        return getBoolean(ConfigName.ROUTE_TOMBSTONE_ON_EMPTY_PAYLOAD);
+    }
+
+    public TombstoneHandling tombstoneHandling() {
+        return tombstoneHandling;
+    }
+
+    public boolean expandJsonPayload() {
+        return getBoolean(ConfigName.EXPAND_JSON_PAYLOAD);
+    }
+
+    public NullFieldBehavior jsonNullFieldBehavior() {
+        return nullFieldBehavior;
+    }
+
+    public int jsonSchemaCacheSize() {
+        return getInt(ConfigName.JSON_PAYLOAD_SCHEMA_CACHE_SIZE);
+    }
+
+    public String eventIdHeader() {
+        return getString(ConfigName.HEADER_EVENT_ID);
+    }
+
+    /** The event type header name, or {@code null} for none. */
+    public String eventTypeHeader() {
+        return blankToNull(getString(ConfigName.HEADER_EVENT_TYPE));
+    }
+
+    public ValueFormat valueFormat() {
+        return valueFormat;
+    }
+
+    /** The fixed CloudEvents source, or {@code null} to use the captured topic. */
+    public String cloudEventsSource() {
+        return blankToNull(getString(ConfigName.CLOUDEVENTS_SOURCE));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static ConfigDef.Validator columnName() {
+        return new ConfigDef.NonEmptyStringWithoutControlChars();
+    }
+
+    private static ConfigDef.Validator optionalColumnName() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value != null && !((String) value).isEmpty() && ((String) value).isBlank()) {
+                throw new ConfigException(name, value, "a column name cannot be blank; leave the key unset instead");
+            }
+        }, () -> "a column name, or unset");
+    }
+
+    /** A validator that runs the same parser the router runs, so both report the same error. */
+    private static <T, R> ConfigDef.Validator parsed(Function<T, R> parser, String validValues) {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            @SuppressWarnings("unchecked")
+            T typed = (T) value;
+            if (typed != null) {
+                parse(name, typed, parser);
+            }
+        }, () -> validValues);
+    }
+
+    private static <T, R> R parse(String key, T value, Function<T, R> parser) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, value, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package io.tidemark.outbox;
+
+import io.tidemark.outbox.EventValues.CloudEventAttributes;
+import io.tidemark.outbox.OutboxRouterConfig.ConfigName;
+import io.tidemark.outbox.payload.JsonPayloadExpander;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.Headers;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns Debezium change events of an outbox table into domain events. Inserts and snapshot reads
+ * become events; deletes and truncates (outbox cleanup) vanish; updates follow
+ * {@code table.op.invalid.behavior}. Records that are not Debezium change events pass through
+ * untouched, so the router can share a connector with other tables.
+ */
+final class OutboxRowRouter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxRowRouter.class);
+
+    private final OutboxRouterConfig config;
+    private final JsonPayloadExpander expander;
+    private final EventValues values = new EventValues();
+    private final List<AdditionalField> envelopeFields;
+
+    /** The last value schema checked for the Debezium envelope shape; a connector reuses a handful of them. */
+    private Schema lastCheckedSchema;
+    private boolean lastCheckedIsEnvelope;
+
+    OutboxRowRouter(OutboxRouterConfig config) {
+        this.config = config;
+        this.expander = config.expandJsonPayload()
+                ? new JsonPayloadExpander(config.jsonNullFieldBehavior(), config.jsonSchemaCacheSize())
+                : null;
+        this.envelopeFields = config.additionalFields().stream()
+                .filter(f -> f.placement() == AdditionalField.Placement.ENVELOPE)
+                .toList();
+    }
+
+    /** The routed event, the record itself when it is no Debezium change event, or {@code null} to drop it. */
+    SourceRecord route(SourceRecord record) {
+        Object value = record.value();
+        if (value == null) {
+            return config.tombstoneHandling() == TombstoneHandling.KEEP ? record : null;
+        }
+        if (!(value instanceof Struct change) || !isChangeEvent(change.schema())) {
+            return record;
+        }
+        String op = change.getString("op");
+        if (op == null) {
+            return record;
+        }
+        switch (op) {
+            case "c":
+            case "r":
+                return toEvent(record, change);
+            case "d":
+            case "t":
+                return null;
+            default:
+                return invalidOperation(record, op);
+        }
+    }
+
+    private boolean isChangeEvent(Schema schema) {
+        if (schema != lastCheckedSchema) {
+            Field op = schema.field("op");
+            Field after = schema.field("after");
+            lastCheckedIsEnvelope = op != null && op.schema().type() == Schema.Type.STRING
+                    && after != null && after.schema().type() == Schema.Type.STRUCT;
+            lastCheckedSchema = schema;
+        }
+        return lastCheckedIsEnvelope;
+    }
+
+    private SourceRecord invalidOperation(SourceRecord record, String op) {
+        String message = "outbox change with op '" + op + "' on topic " + record.topic() + " at source offset "
+                + record.sourceOffset() + " is not an insert; an outbox table should only see inserts and deletes";
+        switch (config.invalidOperationBehavior()) {
+            case FATAL:
+                throw new DataException(message);
+            case ERROR:
+                LOG.error("{}; dropped", message);
+                return null;
+            default:
+                LOG.warn("{}; dropped", message);
+                return null;
+        }
+    }
+
+    private SourceRecord toEvent(SourceRecord record, Struct change) {
+        Struct row = change.getStruct("after");
+        if (row == null) {
+            throw new DataException("outbox insert on topic " + record.topic() + " carries no 'after' row");
+        }
+        Object routingValue = row.get(column(record, row, config.routeByColumn(), ConfigName.ROUTE_BY_FIELD));
+        if (routingValue == null) {
+            throw new DataException("outbox row on topic " + record.topic() + " has a null '" + config.routeByColumn()
+                    + "' (" + ConfigName.ROUTE_BY_FIELD + "), so it has no topic to go to");
+        }
+        String topic = config.topicRouting().topicFor(routingValue.toString());
+        Field keyField = column(record, row, config.eventKeyColumn(), ConfigName.FIELD_EVENT_KEY);
+        Field idField = column(record, row, config.eventIdColumn(), ConfigName.FIELD_EVENT_ID);
+        Field payloadField = column(record, row, config.payloadColumn(), ConfigName.FIELD_EVENT_PAYLOAD);
+        Object key = row.get(keyField);
+        Object eventId = row.get(idField);
+
+        Schema payloadSchema = payloadField.schema();
+        Object payload = row.get(payloadField);
+        if (expander != null && payload != null) {
+            SchemaAndValue expanded = expander.expand(payload);
+            if (expanded == null) {
+                LOG.warn("payload of outbox event {} on topic {} is not JSON; sent as it came", eventId, record.topic());
+            } else if (expanded.value() != null) {
+                payloadSchema = expanded.schema();
+                payload = expanded.value();
+            } else {
+                payload = null;
+            }
+        }
+
+        Long timestamp = timestamp(record, change, row);
+        Headers headers = record.headers().duplicate();
+        headers.add(config.eventIdHeader(), eventId, idField.schema());
+        if (config.eventTypeHeader() != null) {
+            Field typeField = column(record, row, config.eventTypeColumn(), ConfigName.FIELD_EVENT_TYPE);
+            headers.add(config.eventTypeHeader(), row.get(typeField), typeField.schema());
+        }
+        Integer partition = null;
+        List<AdditionalField> presentEnvelopeFields = envelopeFields;
+        for (AdditionalField field : config.additionalFields()) {
+            Field column = row.schema().field(field.column());
+            if (column == null) {
+                if (config.failOnMissingAdditionalField()) {
+                    throw missingColumn(record, field.column(), ConfigName.FIELDS_ADDITIONAL_PLACEMENT);
+                }
+                if (field.placement() == AdditionalField.Placement.ENVELOPE) {
+                    presentEnvelopeFields = presentOnly(row);
+                }
+                continue;
+            }
+            switch (field.placement()) {
+                case HEADER:
+                    headers.add(field.name(), row.get(column), column.schema());
+                    break;
+                case PARTITION:
+                    partition = partition(record, field.column(), row.get(column));
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        SchemaAndValue eventValue;
+        if (payload == null && config.tombstoneOnEmptyPayload()) {
+            eventValue = SchemaAndValue.NULL;
+        } else {
+            Integer version = schemaVersion(record, row);
+            if (config.valueFormat() == ValueFormat.CLOUDEVENTS) {
+                eventValue = values.cloudEvent(topic, row, presentEnvelopeFields,
+                        cloudEventAttributes(record, row, eventId, key, timestamp, payloadField.schema(), payload, payloadSchema),
+                        payloadSchema, payload, version);
+            } else if (presentEnvelopeFields.isEmpty()) {
+                eventValue = values.payload(payloadSchema, payload, version);
+            } else {
+                eventValue = values.envelope(topic, row, presentEnvelopeFields, payloadSchema, payload, version);
+            }
+        }
+        return record.newRecord(topic, partition, keyField.schema(), key, eventValue.schema(), eventValue.value(),
+                timestamp, headers);
+    }
+
+    private List<AdditionalField> presentOnly(Struct row) {
+        List<AdditionalField> present = new ArrayList<>(envelopeFields.size());
+        for (AdditionalField field : envelopeFields) {
+            if (row.schema().field(field.column()) != null) {
+                present.add(field);
+            }
+        }
+        return present;
+    }
+
+    private CloudEventAttributes cloudEventAttributes(SourceRecord record, Struct row, Object eventId, Object key,
+                                                      Long timestamp, Schema columnSchema, Object payload,
+                                                      Schema payloadSchema) {
+        Object type = row.get(column(record, row, config.eventTypeColumn(), ConfigName.FIELD_EVENT_TYPE));
+        if (eventId == null || type == null) {
+            throw new DataException("outbox row on topic " + record.topic() + " has a null '"
+                    + (eventId == null ? config.eventIdColumn() : config.eventTypeColumn())
+                    + "', which a CloudEvent requires");
+        }
+        String source = config.cloudEventsSource() != null ? config.cloudEventsSource() : record.topic();
+        return new CloudEventAttributes(eventId.toString(), source, type.toString(),
+                timestamp == null ? null : Instant.ofEpochMilli(timestamp).toString(),
+                key == null ? null : key.toString(),
+                payload == null ? null : contentType(columnSchema, payloadSchema));
+    }
+
+    private static String contentType(Schema columnSchema, Schema payloadSchema) {
+        if (payloadSchema != columnSchema || "io.debezium.data.Json".equals(columnSchema.name())) {
+            return "application/json";
+        }
+        return columnSchema.type() == Schema.Type.BYTES ? "application/octet-stream" : "text/plain";
+    }
+
+    private Long timestamp(SourceRecord record, Struct change, Struct row) {
+        String timestampColumn = config.timestampColumn();
+        if (timestampColumn != null) {
+            Field field = column(record, row, timestampColumn, ConfigName.FIELD_EVENT_TIMESTAMP);
+            Object value = row.get(field);
+            if (value != null) {
+                return EventTimestamps.epochMillis(timestampColumn, field.schema(), value);
+            }
+        }
+        Field processedAt = change.schema().field("ts_ms");
+        Object millis = processedAt == null ? null : change.get(processedAt);
+        return millis instanceof Long l ? l : record.timestamp();
+    }
+
+    private Integer schemaVersion(SourceRecord record, Struct row) {
+        String versionColumn = config.schemaVersionColumn();
+        if (versionColumn == null) {
+            return null;
+        }
+        Object version = row.get(column(record, row, versionColumn, ConfigName.FIELD_EVENT_SCHEMA_VERSION));
+        if (version == null) {
+            return null;
+        }
+        if (version instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return Integer.valueOf(version.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new DataException("schema version column '" + versionColumn + "' holds '" + version
+                    + "', which is not an integer", e);
+        }
+    }
+
+    private static Integer partition(SourceRecord record, String column, Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Number n && n.longValue() >= 0 && n.longValue() <= Integer.MAX_VALUE) {
+            return n.intValue();
+        }
+        throw new DataException("partition column '" + column + "' of outbox row on topic " + record.topic()
+                + " holds '" + value + "', which is not a partition number");
+    }
+
+    private static Field column(SourceRecord record, Struct row, String column, String configKey) {
+        Field field = row.schema().field(column);
+        if (field == null) {
+            throw missingColumn(record, column, configKey);
+        }
+        return field;
+    }
+
+    private static DataException missingColumn(SourceRecord record, String column, String configKey) {
+        return new DataException("outbox row on topic " + record.topic() + " has no column '" + column
+                + "' (configured by " + configKey + ")");
+    }
+}
