@@ -2,6 +2,7 @@ package io.tidemark.outbox;
 
 import io.tidemark.outbox.EventValues.CloudEventAttributes;
 import io.tidemark.outbox.OutboxRouterConfig.ConfigName;
+import io.tidemark.outbox.payload.BoundedLruCache;
 import io.tidemark.outbox.payload.JsonPayloadExpander;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -20,8 +21,8 @@ import java.util.List;
 /**
  * Turns Debezium change events of an outbox table into domain events. Inserts and snapshot reads
  * become events; deletes and truncates (outbox cleanup) vanish; updates follow
- * {@code table.op.invalid.behavior}. Records that are not Debezium change events pass through
- * untouched, so the router can share a connector with other tables.
+ * {@code table.op.invalid.behavior}. Records that are not Debezium change events of an outbox table
+ * pass through untouched, so the router can share a connector with other tables.
  */
 final class OutboxRowRouter {
 
@@ -32,9 +33,10 @@ final class OutboxRowRouter {
     private final EventValues values = new EventValues();
     private final List<AdditionalField> envelopeFields;
 
-    /** The last value schema checked for the Debezium envelope shape; a connector reuses a handful of them. */
+    /** The last value schema classified; Debezium reuses one schema instance per table. */
     private Schema lastCheckedSchema;
-    private boolean lastCheckedIsEnvelope;
+    private boolean lastCheckedIsOutbox;
+    private final BoundedLruCache<String, Boolean> topicsPassedThrough = new BoundedLruCache<>(1024);
 
     OutboxRowRouter(OutboxRouterConfig config) {
         this.config = config;
@@ -46,13 +48,13 @@ final class OutboxRowRouter {
                 .toList();
     }
 
-    /** The routed event, the record itself when it is no Debezium change event, or {@code null} to drop it. */
+    /** The routed event, the record itself when it is no outbox change, or {@code null} to drop it. */
     SourceRecord route(SourceRecord record) {
         Object value = record.value();
         if (value == null) {
             return config.tombstoneHandling() == TombstoneHandling.KEEP ? record : null;
         }
-        if (!(value instanceof Struct change) || !isChangeEvent(change.schema())) {
+        if (!(value instanceof Struct change) || !isOutboxChange(record, change.schema())) {
             return record;
         }
         String op = change.getString("op");
@@ -71,15 +73,28 @@ final class OutboxRowRouter {
         }
     }
 
-    private boolean isChangeEvent(Schema schema) {
+    /**
+     * Whether the value is a Debezium change event of an outbox table: an envelope ({@code op} and an
+     * {@code after} struct) whose row has the payload or the routing column. Having one of the two is
+     * enough, so a typo in the other still fails loudly; having neither marks another table's change,
+     * passed on so the router can share a connector with other tables without a predicate.
+     */
+    private boolean isOutboxChange(SourceRecord record, Schema schema) {
         if (schema != lastCheckedSchema) {
             Field op = schema.field("op");
             Field after = schema.field("after");
-            lastCheckedIsEnvelope = op != null && op.schema().type() == Schema.Type.STRING
+            boolean envelope = op != null && op.schema().type() == Schema.Type.STRING
                     && after != null && after.schema().type() == Schema.Type.STRUCT;
+            lastCheckedIsOutbox = envelope && (after.schema().field(config.payloadColumn()) != null
+                    || after.schema().field(config.routeByColumn()) != null);
+            if (envelope && !lastCheckedIsOutbox && topicsPassedThrough.get(record.topic()) == null) {
+                topicsPassedThrough.put(record.topic(), Boolean.TRUE);
+                LOG.info("change events on topic {} have neither column '{}' nor '{}', so they are not outbox rows;"
+                        + " passing them on unchanged", record.topic(), config.payloadColumn(), config.routeByColumn());
+            }
             lastCheckedSchema = schema;
         }
-        return lastCheckedIsEnvelope;
+        return lastCheckedIsOutbox;
     }
 
     private SourceRecord invalidOperation(SourceRecord record, String op) {

@@ -1,0 +1,129 @@
+package io.tidemark.outbox;
+
+import io.debezium.transforms.outbox.EventRouter;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OutboxRouterConfigTest {
+
+    /** Debezium keys we deliberately leave out: OpenTelemetry tracing is Debezium's own integration. */
+    private static final Set<String> DEBEZIUM_ONLY = Set.of(
+            "tracing.span.context.field", "tracing.operation.name", "tracing.with.context.field.only");
+
+    @Test
+    void sharedKeysHaveDebeziumNamesTypesAndDefaults() {
+        ConfigDef debezium;
+        try (EventRouter<?> router = new EventRouter<>()) {
+            debezium = router.config();
+        }
+        ConfigDef ours = OutboxRouterConfig.CONFIG_DEF;
+
+        for (ConfigDef.ConfigKey theirs : debezium.configKeys().values()) {
+            if (DEBEZIUM_ONLY.contains(theirs.name)) {
+                continue;
+            }
+            ConfigDef.ConfigKey mine = ours.configKeys().get(theirs.name);
+            assertThat(mine).as("key %s", theirs.name).isNotNull();
+            assertThat(mine.type).as("type of %s", theirs.name).isEqualTo(theirs.type);
+            Object theirDefault = theirs.type == ConfigDef.Type.LIST && theirs.defaultValue == null ? List.of() : theirs.defaultValue;
+            assertThat(mine.defaultValue).as("default of %s", theirs.name).isEqualTo(theirDefault);
+        }
+    }
+
+    @Test
+    void everyKeyHasDocumentationAGroupAndAValidatorOrAType() {
+        for (ConfigDef.ConfigKey key : OutboxRouterConfig.CONFIG_DEF.configKeys().values()) {
+            assertThat(key.documentation).as("doc of %s", key.name).isNotBlank();
+            assertThat(key.group).as("group of %s", key.name).isNotBlank();
+            assertThat(key.displayName).as("display name of %s", key.name).isNotBlank();
+            if (key.type == ConfigDef.Type.STRING || key.type == ConfigDef.Type.LIST || key.type == ConfigDef.Type.INT) {
+                assertThat(key.validator != null || key.name.equals("cloudevents.source") || key.name.equals("header.event.type"))
+                        .as("validator of %s", key.name).isTrue();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "table.fields.additional.placement | type:somewhere         | placement 'somewhere'",
+            "table.fields.additional.placement | type                   | must be column:placement",
+            "table.fields.additional.placement | :header                | names no column",
+            "table.fields.additional.placement | type:header:           | empty alias",
+            "table.fields.additional.placement | a:partition:b          | takes no alias",
+            "table.fields.additional.placement | a:partition,b:partition| only one column",
+            "table.op.invalid.behavior         | ignore                 | warn, error, fatal",
+            "table.json.payload.null.behavior  | drop                   | ignore, optional_bytes, optional_string",
+            "route.topic.regex                 | (unclosed              | not a valid regular expression",
+            "route.topic.replacement           | topic.${broken         | malformed group reference",
+            "route.topic.replacement           | price$                 | lone '$'",
+            "route.topic.replacement           | cost$x                 | must be followed by a group number",
+            "route.topic.replacement           | 'a\\'                  | lone backslash",
+            "tombstone.handling.mode           | forward                | drop or keep",
+            "value.format                      | avro                   | payload or cloudevents",
+            "table.expand.json.payload.schema.cache.size | 0            | at least 1",
+            "table.field.event.id              | ''                     | empty",
+            "header.event.id                   | ''                     | empty",
+            "table.field.event.timestamp       | ''                     | empty",
+    })
+    void invalidValueIsReportedByValidateWithTheParserMessage(String key, String value, String message) {
+        Map<String, ConfigValue> results = OutboxRouterConfig.CONFIG_DEF.validateAll(Map.of(key, value));
+
+        assertThat(results.get(key).errorMessages()).as("errors for %s", key)
+                .anySatisfy(error -> assertThat(error).contains(message));
+        assertThatThrownBy(() -> new OutboxRouterConfig(Map.of(key, value)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void replacementMustReferToGroupsTheRegexDefines() {
+        assertThatThrownBy(() -> new OutboxRouterConfig(Map.of("route.topic.regex", "(?<kind>.*)")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("group 'routedByValue'");
+        assertThatThrownBy(() -> new OutboxRouterConfig(Map.of("route.topic.regex", "(.*)",
+                "route.topic.replacement", "events.$2")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("has only 1");
+    }
+
+    @Test
+    void cloudEventsExtensionNamesMustBeValidAttributes() {
+        assertThatThrownBy(() -> new OutboxRouterConfig(Map.of("value.format", "cloudevents",
+                "table.fields.additional.placement", "tenant_id:envelope")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'tenant_id'");
+        assertThat(new OutboxRouterConfig(Map.of("value.format", "cloudevents",
+                "table.fields.additional.placement", "tenant_id:envelope:tenant")).additionalFields())
+                .containsExactly(new AdditionalField("tenant_id", AdditionalField.Placement.ENVELOPE, "tenant"));
+    }
+
+    @Test
+    void defaultsParseToDebeziumBehaviour() {
+        OutboxRouterConfig config = new OutboxRouterConfig(Map.of());
+
+        assertThat(config.topicRouting().topicFor("Order")).isEqualTo("outbox.event.Order");
+        assertThat(config.invalidOperationBehavior()).isEqualTo(InvalidOperationBehavior.WARN);
+        assertThat(config.tombstoneHandling()).isEqualTo(TombstoneHandling.DROP);
+        assertThat(config.valueFormat()).isEqualTo(ValueFormat.PAYLOAD);
+        assertThat(config.additionalFields()).isEmpty();
+        assertThat(config.timestampColumn()).isNull();
+        assertThat(config.eventTypeHeader()).isNull();
+        assertThat(config.eventIdHeader()).isEqualTo("id");
+    }
+
+    @Test
+    void placementsParseWithAliasesAndCase() {
+        assertThat(AdditionalField.parseAll(List.of(" type:HEADER:eventType", "tenant:envelope", "shard:partition", "")))
+                .containsExactly(
+                        new AdditionalField("type", AdditionalField.Placement.HEADER, "eventType"),
+                        new AdditionalField("tenant", AdditionalField.Placement.ENVELOPE, "tenant"),
+                        new AdditionalField("shard", AdditionalField.Placement.PARTITION, "shard"));
+    }
+}
