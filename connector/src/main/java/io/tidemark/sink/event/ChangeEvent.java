@@ -20,9 +20,12 @@ import java.util.TreeSet;
  *                    columns, or be null, under REPLICA IDENTITY DEFAULT)
  * @param unavailable columns whose value the source did not send (unchanged TOASTed values); they
  *                    must keep whatever the target holds
+ * @param rowInherited true for a delete whose {@code row} is the image of the change it superseded in
+ *                    the same batch: a soft delete must leave that image behind, as one-by-one
+ *                    application would
  */
 public record ChangeEvent(TopicPartition partition, long offset, TableId table, Op op, Struct key, Struct row,
-                          SourcePosition position, Set<String> unavailable) {
+                          SourcePosition position, Set<String> unavailable, boolean rowInherited) {
 
     public boolean isDelete() {
         return op.isDelete();
@@ -47,12 +50,23 @@ public record ChangeEvent(TopicPartition partition, long offset, TableId table, 
     }
 
     /**
-     * This event after {@code previous} was applied: values this event lacks (unavailable TOAST
-     * columns) are taken from the previous image when it had them, as one-by-one application would
-     * leave them.
+     * This event as the result of applying it after {@code previous}: values it lacks (unavailable
+     * TOAST columns) come from the previous image, and a delete carries the previous image along, so
+     * the reduced batch leaves the row exactly as one-by-one application would.
+     *
+     * <p>A soft-deleted row keeps its values, so with {@code softDelete} a delete that carries an image
+     * is itself an image to inherit from. After a hard delete the row is gone; PostgreSQL emits no
+     * update of a deleted row without an insert in between, so such an update is not reconstructed.
      */
-    public ChangeEvent inheritUnavailable(ChangeEvent previous) {
-        if (unavailable.isEmpty() || previous.isDelete() || previous.row == null) {
+    public ChangeEvent after(ChangeEvent previous, boolean softDelete) {
+        boolean previousHasImage = previous.row != null && (!previous.isDelete() || (softDelete && previous.rowInherited));
+        if (!previousHasImage) {
+            return this;
+        }
+        if (isDelete()) {
+            return new ChangeEvent(partition, offset, table, op, key, previous.row, position, previous.unavailable, true);
+        }
+        if (unavailable.isEmpty()) {
             return this;
         }
         Struct filled = copy(row);
@@ -66,7 +80,8 @@ public record ChangeEvent(TopicPartition partition, long offset, TableId table, 
                 stillUnavailable.add(column);
             }
         }
-        return new ChangeEvent(partition, offset, table, op, key, filled, position, Collections.unmodifiableSet(stillUnavailable));
+        return new ChangeEvent(partition, offset, table, op, key, filled, position,
+                Collections.unmodifiableSet(stillUnavailable), false);
     }
 
     private static Struct copy(Struct struct) {

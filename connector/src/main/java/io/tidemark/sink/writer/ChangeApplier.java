@@ -42,8 +42,13 @@ public final class ChangeApplier {
     }
 
     /** What one transaction did. */
-    public record Result(Map<TopicPartition, Long> nextOffsets, int records, int rowsWritten, int skippedStale,
-                         int skippedRedelivered) {
+    /**
+     * @param folded             changes replaced by a newer change of the same row inside the batch
+     * @param skippedStale       changes older than what the batch or the target already held (re-emitted)
+     * @param skippedRedelivered records below the durable offset of their partition (Kafka redelivery)
+     */
+    public record Result(Map<TopicPartition, Long> nextOffsets, int records, int rowsWritten, int folded,
+                         int skippedStale, int skippedRedelivered) {
     }
 
     /**
@@ -55,7 +60,7 @@ public final class ChangeApplier {
      */
     public Result apply(Connection connection, List<SinkRecord> records, Map<TopicPartition, Long> durableOffsets)
             throws SQLException {
-        ChangeBatch batch = new ChangeBatch();
+        ChangeBatch batch = new ChangeBatch(writer.softDelete());
         Map<TopicPartition, Progress> progress = new LinkedHashMap<>();
         int redelivered = 0;
         for (SinkRecord record : records) {
@@ -74,7 +79,7 @@ public final class ChangeApplier {
                     event != null ? event.position() : before == null ? null : before.lastPosition()));
         }
         if (progress.isEmpty()) {
-            return new Result(Map.of(), records.size(), 0, 0, redelivered);
+            return new Result(Map.of(), records.size(), 0, 0, 0, redelivered);
         }
         try {
             Map<TableId, TableDefinition> tables = new LinkedHashMap<>();
@@ -92,7 +97,7 @@ public final class ChangeApplier {
             connection.commit();
             Map<TopicPartition, Long> next = new LinkedHashMap<>();
             progress.values().forEach(p -> next.put(p.partition(), p.nextOffset()));
-            return new Result(next, records.size(), written, batch.superseded() + reduced - written, redelivered);
+            return new Result(next, records.size(), written, batch.folded(), batch.stale() + reduced - written, redelivered);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(connection, e);
             catalog.invalidate();
@@ -121,7 +126,7 @@ public final class ChangeApplier {
             if (keySchema == null) {
                 keySchema = row.key().schema();
             }
-            if (!row.isDelete()) {
+            if (row.row() != null) {
                 rowSchemas.add(row.rowSchema());
             }
         }

@@ -19,8 +19,14 @@ import java.util.Map;
  */
 public final class ChangeBatch {
 
+    private final boolean softDelete;
     private final Map<TableId, Map<List<String>, ChangeEvent>> rowsByTable = new LinkedHashMap<>();
-    private int superseded;
+    private int folded;
+    private int stale;
+
+    public ChangeBatch(boolean softDelete) {
+        this.softDelete = softDelete;
+    }
 
     public void add(ChangeEvent event) {
         Map<List<String>, ChangeEvent> rows = rowsByTable.computeIfAbsent(event.table(), t -> new LinkedHashMap<>());
@@ -29,10 +35,10 @@ public final class ChangeBatch {
         if (current == null) {
             rows.put(key, event);
         } else if (RowVersions.supersedes(event.position(), current.position())) {
-            rows.put(key, event.inheritUnavailable(current));
-            superseded++;
+            rows.put(key, event.after(current, softDelete));
+            folded++;
         } else {
-            superseded++;
+            stale++;
         }
     }
 
@@ -55,9 +61,14 @@ public final class ChangeBatch {
         return rowsByTable.getOrDefault(table, Map.of()).values();
     }
 
-    /** Events that an in-batch reduction folded into a later (or earlier, newer) change of the same row. */
-    public int superseded() {
-        return superseded;
+    /** Changes replaced by a newer change of the same row in this batch. */
+    public int folded() {
+        return folded;
+    }
+
+    /** Changes older than one already in this batch for the same row (re-emitted), dropped. */
+    public int stale() {
+        return stale;
     }
 
     public boolean isEmpty() {

@@ -25,8 +25,8 @@ public final class StatementBuilder {
     }
 
     /**
-     * Inserts or updates rows: parameters are {@code columns} in order, then the row version and the
-     * snapshot flag. {@code columns} must contain the key columns.
+     * Inserts or updates rows: parameters are {@code columns} in order, then the row version, the
+     * snapshot flag and, with soft deletes, the deleted flag. {@code columns} must contain the key columns.
      */
     public static String upsert(TableDefinition table, List<String> columns, boolean softDelete) {
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table.id())).append(" AS t (");
@@ -43,9 +43,9 @@ public final class StatementBuilder {
         }
         sql.append("v.p").append(columns.size()).append("::bigint, v.p").append(columns.size() + 1).append("::boolean");
         if (softDelete) {
-            sql.append(", false");
+            sql.append(", v.p").append(columns.size() + 2).append("::boolean");
         }
-        sql.append("\nFROM ").append(unnest(columns.size() + 2));
+        sql.append("\nFROM ").append(unnest(columns.size() + (softDelete ? 3 : 2)));
         sql.append("\nON CONFLICT (").append(keyList(table)).append(") DO UPDATE SET ");
         for (String c : columns) {
             if (!table.primaryKey().contains(c)) {
@@ -55,7 +55,7 @@ public final class StatementBuilder {
         sql.append(quote(SOURCE_VERSION)).append(" = EXCLUDED.").append(quote(SOURCE_VERSION)).append(", ")
                 .append(quote(SOURCE_SNAPSHOT)).append(" = EXCLUDED.").append(quote(SOURCE_SNAPSHOT));
         if (softDelete) {
-            sql.append(", ").append(quote(DELETED)).append(" = false");
+            sql.append(", ").append(quote(DELETED)).append(" = EXCLUDED.").append(quote(DELETED));
         }
         return sql.append("\nWHERE ").append(UPSERT_GUARD).toString();
     }

@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * Writes the reduced changes of one table in merge mode: one statement per distinct column set
  * (usually one for all upserts, more when unchanged-TOAST columns must be left out or the schema
- * changed inside the batch) and one for the deletes.
+ * changed inside the batch) and one for the deletes. A soft delete that superseded an upsert in the
+ * same batch is written as that upsert with {@code __deleted = true}.
  */
 public final class TableWriter {
 
@@ -28,12 +29,16 @@ public final class TableWriter {
         this.softDelete = softDelete;
     }
 
+    public boolean softDelete() {
+        return softDelete;
+    }
+
     /** Applies the changes; returns how many rows the guard let through. */
     public int write(Connection connection, TableDefinition table, Collection<ChangeEvent> changes) throws SQLException {
         Map<List<String>, List<ChangeEvent>> upsertsByColumns = new LinkedHashMap<>();
         List<ChangeEvent> deletes = new ArrayList<>();
         for (ChangeEvent change : changes) {
-            if (change.isDelete()) {
+            if (change.isDelete() && !(softDelete && change.rowInherited())) {
                 deletes.add(change);
             } else {
                 List<String> columns = change.writtenFields().stream().map(Field::name).toList();
@@ -53,7 +58,7 @@ public final class TableWriter {
     private int upsert(Connection connection, TableDefinition table, List<String> columns, List<ChangeEvent> rows)
             throws SQLException {
         int n = rows.size();
-        String[][] values = new String[columns.size() + 2][n];
+        String[][] values = new String[columns.size() + (softDelete ? 3 : 2)][n];
         for (int r = 0; r < n; r++) {
             ChangeEvent change = rows.get(r);
             Struct row = change.row();
@@ -63,6 +68,9 @@ public final class TableWriter {
             }
             values[columns.size()][r] = Long.toString(change.position().rowVersion());
             values[columns.size() + 1][r] = Boolean.toString(change.position().snapshot());
+            if (softDelete) {
+                values[columns.size() + 2][r] = Boolean.toString(change.isDelete());
+            }
         }
         return execute(connection, StatementBuilder.upsert(table, columns, softDelete), values);
     }

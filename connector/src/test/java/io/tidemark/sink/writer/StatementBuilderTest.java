@@ -29,10 +29,10 @@ class StatementBuilderTest {
         String sql = StatementBuilder.upsert(items, List.of("id", "name"), true);
         assertThat(sql).isEqualTo("""
                 INSERT INTO "public"."items" AS t ("id", "name", "__source_lsn", "__source_snapshot", "__deleted")
-                SELECT v.p0::integer, v.p1::text, v.p2::bigint, v.p3::boolean, false
-                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS v(p0, p1, p2, p3)
+                SELECT v.p0::integer, v.p1::text, v.p2::bigint, v.p3::boolean, v.p4::boolean
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS v(p0, p1, p2, p3, p4)
                 ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name", "__source_lsn" = EXCLUDED."__source_lsn", \
-                "__source_snapshot" = EXCLUDED."__source_snapshot", "__deleted" = false
+                "__source_snapshot" = EXCLUDED."__source_snapshot", "__deleted" = EXCLUDED."__deleted"
                 WHERE t."__source_lsn" IS NULL OR (NOT EXCLUDED."__source_snapshot" AND t."__source_snapshot") \
                 OR EXCLUDED."__source_lsn" > t."__source_lsn\"""");
     }
