@@ -1,0 +1,118 @@
+package io.tidemark.sink.pipeline;
+
+import io.tidemark.sink.IdempotentJdbcSinkConnector;
+import io.tidemark.testkit.Await;
+import io.tidemark.testkit.ConnectWorld;
+import io.tidemark.testkit.DebeziumPostgres;
+import io.tidemark.testkit.Sql;
+import io.tidemark.testkit.TestPostgres;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole pipeline for one test class: a source database captured by Debezium's PostgresConnector,
+ * Kafka, a Connect worker and our sink writing into a target database. Connectors are registered by
+ * POSTing connector JSON to the worker's REST API.
+ */
+final class Pipeline implements AutoCloseable {
+
+    static final String COLUMNS = "id, name, email, balance, active, born, updated_at, seen_at, ref, attrs, notes, score, small, big";
+
+    final String source;
+    final String target;
+    final String prefix;
+    final ConnectWorld connect;
+
+    Pipeline(String name) {
+        source = TestPostgres.createDatabase(name + "_src");
+        target = TestPostgres.createDatabase(name + "_dst");
+        prefix = source;
+        connect = ConnectWorld.start(name, 1);
+        Sql.execute(source, """
+                CREATE TABLE customers (
+                  id integer PRIMARY KEY,
+                  name text,
+                  email varchar(100),
+                  balance numeric(12,2),
+                  active boolean,
+                  born date,
+                  updated_at timestamp,
+                  seen_at timestamptz,
+                  ref uuid,
+                  attrs jsonb,
+                  notes text,
+                  score double precision,
+                  small smallint,
+                  big bigint)""");
+    }
+
+    String topic() {
+        return prefix + ".public.customers";
+    }
+
+    static String insertCustomers(int fromId, int toId) {
+        return "INSERT INTO customers SELECT g, 'name ' || g, 'c' || g || '@example.com', g * 1.25, g % 2 = 0,"
+                + " date '2000-01-01' + g, timestamp '2024-01-01 10:00:00.123456' + g * interval '1 minute',"
+                + " timestamptz '2024-01-01 10:00:00+02' + g * interval '1 second', md5(g::text)::uuid,"
+                + " jsonb_build_object('g', g, 'tags', jsonb_build_array('a', g)), 'note ' || g, g / 3.0,"
+                + " (g % 100)::smallint, g::bigint * 1000000000"
+                + " FROM generate_series(" + fromId + ", " + toId + ") g";
+    }
+
+    void startSource(Map<String, String> overrides) {
+        Map<String, String> config = DebeziumPostgres.sourceConfig(source, prefix, "public.customers");
+        config.putAll(overrides);
+        connect.postConnector("source", config);
+        connect.awaitRunning("source", 1);
+        Await.until("topic " + topic() + " to exist", Duration.ofSeconds(60),
+                () -> connect.cluster().kafka().describeTopics(topic()).get(topic()).isPresent());
+    }
+
+    Map<String, String> sinkConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", IdempotentJdbcSinkConnector.class.getName());
+        config.put("tasks.max", "1");
+        config.put("topics", topic());
+        config.put("connection.url", TestPostgres.jdbcUrl(target));
+        config.put("connection.user", TestPostgres.USER);
+        config.put("connection.password", TestPostgres.PASSWORD);
+        config.put("table.name.format", "${source.table}");
+        return config;
+    }
+
+    void startSink() {
+        connect.postConnector("sink", sinkConfig());
+        connect.awaitRunning("sink", 1);
+    }
+
+    List<List<String>> sourceRows() {
+        return Sql.queryAsText(source, "SELECT " + COLUMNS + " FROM customers ORDER BY id");
+    }
+
+    List<List<String>> targetRows() {
+        return Sql.queryAsText(target, "SELECT " + COLUMNS + " FROM customers WHERE NOT __deleted ORDER BY id");
+    }
+
+    /** Waits until the live target rows equal the source rows, value for value as PostgreSQL prints them. */
+    void awaitConverged(Duration timeout) {
+        List<List<String>> expected = sourceRows();
+        Await.until("target to equal source (" + expected.size() + " rows); " + connect.describe("sink"), timeout,
+                this::targetRowsOrEmpty, expected::equals);
+    }
+
+    private List<List<String>> targetRowsOrEmpty() {
+        try {
+            return targetRows();
+        } catch (IllegalStateException e) {
+            return List.of();
+        }
+    }
+
+    @Override
+    public void close() {
+        connect.close();
+    }
+}
