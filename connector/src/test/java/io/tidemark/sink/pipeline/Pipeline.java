@@ -88,24 +88,34 @@ final class Pipeline implements AutoCloseable {
         connect.awaitRunning("sink", 1);
     }
 
-    List<List<String>> sourceRows() {
-        return Sql.queryAsText(source, "SELECT " + COLUMNS + " FROM customers ORDER BY id");
+    List<List<String>> sourceRows(String where) {
+        return Sql.queryAsText(source, "SELECT " + COLUMNS + " FROM customers WHERE " + where + " ORDER BY id");
     }
 
     List<List<String>> targetRows() {
-        return Sql.queryAsText(target, "SELECT " + COLUMNS + " FROM customers WHERE NOT __deleted ORDER BY id");
+        return targetRows("true");
+    }
+
+    List<List<String>> targetRows(String where) {
+        return Sql.queryAsText(target, "SELECT " + COLUMNS + " FROM customers WHERE NOT __deleted AND (" + where
+                + ") ORDER BY id");
     }
 
     /** Waits until the live target rows equal the source rows, value for value as PostgreSQL prints them. */
     void awaitConverged(Duration timeout) {
-        List<List<String>> expected = sourceRows();
-        Await.until("target to equal source (" + expected.size() + " rows); " + connect.describe("sink"), timeout,
-                this::targetRowsOrEmpty, expected::equals);
+        awaitConverged(timeout, "true");
     }
 
-    private List<List<String>> targetRowsOrEmpty() {
+    /** As {@link #awaitConverged(Duration)}, for the rows matching {@code where}. */
+    void awaitConverged(Duration timeout, String where) {
+        List<List<String>> expected = sourceRows(where);
+        Await.until("target to equal source (" + expected.size() + " rows); " + connect.describe("sink"), timeout,
+                () -> targetRowsOrEmpty(where), expected::equals);
+    }
+
+    private List<List<String>> targetRowsOrEmpty(String where) {
         try {
-            return targetRows();
+            return targetRows(where);
         } catch (IllegalStateException e) {
             return List.of();
         }
