@@ -171,9 +171,38 @@ public final class OutboxRouterConfig extends AbstractConfig {
     private final TombstoneHandling tombstoneHandling;
     private final ValueFormat valueFormat;
     private final TopicRouting topicRouting;
+    // Read once: the router asks for these on every record, and AbstractConfig's getters track usage.
+    private final String eventIdColumn;
+    private final String eventKeyColumn;
+    private final String eventTypeColumn;
+    private final String payloadColumn;
+    private final String timestampColumn;
+    private final String schemaVersionColumn;
+    private final boolean failOnMissingAdditionalField;
+    private final String routeByColumn;
+    private final boolean tombstoneOnEmptyPayload;
+    private final boolean expandJsonPayload;
+    private final int jsonSchemaCacheSize;
+    private final String eventIdHeader;
+    private final String eventTypeHeader;
+    private final String cloudEventsSource;
 
     public OutboxRouterConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props);
+        eventIdColumn = getString(ConfigName.FIELD_EVENT_ID);
+        eventKeyColumn = getString(ConfigName.FIELD_EVENT_KEY);
+        eventTypeColumn = getString(ConfigName.FIELD_EVENT_TYPE);
+        payloadColumn = getString(ConfigName.FIELD_EVENT_PAYLOAD);
+        timestampColumn = blankToNull(getString(ConfigName.FIELD_EVENT_TIMESTAMP));
+        schemaVersionColumn = blankToNull(getString(ConfigName.FIELD_EVENT_SCHEMA_VERSION));
+        failOnMissingAdditionalField = getBoolean(ConfigName.FIELDS_ADDITIONAL_ERROR_ON_MISSING);
+        routeByColumn = getString(ConfigName.ROUTE_BY_FIELD);
+        tombstoneOnEmptyPayload = getBoolean(ConfigName.ROUTE_TOMBSTONE_ON_EMPTY_PAYLOAD);
+        expandJsonPayload = getBoolean(ConfigName.EXPAND_JSON_PAYLOAD);
+        jsonSchemaCacheSize = getInt(ConfigName.JSON_PAYLOAD_SCHEMA_CACHE_SIZE);
+        eventIdHeader = getString(ConfigName.HEADER_EVENT_ID);
+        eventTypeHeader = blankToNull(getString(ConfigName.HEADER_EVENT_TYPE));
+        cloudEventsSource = blankToNull(getString(ConfigName.CLOUDEVENTS_SOURCE));
         additionalFields = parse(ConfigName.FIELDS_ADDITIONAL_PLACEMENT,
                 getList(ConfigName.FIELDS_ADDITIONAL_PLACEMENT), AdditionalField::parseAll);
         invalidOperationBehavior = parse(ConfigName.OP_INVALID_BEHAVIOR,
@@ -199,29 +228,29 @@ public final class OutboxRouterConfig extends AbstractConfig {
     }
 
     public String eventIdColumn() {
-        return getString(ConfigName.FIELD_EVENT_ID);
+        return eventIdColumn;
     }
 
     public String eventKeyColumn() {
-        return getString(ConfigName.FIELD_EVENT_KEY);
+        return eventKeyColumn;
     }
 
     public String eventTypeColumn() {
-        return getString(ConfigName.FIELD_EVENT_TYPE);
+        return eventTypeColumn;
     }
 
     public String payloadColumn() {
-        return getString(ConfigName.FIELD_EVENT_PAYLOAD);
+        return payloadColumn;
     }
 
     /** The timestamp column, or {@code null} to use the envelope's processing time. */
     public String timestampColumn() {
-        return blankToNull(getString(ConfigName.FIELD_EVENT_TIMESTAMP));
+        return timestampColumn;
     }
 
     /** The schema version column, or {@code null} for unversioned schemas. */
     public String schemaVersionColumn() {
-        return blankToNull(getString(ConfigName.FIELD_EVENT_SCHEMA_VERSION));
+        return schemaVersionColumn;
     }
 
     public List<AdditionalField> additionalFields() {
@@ -229,7 +258,7 @@ public final class OutboxRouterConfig extends AbstractConfig {
     }
 
     public boolean failOnMissingAdditionalField() {
-        return getBoolean(ConfigName.FIELDS_ADDITIONAL_ERROR_ON_MISSING);
+        return failOnMissingAdditionalField;
     }
 
     public InvalidOperationBehavior invalidOperationBehavior() {
@@ -237,7 +266,7 @@ public final class OutboxRouterConfig extends AbstractConfig {
     }
 
     public String routeByColumn() {
-        return getString(ConfigName.ROUTE_BY_FIELD);
+        return routeByColumn;
     }
 
     public TopicRouting topicRouting() {
@@ -245,7 +274,7 @@ public final class OutboxRouterConfig extends AbstractConfig {
     }
 
     public boolean tombstoneOnEmptyPayload() {
-        return getBoolean(ConfigName.ROUTE_TOMBSTONE_ON_EMPTY_PAYLOAD);
+        return tombstoneOnEmptyPayload;
     }
 
     public TombstoneHandling tombstoneHandling() {
@@ -253,7 +282,7 @@ public final class OutboxRouterConfig extends AbstractConfig {
     }
 
     public boolean expandJsonPayload() {
-        return getBoolean(ConfigName.EXPAND_JSON_PAYLOAD);
+        return expandJsonPayload;
     }
 
     public NullFieldBehavior jsonNullFieldBehavior() {
@@ -261,16 +290,16 @@ public final class OutboxRouterConfig extends AbstractConfig {
     }
 
     public int jsonSchemaCacheSize() {
-        return getInt(ConfigName.JSON_PAYLOAD_SCHEMA_CACHE_SIZE);
+        return jsonSchemaCacheSize;
     }
 
     public String eventIdHeader() {
-        return getString(ConfigName.HEADER_EVENT_ID);
+        return eventIdHeader;
     }
 
     /** The event type header name, or {@code null} for none. */
     public String eventTypeHeader() {
-        return blankToNull(getString(ConfigName.HEADER_EVENT_TYPE));
+        return eventTypeHeader;
     }
 
     public ValueFormat valueFormat() {
@@ -279,7 +308,7 @@ public final class OutboxRouterConfig extends AbstractConfig {
 
     /** The fixed CloudEvents source, or {@code null} to use the captured topic. */
     public String cloudEventsSource() {
-        return blankToNull(getString(ConfigName.CLOUDEVENTS_SOURCE));
+        return cloudEventsSource;
     }
 
     private static String blankToNull(String value) {
