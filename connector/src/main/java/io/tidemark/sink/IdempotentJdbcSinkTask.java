@@ -5,13 +5,15 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tidemark.sink.event.ChangeEventReader;
 import io.tidemark.sink.writer.ChangeApplier;
 import io.tidemark.sink.writer.ChangeApplier.RecordException;
+import io.tidemark.sink.writer.ErrantRecords;
 import io.tidemark.sink.writer.TableCatalog;
-import io.tidemark.sink.writer.TableWriter;
 import io.tidemark.sink.writer.WatermarkStore;
+import io.tidemark.sink.writer.WriteMode;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -26,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Lifecycle and offsets only: each {@code put()} is applied (in transactions of at most
@@ -47,6 +50,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     private final Map<TopicPartition, Long> durableOffsets = new HashMap<>();
     /** Assigned partitions whose stored offset has not been read yet (the database was down at open()). */
     private final Set<TopicPartition> unloaded = new HashSet<>();
+    private final ErrantRecords errantRecords = this::reportErrant;
 
     @Override
     public String version() {
@@ -59,15 +63,20 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         String connectorName = props.getOrDefault("name", "tidemark-jdbc-sink");
         dataSource = dataSource(config, connectorName);
         watermarks = new WatermarkStore(config.watermarkTable(), connectorName);
-        boolean soft = config.deleteMode() == SinkConfig.DeleteMode.SOFT;
-        applier = new ChangeApplier(
-                new ChangeEventReader(config.tableNameFormat(), config.unavailablePlaceholder()),
-                new TableCatalog(config.autoCreate(), config.schemaEvolution(), soft),
-                new TableWriter(soft),
-                watermarks,
-                config.watermarkTable());
+        applier = newApplier(config, watermarks);
         LOG.info("Started sink task for connector {} writing to {} (mode={}, delete.mode={})",
                 connectorName, config.url(), config.mode(), config.deleteMode());
+    }
+
+    /** The applier for a configuration: the one place that wires reader, catalog and write mode together. */
+    public static ChangeApplier newApplier(SinkConfig config, WatermarkStore watermarks) {
+        WriteMode mode = config.writeMode();
+        return new ChangeApplier(
+                new ChangeEventReader(config.tableNameFormat(), config.unavailablePlaceholder()),
+                new TableCatalog(config.autoCreate(), config.schemaEvolution(), mode),
+                mode,
+                watermarks,
+                config.watermarkTable());
     }
 
     private static HikariDataSource dataSource(SinkConfig config, String connectorName) {
@@ -148,24 +157,54 @@ public class IdempotentJdbcSinkTask extends SinkTask {
      */
     private ChangeApplier.Result applyOrIsolate(Connection connection, List<SinkRecord> chunk) throws SQLException {
         try {
-            return applier.apply(connection, chunk, durableOffsets);
+            return applier.apply(connection, chunk, durableOffsets, errantRecords);
         } catch (SQLException e) {
-            if (SqlErrors.isTransient(e) || chunk.size() == 1) {
+            if (SqlErrors.isTransient(e)) {
                 throw e;
             }
+            LOG.warn("The database rejected a batch of {} records starting at {} ({}); applying them one at a time"
+                    + " to find the record that causes it", chunk.size(), describe(chunk.get(0)), e.getMessage());
+            ChangeApplier.Result total = null;
             for (SinkRecord record : chunk) {
+                ChangeApplier.Result one;
                 try {
-                    durableOffsets.putAll(applier.apply(connection, List.of(record), durableOffsets).nextOffsets());
+                    one = applier.apply(connection, List.of(record), durableOffsets, errantRecords);
                 } catch (SQLException single) {
                     if (SqlErrors.isTransient(single)) {
                         throw single;
                     }
-                    throw new RecordException(record, single);
+                    errantRecords.report(record, new RecordException(record, single));
+                    applier.skip(connection, record);
+                    one = new ChangeApplier.Result(Map.of(new TopicPartition(record.topic(), record.kafkaPartition()),
+                            record.kafkaOffset() + 1), 1, 0, 0, 0, 0, 1, null);
                 }
+                durableOffsets.putAll(one.nextOffsets());
+                total = total == null ? one : total.plus(one);
             }
-            throw new ConnectException("a batch of " + chunk.size() + " records starting at " + describe(chunk.get(0))
-                    + " failed, yet each record applied alone: " + e.getMessage(), e);
+            return total;
         }
+    }
+
+    /**
+     * Sends a record that cannot be applied to Connect's error handling: with {@code errors.tolerance=all}
+     * it goes to the dead-letter queue (if configured) and the rest of the batch is applied; otherwise the
+     * task fails with the record's topic, partition, offset and the reason.
+     */
+    private void reportErrant(SinkRecord record, Throwable error) {
+        ErrantRecordReporter reporter = context.errantRecordReporter();
+        RecordException failure = error instanceof RecordException r ? r : new RecordException(record, error);
+        if (reporter == null) {
+            throw failure;
+        }
+        try {
+            reporter.report(record, failure).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("interrupted while reporting " + describe(record) + " to the dead-letter queue", e);
+        } catch (ExecutionException e) {
+            throw new ConnectException("could not report " + describe(record) + " to the dead-letter queue", e.getCause());
+        }
+        LOG.warn("Reported record {} as errant: {}", describe(record), failure.getMessage());
     }
 
     private RuntimeException retryOrFail(SQLException e) {

@@ -2,6 +2,9 @@ package io.tidemark.sink;
 
 import io.tidemark.sink.event.TableId;
 import io.tidemark.sink.event.TableNameFormat;
+import io.tidemark.sink.writer.AppendWriter;
+import io.tidemark.sink.writer.MergeWriter;
+import io.tidemark.sink.writer.WriteMode;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -32,7 +35,7 @@ public final class SinkConfig extends AbstractConfig {
         String RETRY_BACKOFF_MS = "retry.backoff.ms";
     }
 
-    public enum Mode { MERGE }
+    public enum Mode { MERGE, APPEND }
 
     public enum DeleteMode { SOFT, HARD }
 
@@ -68,7 +71,9 @@ public final class SinkConfig extends AbstractConfig {
                     GROUP_WRITES, 1, Width.LONG, "Table name format")
             .define(ConfigName.MODE, Type.STRING, "merge", enumValidator(Mode.class), Importance.HIGH,
                     "How changes are written. merge: one current row per primary key; inserts and updates upsert the row, "
-                            + "deletes follow delete.mode.",
+                            + "deletes follow delete.mode. append: an audit table with one row per change, the row image "
+                            + "(after, or before for deletes) plus __op, __source_lsn, __source_sequence, __source_tx_id, "
+                            + "__source_ts_ms and __kafka_topic/__kafka_partition/__kafka_offset; replays add nothing.",
                     GROUP_WRITES, 2, Width.SHORT, "Write mode")
             .define(ConfigName.DELETE_MODE, Type.STRING, "soft", enumValidator(DeleteMode.class), Importance.MEDIUM,
                     "What a delete does in merge mode. soft: the row stays with __deleted = true and keeps its source "
@@ -83,7 +88,9 @@ public final class SinkConfig extends AbstractConfig {
             .define(ConfigName.SCHEMA_EVOLUTION, Type.STRING, "basic", enumValidator(SchemaEvolution.class),
                     Importance.MEDIUM,
                     "basic: add columns that records carry and the table lacks (nullable), and the sink's own position "
-                            + "columns. none: never alter a table; a record that does not fit fails with the reason.",
+                            + "columns. A column the records no longer carry (dropped at the source) stays in the table and "
+                            + "merge mode sets it to NULL from then on. none: never alter a table; a record that does not "
+                            + "fit fails with the reason.",
                     GROUP_WRITES, 5, Width.SHORT, "Schema evolution")
             .define(ConfigName.UNAVAILABLE_VALUE_PLACEHOLDER, Type.STRING, "__debezium_unavailable_value",
                     new ConfigDef.NonEmptyString(), Importance.LOW,
@@ -134,6 +141,11 @@ public final class SinkConfig extends AbstractConfig {
 
     public Mode mode() {
         return parseEnum(Mode.class, getString(ConfigName.MODE));
+    }
+
+    /** The write mode this configuration asks for. */
+    public WriteMode writeMode() {
+        return mode() == Mode.APPEND ? new AppendWriter() : new MergeWriter(deleteMode() == DeleteMode.SOFT);
     }
 
     public DeleteMode deleteMode() {

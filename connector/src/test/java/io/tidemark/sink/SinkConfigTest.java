@@ -63,7 +63,7 @@ class SinkConfigTest {
         props.put("delete.mode", "sometimes");
         props.put("mode", "replace");
         assertThat(errors(props, "delete.mode")).singleElement().asString().contains("[soft, hard]");
-        assertThat(errors(props, "mode")).singleElement().asString().contains("[merge]");
+        assertThat(errors(props, "mode")).singleElement().asString().contains("[merge, append]");
     }
 
     @Test

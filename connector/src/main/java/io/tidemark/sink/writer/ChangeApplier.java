@@ -28,15 +28,15 @@ public final class ChangeApplier {
 
     private final ChangeEventReader reader;
     private final TableCatalog catalog;
-    private final TableWriter writer;
+    private final WriteMode mode;
     private final WatermarkStore watermarks;
     private final TableId watermarkTable;
 
-    public ChangeApplier(ChangeEventReader reader, TableCatalog catalog, TableWriter writer, WatermarkStore watermarks,
+    public ChangeApplier(ChangeEventReader reader, TableCatalog catalog, WriteMode mode, WatermarkStore watermarks,
                          TableId watermarkTable) {
         this.reader = reader;
         this.catalog = catalog;
-        this.writer = writer;
+        this.mode = mode;
         this.watermarks = watermarks;
         this.watermarkTable = watermarkTable;
     }
@@ -46,23 +46,39 @@ public final class ChangeApplier {
      * @param folded             changes replaced by a newer change of the same row inside the batch
      * @param skippedStale       changes older than what the batch or the target already held (re-emitted)
      * @param skippedRedelivered records below the durable offset of their partition (Kafka redelivery)
+     * @param errant             records that could not be read as changes and were reported
+     * @param lastSourceTsMs     the newest source commit time among the applied changes, or null
      */
     public record Result(Map<TopicPartition, Long> nextOffsets, int records, int rowsWritten, int folded,
-                         int skippedStale, int skippedRedelivered) {
+                         int skippedStale, int skippedRedelivered, int errant, Long lastSourceTsMs) {
+
+        /** The two results together, as if one transaction had done both. */
+        public Result plus(Result other) {
+            Map<TopicPartition, Long> offsets = new LinkedHashMap<>(nextOffsets);
+            offsets.putAll(other.nextOffsets);
+            Long ts = lastSourceTsMs == null ? other.lastSourceTsMs
+                    : other.lastSourceTsMs == null ? lastSourceTsMs : Math.max(lastSourceTsMs, other.lastSourceTsMs);
+            return new Result(offsets, records + other.records, rowsWritten + other.rowsWritten, folded + other.folded,
+                    skippedStale + other.skippedStale, skippedRedelivered + other.skippedRedelivered,
+                    errant + other.errant, ts);
+        }
     }
 
     /**
      * Applies {@code records} (in Kafka order) and commits. Records below the durable next offset of
      * their partition were applied by an earlier transaction and are skipped.
      *
-     * @throws RecordException when one record cannot be read as a change event (names the record)
-     * @throws SQLException    when the database refuses the batch; the transaction is rolled back
+     * A record that cannot be read as a change goes to {@code errant}, and its offset still advances.
+     *
+     * @throws SQLException when the database refuses the batch; the transaction is rolled back
      */
-    public Result apply(Connection connection, List<SinkRecord> records, Map<TopicPartition, Long> durableOffsets)
-            throws SQLException {
-        ChangeBatch batch = new ChangeBatch(writer.softDelete());
+    public Result apply(Connection connection, List<SinkRecord> records, Map<TopicPartition, Long> durableOffsets,
+                        ErrantRecords errant) throws SQLException {
+        ChangeBatch batch = mode.newBatch();
         Map<TopicPartition, Progress> progress = new LinkedHashMap<>();
         int redelivered = 0;
+        int errantCount = 0;
+        Long lastSourceTs = null;
         for (SinkRecord record : records) {
             TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
             Long next = durableOffsets.get(tp);
@@ -70,16 +86,27 @@ public final class ChangeApplier {
                 redelivered++;
                 continue;
             }
-            ChangeEvent event = read(record);
+            ChangeEvent event;
+            try {
+                event = read(record);
+            } catch (RecordException e) {
+                errant.report(record, e);
+                errantCount++;
+                event = null;
+            }
             if (event != null) {
                 batch.add(event);
+                Long ts = event.position().timestampMs();
+                if (ts != null && (lastSourceTs == null || ts > lastSourceTs)) {
+                    lastSourceTs = ts;
+                }
             }
             Progress before = progress.get(tp);
             progress.put(tp, new Progress(tp, record.kafkaOffset() + 1,
                     event != null ? event.position() : before == null ? null : before.lastPosition()));
         }
         if (progress.isEmpty()) {
-            return new Result(Map.of(), records.size(), 0, 0, 0, redelivered);
+            return new Result(Map.of(), records.size(), 0, 0, 0, redelivered, 0, null);
         }
         try {
             Map<TableId, TableDefinition> tables = new LinkedHashMap<>();
@@ -91,16 +118,32 @@ public final class ChangeApplier {
             for (Map.Entry<TableId, TableDefinition> table : tables.entrySet()) {
                 Collection<ChangeEvent> rows = batch.rows(table.getKey());
                 reduced += rows.size();
-                written += writer.write(connection, table.getValue(), rows);
+                written += mode.write(connection, table.getValue(), rows);
             }
             watermarks.save(connection, progress.values());
             connection.commit();
             Map<TopicPartition, Long> next = new LinkedHashMap<>();
             progress.values().forEach(p -> next.put(p.partition(), p.nextOffset()));
-            return new Result(next, records.size(), written, batch.folded(), batch.stale() + reduced - written, redelivered);
+            return new Result(next, records.size(), written, batch.folded(), batch.stale() + reduced - written,
+                    redelivered, errantCount, lastSourceTs);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(connection, e);
             catalog.invalidate();
+            throw e;
+        }
+    }
+
+    /**
+     * Commits only the offset of {@code record}, which was reported as errant after the database
+     * refused it, so it is not delivered again.
+     */
+    public void skip(Connection connection, SinkRecord record) throws SQLException {
+        TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+        try {
+            watermarks.save(connection, List.of(new Progress(tp, record.kafkaOffset() + 1, null)));
+            connection.commit();
+        } catch (SQLException e) {
+            rollbackQuietly(connection, e);
             throw e;
         }
     }

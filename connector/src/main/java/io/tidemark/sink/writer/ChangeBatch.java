@@ -13,23 +13,38 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The changes of one transaction, reduced to one change per row. Events are added in Kafka order;
- * for each key the reduction keeps the change that the position rule says wins, exactly as applying
- * them one by one would leave the row (including unchanged-TOAST columns taken from an earlier image).
+ * The changes of one transaction, grouped by table. A reducing batch (merge mode) keeps one change per
+ * row: events are added in Kafka order and for each key the batch keeps the change that the position
+ * rule says wins, exactly as applying them one by one would leave the row (including unchanged-TOAST
+ * columns taken from an earlier image). A batch that keeps every change (append mode) only groups.
  */
 public final class ChangeBatch {
 
+    private final boolean reduce;
     private final boolean softDelete;
-    private final Map<TableId, Map<List<String>, ChangeEvent>> rowsByTable = new LinkedHashMap<>();
+    private final Map<TableId, Map<Object, ChangeEvent>> rowsByTable = new LinkedHashMap<>();
     private int folded;
     private int stale;
 
-    public ChangeBatch(boolean softDelete) {
+    private ChangeBatch(boolean reduce, boolean softDelete) {
+        this.reduce = reduce;
         this.softDelete = softDelete;
     }
 
+    public static ChangeBatch reducing(boolean softDelete) {
+        return new ChangeBatch(true, softDelete);
+    }
+
+    public static ChangeBatch keepingEveryChange() {
+        return new ChangeBatch(false, false);
+    }
+
     public void add(ChangeEvent event) {
-        Map<List<String>, ChangeEvent> rows = rowsByTable.computeIfAbsent(event.table(), t -> new LinkedHashMap<>());
+        Map<Object, ChangeEvent> rows = rowsByTable.computeIfAbsent(event.table(), t -> new LinkedHashMap<>());
+        if (!reduce) {
+            rows.put(event.describe(), event);
+            return;
+        }
         List<String> key = keyOf(event);
         ChangeEvent current = rows.get(key);
         if (current == null) {

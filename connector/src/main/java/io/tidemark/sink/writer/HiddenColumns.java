@@ -2,17 +2,31 @@ package io.tidemark.sink.writer;
 
 import java.util.Set;
 
-/** Columns the sink keeps beside the user's columns in merge-mode tables. */
+/** Columns the sink keeps beside the user's columns. */
 public final class HiddenColumns {
 
-    /** The source row version of the change that wrote the row (the LSN for PostgreSQL). */
+    /** The source row version of the change (the LSN for PostgreSQL). Merge: of the change that wrote the row. */
     public static final String SOURCE_VERSION = "__source_lsn";
-    /** Whether the row was last written by a snapshot read rather than a streamed change. */
+    /** Merge mode: whether the row was last written by a snapshot read rather than a streamed change. */
     public static final String SOURCE_SNAPSHOT = "__source_snapshot";
-    /** Soft-delete marker (delete.mode=soft). */
+    /** Merge mode, soft deletes: the row was deleted at the source. */
     public static final String DELETED = "__deleted";
 
-    public static final Set<String> ALL = Set.of(SOURCE_VERSION, SOURCE_SNAPSHOT, DELETED);
+    /** Append mode: Debezium's op code (c, u, d, r). */
+    public static final String OP = "__op";
+    /** Append mode: the source's ordering tuple (Debezium's source.sequence). */
+    public static final String SOURCE_SEQUENCE = "__source_sequence";
+    /** Append mode: the source transaction id. */
+    public static final String SOURCE_TX_ID = "__source_tx_id";
+    /** Append mode: the source commit time, epoch milliseconds (Debezium's source.ts_ms). */
+    public static final String SOURCE_TS_MS = "__source_ts_ms";
+    /** Append mode: where the change was read from in Kafka. */
+    public static final String KAFKA_TOPIC = "__kafka_topic";
+    public static final String KAFKA_PARTITION = "__kafka_partition";
+    public static final String KAFKA_OFFSET = "__kafka_offset";
+
+    public static final Set<String> ALL = Set.of(SOURCE_VERSION, SOURCE_SNAPSHOT, DELETED, OP, SOURCE_SEQUENCE,
+            SOURCE_TX_ID, SOURCE_TS_MS, KAFKA_TOPIC, KAFKA_PARTITION, KAFKA_OFFSET);
 
     private HiddenColumns() {
     }

@@ -26,11 +26,15 @@ public final class StatementBuilder {
 
     /**
      * Inserts or updates rows: parameters are {@code columns} in order, then the row version, the
-     * snapshot flag and, with soft deletes, the deleted flag. {@code columns} must contain the key columns.
+     * snapshot flag and, with soft deletes, the deleted flag. {@code columns} must contain the key columns;
+     * {@code nullColumns} are set to NULL (columns dropped at the source).
      */
-    public static String upsert(TableDefinition table, List<String> columns, boolean softDelete) {
+    public static String upsert(TableDefinition table, List<String> columns, List<String> nullColumns, boolean softDelete) {
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table.id())).append(" AS t (");
         for (String c : columns) {
+            sql.append(quote(c)).append(", ");
+        }
+        for (String c : nullColumns) {
             sql.append(quote(c)).append(", ");
         }
         sql.append(quote(SOURCE_VERSION)).append(", ").append(quote(SOURCE_SNAPSHOT));
@@ -40,6 +44,9 @@ public final class StatementBuilder {
         sql.append(")\nSELECT ");
         for (int i = 0; i < columns.size(); i++) {
             sql.append("v.p").append(i).append("::").append(table.typeOf(columns.get(i))).append(", ");
+        }
+        for (int i = 0; i < nullColumns.size(); i++) {
+            sql.append("NULL, ");
         }
         sql.append("v.p").append(columns.size()).append("::bigint, v.p").append(columns.size() + 1).append("::boolean");
         if (softDelete) {
@@ -51,6 +58,9 @@ public final class StatementBuilder {
             if (!table.primaryKey().contains(c)) {
                 sql.append(quote(c)).append(" = EXCLUDED.").append(quote(c)).append(", ");
             }
+        }
+        for (String c : nullColumns) {
+            sql.append(quote(c)).append(" = NULL, ");
         }
         sql.append(quote(SOURCE_VERSION)).append(" = EXCLUDED.").append(quote(SOURCE_VERSION)).append(", ")
                 .append(quote(SOURCE_SNAPSHOT)).append(" = EXCLUDED.").append(quote(SOURCE_SNAPSHOT));

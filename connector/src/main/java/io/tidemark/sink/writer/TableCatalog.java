@@ -44,13 +44,13 @@ public final class TableCatalog {
 
     private final boolean autoCreate;
     private final SchemaEvolution evolution;
-    private final boolean softDelete;
+    private final WriteMode mode;
     private final Map<TableId, TableDefinition> tables = new HashMap<>();
 
-    public TableCatalog(boolean autoCreate, SchemaEvolution evolution, boolean softDelete) {
+    public TableCatalog(boolean autoCreate, SchemaEvolution evolution, WriteMode mode) {
         this.autoCreate = autoCreate;
         this.evolution = evolution;
-        this.softDelete = softDelete;
+        this.mode = mode;
     }
 
     /**
@@ -109,7 +109,7 @@ public final class TableCatalog {
                 }
             }
         }
-        for (Map.Entry<String, String> hidden : hiddenColumns().entrySet()) {
+        for (Map.Entry<String, String> hidden : mode.hiddenColumns().entrySet()) {
             if (!table.has(hidden.getKey())) {
                 missing.put(hidden.getKey(), hidden.getValue());
             }
@@ -117,38 +117,31 @@ public final class TableCatalog {
         return missing;
     }
 
-    private Map<String, String> hiddenColumns() {
-        Map<String, String> hidden = new LinkedHashMap<>();
-        hidden.put(HiddenColumns.SOURCE_VERSION, "bigint");
-        hidden.put(HiddenColumns.SOURCE_SNAPSHOT, "boolean");
-        if (softDelete) {
-            hidden.put(HiddenColumns.DELETED, "boolean NOT NULL DEFAULT false");
-        }
-        return hidden;
-    }
-
     private void checkPrimaryKey(TableDefinition table, Schema keySchema) {
-        List<String> keyColumns = keySchema.fields().stream().map(Field::name).toList();
-        if (!new HashSet<>(table.primaryKey()).equals(new HashSet<>(keyColumns))) {
+        List<String> expected = mode.primaryKey(keySchema.fields().stream().map(Field::name).toList());
+        if (!new HashSet<>(table.primaryKey()).equals(new HashSet<>(expected))) {
             throw new ConnectException("table " + table.id() + " has primary key " + table.primaryKey()
-                    + " but the records are keyed by " + keyColumns + "; merge mode upserts on the record key,"
-                    + " so the table's primary key must be exactly those columns");
+                    + " but this mode writes on " + expected + " (the record key"
+                    + (expected.size() > keySchema.fields().size() ? " plus the source position" : "")
+                    + "), so the table's primary key must be exactly those columns");
         }
     }
 
     private void create(Connection connection, TableId id, Schema keySchema, List<Schema> rowSchemas) throws SQLException {
         Map<String, String> columns = new LinkedHashMap<>();
-        List<String> key = new ArrayList<>();
         for (Field f : keySchema.fields()) {
             columns.put(f.name(), ColumnTypes.sqlType(f.schema()) + " NOT NULL");
-            key.add(quote(f.name()));
         }
         for (Schema rowSchema : rowSchemas) {
             for (Field f : rowSchema.fields()) {
                 columns.putIfAbsent(f.name(), ColumnTypes.sqlType(f.schema()));
             }
         }
-        columns.putAll(hiddenColumns());
+        columns.putAll(mode.hiddenColumns());
+        List<String> key = new ArrayList<>();
+        for (String column : mode.primaryKey(keySchema.fields().stream().map(Field::name).toList())) {
+            key.add(quote(column));
+        }
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(quote(id)).append(" (");
         columns.forEach((name, type) -> ddl.append(quote(name)).append(' ').append(type).append(", "));
         ddl.append("PRIMARY KEY (").append(String.join(", ", key)).append("))");

@@ -1,8 +1,8 @@
 package io.tidemark.sink.writer;
 
 import io.tidemark.sink.DebeziumEvents;
+import io.tidemark.sink.IdempotentJdbcSinkTask;
 import io.tidemark.sink.SinkConfig;
-import io.tidemark.sink.event.ChangeEventReader;
 import io.tidemark.testkit.Sql;
 import io.tidemark.testkit.TestPostgres;
 import org.apache.kafka.common.TopicPartition;
@@ -56,11 +56,8 @@ class ApplyPathIT {
             Map<String, String> props = new HashMap<>(DebeziumEvents.sinkProps(TestPostgres.jdbcUrl(database)));
             props.putAll(overrides);
             SinkConfig config = new SinkConfig(props);
-            boolean soft = config.deleteMode() == SinkConfig.DeleteMode.SOFT;
             watermarks = new WatermarkStore(config.watermarkTable(), props.get("name"));
-            applier = new ChangeApplier(new ChangeEventReader(config.tableNameFormat(), config.unavailablePlaceholder()),
-                    new TableCatalog(config.autoCreate(), config.schemaEvolution(), soft), new TableWriter(soft),
-                    watermarks, config.watermarkTable());
+            applier = IdempotentJdbcSinkTask.newApplier(config, watermarks);
             try (Connection c = connection()) {
                 watermarks.createIfMissing(c);
                 durable.putAll(watermarks.load(c, List.of(TP)));
@@ -75,7 +72,9 @@ class ApplyPathIT {
 
         ChangeApplier.Result apply(SinkRecord... records) {
             try (Connection c = connection()) {
-                ChangeApplier.Result result = applier.apply(c, List.of(records), durable);
+                ChangeApplier.Result result = applier.apply(c, List.of(records), durable, (record, error) -> {
+                    throw new ConnectException(error.getMessage(), error);
+                });
                 durable.putAll(result.nextOffsets());
                 stale += result.skippedStale();
                 return result;
@@ -280,5 +279,49 @@ class ApplyPathIT {
         target.apply(events.insert(1, "a", 1, 100, 1));
         assertThat(Sql.count(database, "SELECT count(*) FROM \"items\"\"; DROP TABLE canary; --\"")).isEqualTo(1);
         assertThat(Sql.count(database, "SELECT count(*) FROM canary")).isZero();
+    }
+
+    @Test
+    void appendModeWritesOneAuditRowPerChangeAndReplaysAddNothing() {
+        Target audit = new Target(Map.of("mode", "append", "table.name.format", "${source.table}_audit", "name", "audit"));
+        SinkRecord insert = events.insert(1, "a", 1, 100, 1);
+        SinkRecord update = events.update(1, PLACEHOLDER, 2, 110, 2);
+        audit.apply(events.snapshot(2, "s", 5, 90), insert, update, events.delete(1, 120, 3), events.tombstone(1));
+        audit.apply(events.reemit(insert), events.reemit(update));
+        assertThat(Sql.queryAsText(database, "SELECT id, name, qty, __op, __source_lsn, __source_tx_id, __kafka_offset"
+                + " FROM items_audit ORDER BY __kafka_offset")).containsExactly(
+                row(1, "a", 1, "c", 100, 1, 0), row(1, null, 2, "u", 110, 2, 1), row(2, "s", 5, "r", 90, null, 2),
+                row(1, null, null, "d", 120, 3, 3));
+        assertThat(Sql.queryAsText(database, "SELECT count(*) FROM items_audit WHERE name = '" + PLACEHOLDER + "'"))
+                .containsExactly(List.of("0"));
+    }
+
+    @Test
+    void mergeAndAppendConnectorsOnTheSameTopicDoNotInterfere() {
+        Target merge = new Target(Map.of("name", "merge"));
+        Target audit = new Target(Map.of("mode", "append", "table.name.format", "${source.table}_audit", "name", "audit"));
+        SinkRecord[] stream = {events.insert(1, "a", 1, 100, 1), events.update(1, "b", 2, 110, 2), events.delete(1, 120, 3)};
+        merge.apply(stream);
+        audit.apply(stream);
+        assertThat(items()).containsExactly(row(1, "b", 2, "t"));
+        assertThat(Sql.count(database, "SELECT count(*) FROM items_audit")).isEqualTo(3);
+        assertThat(Sql.queryAsText(database, "SELECT connector_name, next_offset FROM cdc_watermark ORDER BY 1"))
+                .containsExactly(row("audit", 3), row("merge", 3));
+    }
+
+    @Test
+    void columnDroppedAtTheSourceIsKeptAndFilledWithNull() {
+        Target target = new Target();
+        target.apply(events.insert(1, "a", 1, 100, 1), events.insert(2, "b", 2, 101, 1));
+        Schema narrower = SchemaBuilder.struct().optional().field("id", Schema.INT32_SCHEMA)
+                .field("qty", Schema.OPTIONAL_INT32_SCHEMA).build();
+        SinkRecord template = events.update(1, "ignored", 7, 110, 2);
+        Struct envelope = (Struct) template.value();
+        Schema envelopeSchema = SchemaBuilder.struct().field("before", narrower).field("after", narrower)
+                .field("source", DebeziumEvents.SOURCE).field("op", Schema.STRING_SCHEMA).build();
+        Struct value = new Struct(envelopeSchema).put("after", new Struct(narrower).put("id", 1).put("qty", 7))
+                .put("source", envelope.getStruct("source")).put("op", "u");
+        target.apply(new SinkRecord(TOPIC, 0, template.keySchema(), template.key(), envelopeSchema, value, 10));
+        assertThat(items()).containsExactly(row(1, null, 7, "f"), row(2, "b", 2, "f"));
     }
 }

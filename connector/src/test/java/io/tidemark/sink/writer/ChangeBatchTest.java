@@ -26,7 +26,7 @@ class ChangeBatchTest {
     private final DebeziumEvents events = new DebeziumEvents();
 
     private ChangeBatch batchOf(SinkRecord... records) {
-        ChangeBatch batch = new ChangeBatch(true);
+        ChangeBatch batch = ChangeBatch.reducing(true);
         for (SinkRecord r : records) {
             ChangeEvent e = reader.read(r);
             if (e != null) {

@@ -26,7 +26,7 @@ class StatementBuilderTest {
 
     @Test
     void upsertUnnestsOneTextArrayPerColumnAndGuardsByPosition() {
-        String sql = StatementBuilder.upsert(items, List.of("id", "name"), true);
+        String sql = StatementBuilder.upsert(items, List.of("id", "name"), List.of(), true);
         assertThat(sql).isEqualTo("""
                 INSERT INTO "public"."items" AS t ("id", "name", "__source_lsn", "__source_snapshot", "__deleted")
                 SELECT v.p0::integer, v.p1::text, v.p2::bigint, v.p3::boolean, v.p4::boolean
@@ -39,14 +39,39 @@ class StatementBuilderTest {
 
     @Test
     void upsertWithoutSoftDeleteDoesNotTouchTheDeletedColumn() {
-        assertThat(StatementBuilder.upsert(items, List.of("id", "name"), false)).doesNotContain("__deleted");
+        assertThat(StatementBuilder.upsert(items, List.of("id", "name"), List.of(), false)).doesNotContain("__deleted");
     }
 
     @Test
     void upsertLeavesOutColumnsNotWritten() {
-        String sql = StatementBuilder.upsert(items, List.of("id"), true);
+        String sql = StatementBuilder.upsert(items, List.of("id"), List.of(), true);
         assertThat(sql).doesNotContain("\"name\"");
         assertThat(sql).contains("DO UPDATE SET \"__source_lsn\"");
+    }
+
+    @Test
+    void columnsDroppedAtTheSourceAreSetToNull() {
+        String sql = StatementBuilder.upsert(items, List.of("id"), List.of("name"), false);
+        assertThat(sql).contains("(\"id\", \"name\", \"__source_lsn\"").contains("SELECT v.p0::integer, NULL, v.p1::bigint")
+                .contains("\"name\" = NULL, ");
+    }
+
+    @Test
+    void appendInsertsEveryChangeAndIgnoresOnesAlreadyThere() {
+        Map<String, String> columns = new LinkedHashMap<>();
+        columns.put("id", "integer");
+        columns.put("name", "text");
+        new AppendWriter().hiddenColumns().forEach((name, type) -> columns.put(name, type));
+        TableDefinition audit = new TableDefinition(new TableId(null, "items_audit"), columns,
+                new AppendWriter().primaryKey(List.of("id")));
+        assertThat(AppendWriter.sql(audit, List.of("id", "name"))).isEqualTo("""
+                INSERT INTO "items_audit" ("id", "name", "__op", "__source_lsn", "__source_sequence", "__source_tx_id", \
+                "__source_ts_ms", "__kafka_topic", "__kafka_partition", "__kafka_offset")
+                SELECT v.p0::integer, v.p1::text, v.p2::text, v.p3::bigint, v.p4::text, v.p5::bigint, v.p6::bigint, \
+                v.p7::text, v.p8::integer, v.p9::bigint
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], \
+                ?::text[], ?::text[]) AS v(p0, p1, p2, p3, p4, p5, p6, p7, p8, p9)
+                ON CONFLICT ("id", "__source_lsn", "__op") DO NOTHING""");
     }
 
     @Test
@@ -71,7 +96,7 @@ class StatementBuilderTest {
     void hostileNamesStayOneQuotedIdentifier() {
         String evil = "x\"; DROP TABLE users; --";
         TableDefinition hostile = table(null, evil, Map.of(evil, "text", "id", "integer"), List.of("id"));
-        String sql = StatementBuilder.upsert(hostile, List.of("id", evil), false);
+        String sql = StatementBuilder.upsert(hostile, List.of("id", evil), List.of(), false);
         String quoted = "\"x\"\"; DROP TABLE users; --\"";
         assertThat(sql).startsWith("INSERT INTO " + quoted + " AS t (\"id\", " + quoted + ",");
         assertThat(sql.replace(quoted, "")).doesNotContain("DROP");
@@ -81,7 +106,7 @@ class StatementBuilderTest {
     void compositeKeysAreListedInKeyOrder() {
         TableDefinition composite = table(null, "lines", Map.of("order_id", "bigint", "line", "integer", "sku", "text"),
                 List.of("order_id", "line"));
-        assertThat(StatementBuilder.upsert(composite, List.of("order_id", "line", "sku"), false))
+        assertThat(StatementBuilder.upsert(composite, List.of("order_id", "line", "sku"), List.of(), false))
                 .contains("ON CONFLICT (\"order_id\", \"line\")");
     }
 

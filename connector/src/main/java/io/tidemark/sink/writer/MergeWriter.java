@@ -5,9 +5,7 @@ import io.tidemark.sink.event.ChangeEvent;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,19 +19,37 @@ import java.util.Map;
  * changed inside the batch) and one for the deletes. A soft delete that superseded an upsert in the
  * same batch is written as that upsert with {@code __deleted = true}.
  */
-public final class TableWriter {
+public final class MergeWriter implements WriteMode {
 
     private final boolean softDelete;
 
-    public TableWriter(boolean softDelete) {
+    public MergeWriter(boolean softDelete) {
         this.softDelete = softDelete;
     }
 
-    public boolean softDelete() {
-        return softDelete;
+    @Override
+    public Map<String, String> hiddenColumns() {
+        Map<String, String> hidden = new LinkedHashMap<>();
+        hidden.put(HiddenColumns.SOURCE_VERSION, "bigint");
+        hidden.put(HiddenColumns.SOURCE_SNAPSHOT, "boolean");
+        if (softDelete) {
+            hidden.put(HiddenColumns.DELETED, "boolean NOT NULL DEFAULT false");
+        }
+        return hidden;
+    }
+
+    @Override
+    public List<String> primaryKey(List<String> keyColumns) {
+        return keyColumns;
+    }
+
+    @Override
+    public ChangeBatch newBatch() {
+        return ChangeBatch.reducing(softDelete);
     }
 
     /** Applies the changes; returns how many rows the guard let through. */
+    @Override
     public int write(Connection connection, TableDefinition table, Collection<ChangeEvent> changes) throws SQLException {
         Map<List<String>, List<ChangeEvent>> upsertsByColumns = new LinkedHashMap<>();
         List<ChangeEvent> deletes = new ArrayList<>();
@@ -72,7 +88,8 @@ public final class TableWriter {
                 values[columns.size() + 2][r] = Boolean.toString(change.isDelete());
             }
         }
-        return execute(connection, StatementBuilder.upsert(table, columns, softDelete), values);
+        return UnnestStatement.execute(connection,
+                StatementBuilder.upsert(table, columns, droppedColumns(table, rows.get(0)), softDelete), values);
     }
 
     private int delete(Connection connection, TableDefinition table, List<ChangeEvent> rows) throws SQLException {
@@ -88,22 +105,21 @@ public final class TableWriter {
             values[keyColumns.size()][r] = Long.toString(change.position().rowVersion());
         }
         String sql = softDelete ? StatementBuilder.softDelete(table, keyColumns) : StatementBuilder.hardDelete(table, keyColumns);
-        return execute(connection, sql, values);
+        return UnnestStatement.execute(connection, sql, values);
     }
 
-    private static int execute(Connection connection, String sql, String[][] columns) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            List<Array> arrays = new ArrayList<>(columns.length);
-            for (int i = 0; i < columns.length; i++) {
-                Array array = connection.createArrayOf("text", columns[i]);
-                arrays.add(array);
-                ps.setArray(i + 1, array);
+    /**
+     * Columns of the table that the change's row schema no longer has (dropped at the source): they are
+     * set to NULL so the row does not keep a value the source no longer holds.
+     */
+    private static List<String> droppedColumns(TableDefinition table, ChangeEvent change) {
+        List<String> dropped = new ArrayList<>();
+        for (String column : table.columns().keySet()) {
+            if (!HiddenColumns.ALL.contains(column) && !table.primaryKey().contains(column)
+                    && change.row().schema().field(column) == null) {
+                dropped.add(column);
             }
-            int count = ps.executeUpdate();
-            for (Array array : arrays) {
-                array.free();
-            }
-            return count;
         }
+        return dropped;
     }
 }

@@ -1,0 +1,25 @@
+package io.tidemark.sink.writer;
+
+import io.tidemark.sink.event.ChangeEvent;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/** How a write mode ({@code mode=merge} or {@code mode=append}) lays out its tables and writes changes. */
+public interface WriteMode {
+
+    /** Columns the sink keeps beside the row's own columns: name to SQL type, with constraints, for DDL. */
+    Map<String, String> hiddenColumns();
+
+    /** The primary key of a table whose records are keyed by {@code keyColumns}. */
+    List<String> primaryKey(List<String> keyColumns);
+
+    /** An empty batch that collects one transaction's changes the way this mode needs them. */
+    ChangeBatch newBatch();
+
+    /** Writes one table's changes of a batch inside the caller's transaction; returns the rows written. */
+    int write(Connection connection, TableDefinition table, Collection<ChangeEvent> changes) throws SQLException;
+}
