@@ -9,6 +9,7 @@ import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,9 @@ import java.util.Map;
  * the same configuration to every task.
  */
 public class IdempotentJdbcSinkConnector extends SinkConnector {
+
+    /** Added to each task's configuration: the task's number, used to name its JMX metrics. */
+    static final String TASK_ID = "tidemark.task.id";
 
     private Map<String, String> props;
 
@@ -41,7 +45,9 @@ public class IdempotentJdbcSinkConnector extends SinkConnector {
     public List<Map<String, String>> taskConfigs(int maxTasks) {
         List<Map<String, String>> configs = new ArrayList<>(maxTasks);
         for (int i = 0; i < maxTasks; i++) {
-            configs.add(props);
+            Map<String, String> task = new HashMap<>(props);
+            task.put(TASK_ID, Integer.toString(i));
+            configs.add(task);
         }
         return configs;
     }

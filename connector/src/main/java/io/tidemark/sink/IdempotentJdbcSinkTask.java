@@ -44,6 +44,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     private HikariDataSource dataSource;
     private WatermarkStore watermarks;
     private ChangeApplier applier;
+    private SinkTaskMetrics metrics;
     private boolean watermarkTableReady;
     private int consecutiveFailures;
     /** Next offset per partition whose records before it are committed in the target. */
@@ -51,6 +52,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     /** Assigned partitions whose stored offset has not been read yet (the database was down at open()). */
     private final Set<TopicPartition> unloaded = new HashSet<>();
     private final ErrantRecords errantRecords = this::reportErrant;
+    private final Set<String> reportedInThisPut = new HashSet<>();
 
     @Override
     public String version() {
@@ -64,6 +66,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         dataSource = dataSource(config, connectorName);
         watermarks = new WatermarkStore(config.watermarkTable(), connectorName);
         applier = newApplier(config, watermarks);
+        metrics = new SinkTaskMetrics(connectorName, props.getOrDefault(IdempotentJdbcSinkConnector.TASK_ID, "0"));
         LOG.info("Started sink task for connector {} writing to {} (mode={}, delete.mode={})",
                 connectorName, config.url(), config.mode(), config.deleteMode());
     }
@@ -133,13 +136,16 @@ public class IdempotentJdbcSinkTask extends SinkTask {
             return;
         }
         List<SinkRecord> all = records instanceof List<SinkRecord> list ? list : new ArrayList<>(records);
+        reportedInThisPut.clear();
         try (Connection connection = dataSource.getConnection()) {
             loadOffsets(connection);
             int batchSize = config.batchSize();
             for (int from = 0; from < all.size(); from += batchSize) {
                 List<SinkRecord> chunk = all.subList(from, Math.min(all.size(), from + batchSize));
+                long started = System.nanoTime();
                 ChangeApplier.Result result = applyOrIsolate(connection, chunk);
                 durableOffsets.putAll(result.nextOffsets());
+                metrics.recordCommit(result, (System.nanoTime() - started) / 1_000_000);
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("Applied {} records: {} rows written, {} stale, {} redelivered",
                             result.records(), result.rowsWritten(), result.skippedStale(), result.skippedRedelivered());
@@ -191,13 +197,21 @@ public class IdempotentJdbcSinkTask extends SinkTask {
      * task fails with the record's topic, partition, offset and the reason.
      */
     private void reportErrant(SinkRecord record, Throwable error) {
-        ErrantRecordReporter reporter = context.errantRecordReporter();
         RecordException failure = error instanceof RecordException r ? r : new RecordException(record, error);
+        if (!reportedInThisPut.add(describe(record))) {
+            // A failed batch is retried record by record; a record reported during the batch stays reported.
+            return;
+        }
+        ErrantRecordReporter reporter = context.errantRecordReporter();
         if (reporter == null) {
             throw failure;
         }
         try {
             reporter.report(record, failure).get();
+        } catch (ConnectException e) {
+            // errors.tolerance=none: Connect refuses the report; fail with the record's own message.
+            failure.addSuppressed(e);
+            throw failure;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectException("interrupted while reporting " + describe(record) + " to the dead-letter queue", e);
@@ -247,6 +261,9 @@ public class IdempotentJdbcSinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        if (metrics != null) {
+            metrics.close();
+        }
         if (dataSource != null) {
             dataSource.close();
         }

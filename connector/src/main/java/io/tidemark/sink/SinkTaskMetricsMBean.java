@@ -1,0 +1,32 @@
+package io.tidemark.sink;
+
+/**
+ * What a sink task reports over JMX, as {@code io.tidemark:type=sink-task-metrics,connector=<name>,task=<n>}.
+ * Counters run from the task's start.
+ */
+public interface SinkTaskMetricsMBean {
+
+    /** Rows inserted, updated or deleted in the target. */
+    long getRecordsApplied();
+
+    /** Changes replaced inside a batch by a newer change of the same row (never reach the database). */
+    long getRecordsFolded();
+
+    /** Changes older than what the target already held (Debezium re-emission, re-snapshots), skipped by the guard. */
+    long getRecordsSkippedStale();
+
+    /** Records below the stored offset of their partition (Kafka redelivery), skipped. */
+    long getRecordsSkippedDuplicate();
+
+    /** Records that could not be applied and were reported to the dead-letter queue. */
+    long getRecordsSentToDlq();
+
+    /** Database transactions committed with data and watermark. */
+    long getBatchesCommitted();
+
+    /** Duration of the last committed transaction, including the statements it ran. */
+    long getLastCommitDurationMs();
+
+    /** Wall-clock time from the source commit of the newest applied change to its commit in the target. */
+    long getSourceToApplyLagMs();
+}

@@ -1,0 +1,176 @@
+package io.tidemark.sink.pipeline;
+
+import io.tidemark.sink.DebeziumEvents;
+import io.tidemark.sink.IdempotentJdbcSinkConnector;
+import io.tidemark.testkit.Await;
+import io.tidemark.testkit.ConnectWorld;
+import io.tidemark.testkit.Sql;
+import io.tidemark.testkit.TestPostgres;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Good and poison records mixed in one topic, through a real Connect worker: with errors.tolerance=all
+ * every poison record lands in the dead-letter queue with context headers and every good one is
+ * applied; with errors.tolerance=none the task fails naming the record. The task's JMX metrics count both.
+ */
+class DeadLetterQueueIT {
+
+    private static ConnectWorld connect;
+    private static final JsonConverter JSON = new JsonConverter();
+
+    @BeforeAll
+    static void start() {
+        connect = ConnectWorld.start("dlq", 1);
+        JSON.configure(Map.of("schemas.enable", "true"), false);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (connect != null) {
+            connect.close();
+        }
+    }
+
+    private static byte[] json(String topic, Schema schema, Object value) {
+        return JSON.fromConnectData(topic, schema, value);
+    }
+
+    /** Produces 200 good inserts with, after the first, 4 kinds of poison every 20 records; returns the poison count. */
+    private static int produceMix(String topic) {
+        DebeziumEvents events = new DebeziumEvents(topic, 0, 0);
+        Schema misfitRow = SchemaBuilder.struct().optional().field("id", Schema.INT32_SCHEMA)
+                .field("qty", Schema.OPTIONAL_STRING_SCHEMA).build();
+        Schema misfitEnvelope = SchemaBuilder.struct().field("before", misfitRow).field("after", misfitRow)
+                .field("source", DebeziumEvents.SOURCE).field("op", Schema.STRING_SCHEMA).build();
+        Schema notEnvelope = SchemaBuilder.struct().field("hello", Schema.STRING_SCHEMA).build();
+        int poison = 0;
+        try (KafkaProducer<byte[], byte[]> producer = connect.cluster().kafka().createProducer(Map.of())) {
+            for (int id = 1; id <= 200; id++) {
+                SinkRecord good = events.insert(id, "n" + id, id, 1000 + id, id);
+                producer.send(new ProducerRecord<>(topic, 0, json(topic, good.keySchema(), good.key()),
+                        json(topic, good.valueSchema(), good.value())));
+                if (id % 20 != 1 || id == 1) {
+                    continue;
+                }
+                byte[] key = json(topic, good.keySchema(), good.key());
+                Struct source = ((Struct) good.value()).getStruct("source");
+                Struct misfit = new Struct(misfitEnvelope).put("after", new Struct(misfitRow).put("id", 10_000 + id)
+                        .put("qty", "not a number")).put("source", source).put("op", "c");
+                producer.send(new ProducerRecord<>(topic, 0, "{garbage".getBytes(StandardCharsets.UTF_8), key));
+                producer.send(new ProducerRecord<>(topic, 0, key, json(topic, notEnvelope, new Struct(notEnvelope).put("hello", "x"))));
+                producer.send(new ProducerRecord<>(topic, 0, null, json(topic, good.valueSchema(), good.value())));
+                producer.send(new ProducerRecord<>(topic, 0, json(topic, good.keySchema(), new Struct(DebeziumEvents.KEY).put("id", 10_000 + id)),
+                        json(topic, misfitEnvelope, misfit)));
+                poison += 4;
+            }
+        }
+        return poison;
+    }
+
+    private static Map<String, String> sinkConfig(String topic, String database) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", IdempotentJdbcSinkConnector.class.getName());
+        config.put("topics", topic);
+        config.put("connection.url", TestPostgres.jdbcUrl(database));
+        config.put("connection.user", TestPostgres.USER);
+        config.put("connection.password", TestPostgres.PASSWORD);
+        return config;
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterQueueAndEveryGoodRecordIsApplied() throws Exception {
+        String topic = "mix.public.items";
+        String database = TestPostgres.createDatabase("dlq");
+        connect.cluster().kafka().createTopic(topic, 1);
+        connect.cluster().kafka().createTopic("mix-dlq", 1);
+        int poison = produceMix(topic);
+        Map<String, String> config = sinkConfig(topic, database);
+        config.put("errors.tolerance", "all");
+        config.put("errors.deadletterqueue.topic.name", "mix-dlq");
+        config.put("errors.deadletterqueue.topic.replication.factor", "1");
+        config.put("errors.deadletterqueue.context.headers.enable", "true");
+        connect.postConnector("dlq-sink", config);
+
+        Await.until("200 good rows in the target", Duration.ofSeconds(60),
+                () -> Sql.count(database, "SELECT count(*) FROM items") == 200);
+        var dead = connect.cluster().kafka().consume(poison, 60_000, "mix-dlq");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        dead.forEach(records::add);
+        assertThat(records).hasSize(poison);
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            Header offset = r.headers().lastHeader("__connect.errors.offset");
+            Header origin = r.headers().lastHeader("__connect.errors.topic");
+            Header cause = r.headers().lastHeader("__connect.errors.exception.message");
+            assertThat(offset).isNotNull();
+            assertThat(new String(origin.value(), StandardCharsets.UTF_8)).isEqualTo(topic);
+            assertThat(cause).isNotNull();
+        }
+        assertThat(Sql.count(database, "SELECT count(*) FROM items WHERE id > 10000")).isZero();
+
+        ObjectName metrics = new ObjectName("io.tidemark:type=sink-task-metrics,connector=\"dlq-sink\",task=\"0\"");
+        // Garbage bytes fail in the converter, before the task: Connect reports those itself.
+        Await.until("the task's metrics to count its three kinds of poison", Duration.ofSeconds(30),
+                () -> metric(metrics, "RecordsSentToDlq") == poison * 3L / 4);
+        assertThat(metric(metrics, "RecordsApplied")).isEqualTo(200);
+        assertThat(metric(metrics, "BatchesCommitted")).isPositive();
+        assertThat(metric(metrics, "SourceToApplyLagMs")).isPositive();
+        connect.deleteConnector("dlq-sink");
+    }
+
+    private static long metric(ObjectName name, String attribute) {
+        try {
+            return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute)).longValue();
+        } catch (javax.management.JMException e) {
+            throw new IllegalStateException("cannot read " + attribute + " of " + name, e);
+        }
+    }
+
+    @Test
+    void withoutErrorToleranceTheTaskFailsNamingTheRecord() {
+        String topic = "strict.public.items";
+        String database = TestPostgres.createDatabase("strict");
+        connect.cluster().kafka().createTopic(topic, 1);
+        DebeziumEvents events = new DebeziumEvents(topic, 0, 0);
+        Schema notEnvelope = SchemaBuilder.struct().field("hello", Schema.STRING_SCHEMA).build();
+        try (KafkaProducer<byte[], byte[]> producer = connect.cluster().kafka().createProducer(Map.of())) {
+            for (int id = 1; id <= 30; id++) {
+                SinkRecord good = events.insert(id, "n" + id, id, 1000 + id, id);
+                byte[] key = json(topic, good.keySchema(), good.key());
+                byte[] value = id == 21 ? json(topic, notEnvelope, new Struct(notEnvelope).put("hello", "x"))
+                        : json(topic, good.valueSchema(), good.value());
+                producer.send(new ProducerRecord<>(topic, 0, key, value));
+            }
+        }
+        connect.postConnector("strict-sink", sinkConfig(topic, database));
+        String trace = Await.until("the task to fail", Duration.ofSeconds(60),
+                () -> connect.cluster().connectorStatus("strict-sink").tasks().get(0),
+                t -> "FAILED".equals(t.state())).trace();
+        assertThat(trace).contains("cannot apply record " + topic + "-0@20").contains("no 'op' field");
+        assertThat(Sql.count(database, "SELECT count(*) FROM pg_tables WHERE tablename = 'items'")
+                + Sql.count(database, "SELECT count(*) FROM pg_tables WHERE tablename = 'cdc_watermark'")).isPositive();
+        assertThat(Sql.count(database, "SELECT coalesce(max(next_offset), 0) FROM cdc_watermark")).isLessThanOrEqualTo(20);
+        connect.deleteConnector("strict-sink");
+    }
+}
