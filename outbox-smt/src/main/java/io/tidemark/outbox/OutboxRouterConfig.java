@@ -8,8 +8,12 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -145,7 +149,8 @@ public final class OutboxRouterConfig extends AbstractConfig {
             .define(ConfigName.HEADER_EVENT_ID, Type.STRING, "id", new ConfigDef.NonEmptyString(), Importance.LOW,
                     "Name of the header carrying the event id.",
                     EVENT_GROUP, 1, Width.SHORT, "Event id header")
-            .define(ConfigName.HEADER_EVENT_TYPE, Type.STRING, "", Importance.LOW,
+            .define(ConfigName.HEADER_EVENT_TYPE, Type.STRING, "", parsed(OutboxRouterConfig::headerNameOrEmpty,
+                            "a header name, or empty"), Importance.LOW,
                     "Name of a header carrying the event type; empty for none (as in Debezium, where"
                             + " 'type:header:eventType' in '" + ConfigName.FIELDS_ADDITIONAL_PLACEMENT
                             + "' does the same).",
@@ -158,12 +163,15 @@ public final class OutboxRouterConfig extends AbstractConfig {
                             + " (the payload); envelope fields become extension attributes, so their names must be"
                             + " lowercase letters and digits.",
                     EVENT_GROUP, 3, Width.SHORT, "Value format")
-            .define(ConfigName.CLOUDEVENTS_SOURCE, Type.STRING, "", Importance.LOW,
+            .define(ConfigName.CLOUDEVENTS_SOURCE, Type.STRING, "", parsed(OutboxRouterConfig::uriReferenceOrEmpty,
+                            "a URI reference, or empty"), Importance.LOW,
                     "The CloudEvents 'source' attribute. Empty: the topic the outbox change was captured on,"
                             + " e.g. 'shop.public.outbox'.",
                     EVENT_GROUP, 4, Width.MEDIUM, "CloudEvents source");
 
     private static final Pattern CLOUDEVENTS_ATTRIBUTE = Pattern.compile("[a-z0-9]{1,20}");
+    private static final Set<String> CLOUDEVENTS_CONTEXT_ATTRIBUTES =
+            Set.of("specversion", "id", "source", "type", "time", "subject", "datacontenttype", "data");
 
     private final List<AdditionalField> additionalFields;
     private final InvalidOperationBehavior invalidOperationBehavior;
@@ -215,14 +223,28 @@ public final class OutboxRouterConfig extends AbstractConfig {
         // The regex and the replacement are valid one by one (their validators ran); here: together.
         topicRouting = parse(ConfigName.ROUTE_TOPIC_REPLACEMENT, getString(ConfigName.ROUTE_TOPIC_REPLACEMENT),
                 replacement -> new TopicRouting(getString(ConfigName.ROUTE_TOPIC_REGEX), replacement));
-        if (valueFormat == ValueFormat.CLOUDEVENTS) {
-            for (AdditionalField field : additionalFields) {
-                if (field.placement() == AdditionalField.Placement.ENVELOPE
-                        && !CLOUDEVENTS_ATTRIBUTE.matcher(field.name()).matches()) {
-                    throw new ConfigException(ConfigName.FIELDS_ADDITIONAL_PLACEMENT, getList(ConfigName.FIELDS_ADDITIONAL_PLACEMENT),
-                            "with value.format=cloudevents, envelope field '" + field.name() + "' becomes a CloudEvents"
-                                    + " extension attribute and must be 1-20 lowercase letters or digits; give it an alias");
-                }
+        checkEnvelopeFieldNames();
+    }
+
+    /** Envelope fields share one struct with the fields the format itself defines. */
+    private void checkEnvelopeFieldNames() {
+        boolean cloudEvents = valueFormat == ValueFormat.CLOUDEVENTS;
+        Set<String> taken = new HashSet<>(cloudEvents ? CLOUDEVENTS_CONTEXT_ATTRIBUTES : Set.of("payload"));
+        for (AdditionalField field : additionalFields) {
+            if (field.placement() != AdditionalField.Placement.ENVELOPE) {
+                continue;
+            }
+            String problem = null;
+            if (cloudEvents && !CLOUDEVENTS_ATTRIBUTE.matcher(field.name()).matches()) {
+                problem = "with value.format=cloudevents, envelope field '" + field.name() + "' becomes a CloudEvents"
+                        + " extension attribute and must be 1-20 lowercase letters or digits; give it an alias";
+            } else if (!taken.add(field.name())) {
+                problem = "envelope field '" + field.name() + "' is already taken in the " + valueFormat
+                        + " value; give it another alias";
+            }
+            if (problem != null) {
+                throw new ConfigException(ConfigName.FIELDS_ADDITIONAL_PLACEMENT,
+                        getList(ConfigName.FIELDS_ADDITIONAL_PLACEMENT), problem);
             }
         }
     }
@@ -317,6 +339,22 @@ public final class OutboxRouterConfig extends AbstractConfig {
 
     private static ConfigDef.Validator columnName() {
         return new ConfigDef.NonEmptyStringWithoutControlChars();
+    }
+
+    private static String headerNameOrEmpty(String name) {
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("a header name cannot contain control characters");
+        }
+        return name;
+    }
+
+    /** CloudEvents requires 'source' to be a URI reference, e.g. '/shop/orders' or 'urn:shop:orders'. */
+    private static URI uriReferenceOrEmpty(String source) {
+        try {
+            return new URI(source);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URI reference: " + e.getMessage(), e);
+        }
     }
 
     /** Unset means "not used"; a present but empty name is a mistake worth reporting. */

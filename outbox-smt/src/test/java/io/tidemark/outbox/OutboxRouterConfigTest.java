@@ -42,14 +42,13 @@ class OutboxRouterConfigTest {
     }
 
     @Test
-    void everyKeyHasDocumentationAGroupAndAValidatorOrAType() {
+    void everyKeyHasDocumentationAGroupAndAValidator() {
         for (ConfigDef.ConfigKey key : OutboxRouterConfig.CONFIG_DEF.configKeys().values()) {
             assertThat(key.documentation).as("doc of %s", key.name).isNotBlank();
             assertThat(key.group).as("group of %s", key.name).isNotBlank();
             assertThat(key.displayName).as("display name of %s", key.name).isNotBlank();
-            if (key.type == ConfigDef.Type.STRING || key.type == ConfigDef.Type.LIST || key.type == ConfigDef.Type.INT) {
-                assertThat(key.validator != null || key.name.equals("cloudevents.source") || key.name.equals("header.event.type"))
-                        .as("validator of %s", key.name).isTrue();
+            if (key.type != ConfigDef.Type.BOOLEAN) {
+                assertThat(key.validator).as("validator of %s", key.name).isNotNull();
             }
         }
     }
@@ -75,6 +74,8 @@ class OutboxRouterConfigTest {
             "table.field.event.id              | ''                     | empty",
             "header.event.id                   | ''                     | empty",
             "table.field.event.timestamp       | ''                     | empty",
+            "cloudevents.source                | shop orders            | not a URI reference",
+            "header.event.type                 | 'event\ttype'          | control characters",
     })
     void invalidValueIsReportedByValidateWithTheParserMessage(String key, String value, String message) {
         Map<String, ConfigValue> results = OutboxRouterConfig.CONFIG_DEF.validateAll(Map.of(key, value));
@@ -102,6 +103,17 @@ class OutboxRouterConfigTest {
         assertThat(new OutboxRouterConfig(Map.of("value.format", "cloudevents",
                 "table.fields.additional.placement", "tenant_id:envelope:tenant")).additionalFields())
                 .containsExactly(new AdditionalField("tenant_id", AdditionalField.Placement.ENVELOPE, "tenant"));
+    }
+
+    @Test
+    void envelopeFieldNamesMustNotClash() {
+        assertThatThrownBy(() -> new OutboxRouterConfig(Map.of("table.fields.additional.placement", "type:envelope:payload")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'payload' is already taken");
+        assertThatThrownBy(() -> new OutboxRouterConfig(Map.of("table.fields.additional.placement", "type:envelope,kind:envelope:type")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'type' is already taken");
+        assertThatThrownBy(() -> new OutboxRouterConfig(Map.of("value.format", "cloudevents",
+                "table.fields.additional.placement", "kind:envelope:type")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'type' is already taken in the cloudevents value");
     }
 
     @Test
