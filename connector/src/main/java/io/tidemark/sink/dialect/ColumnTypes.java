@@ -15,6 +15,10 @@ public final class ColumnTypes {
     }
 
     public static String sqlType(Schema schema) {
+        String propagated = SourceColumnType.of(schema);
+        if (propagated != null) {
+            return propagated;
+        }
         String logical = schema.name();
         if (logical != null) {
             String type = logicalType(schema, logical);
