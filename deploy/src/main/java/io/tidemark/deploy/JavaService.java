@@ -1,0 +1,109 @@
+package io.tidemark.deploy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server JVM of the stack (the Kafka broker, the Connect worker) running as its own process: its pid is
+ * kept in a file so that a later {@code stop}, from any shell, finds it. It is started in a session of its
+ * own, so the Ctrl-C meant for the launcher does not reach it and the launcher can stop the servers in order.
+ */
+final class JavaService {
+
+    private final String name;
+    private final Path pidFile;
+    private final Path logFile;
+
+    JavaService(String name, StackSettings settings) {
+        this.name = name;
+        this.pidFile = settings.pids().resolve(name + ".pid");
+        this.logFile = settings.logs().resolve(name + ".log");
+    }
+
+    String name() {
+        return name;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    /** Starts {@code mainClass} on {@code classpath}; output goes to the service's log file. */
+    Process start(String classpath, List<String> jvmOptions, String mainClass, List<String> args) {
+        List<String> command = new ArrayList<>();
+        if (OperatingSystem.hasCommand("setsid")) {
+            command.add("setsid");
+        }
+        command.add(OperatingSystem.javaExecutable());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classpath);
+        command.add(mainClass);
+        command.addAll(args);
+        try {
+            Files.createDirectories(pidFile.getParent());
+            Files.createDirectories(logFile.getParent());
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.UTF_8);
+            return process;
+        } catch (IOException e) {
+            throw new StackException("could not start " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The running process recorded in the pid file, if it is still alive and still a JVM. */
+    Optional<ProcessHandle> running() {
+        return OperatingSystem.readPid(pidFile)
+                .flatMap(ProcessHandle::of)
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(true));
+    }
+
+    /** Asks the JVM to shut down (SIGTERM runs its shutdown hooks); kills it if it has not exited in time. */
+    boolean stop(Duration grace) {
+        Optional<ProcessHandle> process = running();
+        if (process.isEmpty()) {
+            deletePidFile();
+            return false;
+        }
+        ProcessHandle handle = process.get();
+        handle.destroy();
+        try {
+            handle.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            handle.destroyForcibly();
+            handle.onExit().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            handle.destroyForcibly();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+        deletePidFile();
+        return true;
+    }
+
+    /** The last lines of the log, for a failure message. */
+    String logTail(int lines) {
+        return OperatingSystem.tail(logFile, lines);
+    }
+
+    private void deletePidFile() {
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException ignored) {
+            // A stale pid file is harmless: running() checks that the process is alive.
+        }
+    }
+}

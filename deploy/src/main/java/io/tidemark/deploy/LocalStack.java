@@ -1,0 +1,225 @@
+package io.tidemark.deploy;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole local pipeline as real processes: a source PostgreSQL with logical WAL, a target PostgreSQL, a
+ * KRaft Kafka broker and a distributed Connect worker, with the connectors registered over REST. Started and
+ * stopped in dependency order; all state lives under the stack home, so a restart resumes where it stopped.
+ */
+final class LocalStack {
+
+    private final StackSettings settings;
+    private final PrintStream out;
+    private final PostgresServer sourceDb;
+    private final PostgresServer targetDb;
+    private final KafkaServices kafka;
+
+    LocalStack(StackSettings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+        this.sourceDb = new PostgresServer("source-db", settings, settings.sourceDbPort(), List.of(
+                "wal_level = logical",
+                "max_replication_slots = 10",
+                "max_wal_senders = 10",
+                // The safety valve of the production checklist: a stalled slot cannot fill the disk.
+                "max_slot_wal_keep_size = 4GB"));
+        this.targetDb = new PostgresServer("target-db", settings, settings.targetDbPort(), List.of(
+                "max_connections = 50"));
+        this.kafka = new KafkaServices(settings);
+    }
+
+    /** Whether any server of this stack is running (by its pid file or data directory). */
+    boolean anythingRunning() {
+        return kafka.worker().running().isPresent() || kafka.broker().running().isPresent()
+                || sourceDb.running() || targetDb.running();
+    }
+
+    /** Starts every server that is not running yet, registers the connectors and waits until they run. */
+    Duration start() {
+        long started = System.nanoTime();
+        if (anythingRunning()) {
+            throw new StackException("a stack is already running from " + settings.home() + "; run ./tidemark stop first"
+                    + " (or ./tidemark status to look at it)");
+        }
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("source PostgreSQL", settings.sourceDbPort());
+        ports.put("target PostgreSQL", settings.targetDbPort());
+        ports.put("Kafka broker", settings.kafkaPort());
+        ports.put("Kafka controller", settings.controllerPort());
+        ports.put("Connect REST API", settings.connectPort());
+        Ports.requireFree(ports);
+        if (!Files.isDirectory(settings.connectPlugins().resolve("debezium-connector-postgres"))) {
+            throw new StackException("no plugin folders in " + settings.connectPlugins()
+                    + ": build the deploy module first (mvn -pl deploy -am package -DskipTests, which ./tidemark does)");
+        }
+        boolean resuming = sourceDb.initialized();
+        out.println((resuming ? "resuming the stack in " : "creating a new stack in ") + settings.home());
+        keepOutOfGit();
+        try {
+            step("source PostgreSQL on port " + settings.sourceDbPort() + " (wal_level=logical)", () -> {
+                sourceDb.start();
+                sourceDb.createDatabase(settings.sourceDb());
+                new DemoShop(settings.sourceJdbcUrl(), settings.dbUser(), settings.dbPassword())
+                        .prepare(settings.deployDir().resolve("demo/shop-schema.sql"));
+            });
+            step("target PostgreSQL on port " + settings.targetDbPort(), () -> {
+                targetDb.start();
+                targetDb.createDatabase(settings.targetDb());
+            });
+            step("Kafka broker (KRaft) on port " + settings.kafkaPort(), () -> kafka.startBroker(Duration.ofSeconds(90)));
+            step("Connect worker on " + settings.connectUrl() + ", plugin.path " + settings.connectPlugins(),
+                    () -> kafka.startWorker(Duration.ofSeconds(120)));
+            List<String> connectors = connectorsToRegister();
+            List<String> registered = new ArrayList<>();
+            step("connectors " + String.join(", ", connectors), () -> {
+                registered.addAll(register(connectors));
+                awaitConnectorsRunning(connectors, Duration.ofSeconds(90));
+            });
+            registered.forEach(line -> out.println("    " + line));
+        } catch (RuntimeException e) {
+            out.println("start failed; stopping what was started");
+            stop();
+            throw e;
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /** Stops the worker first (it commits offsets), then the broker, then the databases. Idempotent. */
+    void stop() {
+        if (kafka.worker().stop(Duration.ofSeconds(60))) {
+            out.println("  stopped Connect worker");
+        }
+        if (kafka.broker().stop(Duration.ofSeconds(60))) {
+            out.println("  stopped Kafka broker");
+        }
+        for (PostgresServer db : List.of(targetDb, sourceDb)) {
+            if (db.running()) {
+                db.stop();
+                out.println("  stopped " + db.name());
+            }
+        }
+    }
+
+    /** Deletes every byte of the stack's state; refuses while any of it runs. */
+    void clean() {
+        if (anythingRunning()) {
+            throw new StackException("the stack is running; run ./tidemark stop before clean");
+        }
+        try {
+            PostgresServer.deleteTree(settings.home());
+        } catch (IOException e) {
+            throw new StackException("could not delete " + settings.home() + ": " + e.getMessage(), e);
+        }
+        out.println("removed " + settings.home());
+    }
+
+    /**
+     * The source and the MERGE sink always; the APPEND sink when the sink on plugin.path accepts
+     * {@code mode=append} (the worker's validate call says so), so the stack never registers a config that fails.
+     */
+    private List<String> connectorsToRegister() {
+        List<String> names = new ArrayList<>(List.of(StackSettings.SOURCE_CONNECTOR, StackSettings.MERGE_SINK));
+        Map<String, String> probe = new LinkedHashMap<>();
+        probe.put("connector.class", "io.tidemark.sink.IdempotentJdbcSinkConnector");
+        probe.put("topics", StackSettings.ORDERS_TOPIC);
+        probe.put("connection.url", settings.targetJdbcUrl());
+        probe.put("table.name.format", "${source.table}_audit");
+        probe.put("mode", "append");
+        try {
+            List<String> errors = new ConnectRest(settings.connectUrl()).validationErrors(probe.get("connector.class"), probe, "mode");
+            if (errors.isEmpty()) {
+                names.add(StackSettings.APPEND_SINK);
+            } else {
+                out.println("  (not registering " + StackSettings.APPEND_SINK + ": this sink build says " + errors.get(0) + ")");
+            }
+        } catch (IOException e) {
+            throw new StackException("the Connect worker did not answer a validate call: " + e.getMessage(), e);
+        }
+        return names;
+    }
+
+    /** Registers through deploy/connectors/register.sh, the same command users run; returns what it printed. */
+    List<String> register(List<String> connectors) {
+        List<String> command = new ArrayList<>(List.of("bash", settings.connectorsDir().resolve("register.sh").toString()));
+        command.addAll(connectors);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(settings.registerEnvironment());
+        try {
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new StackException("registering the connectors failed:\n" + output.strip());
+            }
+            return output.lines().toList();
+        } catch (IOException e) {
+            throw new StackException("could not run register.sh: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted while registering the connectors", e);
+        }
+    }
+
+    private void awaitConnectorsRunning(List<String> connectors, Duration timeout) {
+        ConnectRest rest = new ConnectRest(settings.connectUrl());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, String> states = Map.of();
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<String, String> current = rest.connectorStates();
+                states = current;
+                if (connectors.stream().allMatch(c -> "RUNNING".equals(current.get(c)))) {
+                    return;
+                }
+                for (String connector : connectors) {
+                    String state = states.getOrDefault(connector, "");
+                    if (state.contains("FAILED")) {
+                        throw new StackException("connector " + connector + " is " + state + ":\n" + rest.failureTrace(connector));
+                    }
+                }
+            } catch (IOException e) {
+                states = Map.of("worker", e.getMessage());
+            }
+            KafkaServices.sleep(Duration.ofMillis(500));
+        }
+        throw new StackException("connectors not RUNNING after " + timeout.toSeconds() + " s: " + states
+                + "; see " + kafka.worker().logFile());
+    }
+
+    /** The stack's data sits in the project folder by default; it must never show up as changes to commit. */
+    private void keepOutOfGit() {
+        try {
+            Files.createDirectories(settings.home());
+            Path ignore = settings.home().resolve(".gitignore");
+            if (!Files.exists(ignore)) {
+                Files.writeString(ignore, "# Data of the local Tidemark stack (./tidemark clean removes it)\n*\n",
+                        StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new StackException("cannot write to " + settings.home() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void step(String what, Runnable action) {
+        long t0 = System.nanoTime();
+        out.print("  " + what + " ... ");
+        out.flush();
+        action.run();
+        out.printf("up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    Path home() {
+        return settings.home();
+    }
+}

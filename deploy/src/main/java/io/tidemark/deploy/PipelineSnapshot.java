@@ -1,0 +1,29 @@
+package io.tidemark.deploy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One look at a running pipeline. A value is null when its component could not be reached; {@code problems}
+ * then says why.
+ *
+ * @param consumerLag      per sink connector, messages its consumer group has not committed yet
+ * @param newLatencies     commit-to-apply latencies of applies seen for the first time in this look
+ * @param outboxPublished  records on the {@code outbox.event.*} topics
+ * @param outboxBacklog    rows in the source's outbox table (written, not yet cleaned up)
+ */
+record PipelineSnapshot(
+        Instant at,
+        Long sourceRows,
+        Long targetRows,
+        Long slotLagBytes,
+        Boolean slotActive,
+        Map<String, Long> consumerLag,
+        List<Duration> newLatencies,
+        Long outboxPublished,
+        Long outboxBacklog,
+        Map<String, String> connectors,
+        List<String> problems) {
+}
