@@ -84,7 +84,13 @@ final class Pipeline implements AutoCloseable {
     }
 
     void startSink() {
-        connect.postConnector("sink", sinkConfig());
+        startSink(Map.of());
+    }
+
+    void startSink(Map<String, String> overrides) {
+        Map<String, String> config = sinkConfig();
+        config.putAll(overrides);
+        connect.postConnector("sink", config);
         connect.awaitRunning("sink", 1);
     }
 
