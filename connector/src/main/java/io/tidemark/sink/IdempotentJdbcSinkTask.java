@@ -6,6 +6,7 @@ import io.tidemark.sink.event.ChangeEventReader;
 import io.tidemark.sink.writer.ChangeApplier;
 import io.tidemark.sink.writer.ChangeApplier.RecordException;
 import io.tidemark.sink.writer.ErrantRecords;
+import io.tidemark.sink.writer.SqlErrors;
 import io.tidemark.sink.writer.TableCatalog;
 import io.tidemark.sink.writer.WatermarkStore;
 import io.tidemark.sink.writer.WriteMode;
@@ -52,7 +53,6 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     /** Assigned partitions whose stored offset has not been read yet (the database was down at open()). */
     private final Set<TopicPartition> unloaded = new HashSet<>();
     private final ErrantRecords errantRecords = this::reportErrant;
-    private final Set<String> reportedInThisPut = new HashSet<>();
 
     @Override
     public String version() {
@@ -136,14 +136,13 @@ public class IdempotentJdbcSinkTask extends SinkTask {
             return;
         }
         List<SinkRecord> all = records instanceof List<SinkRecord> list ? list : new ArrayList<>(records);
-        reportedInThisPut.clear();
         try (Connection connection = dataSource.getConnection()) {
             loadOffsets(connection);
             int batchSize = config.batchSize();
             for (int from = 0; from < all.size(); from += batchSize) {
                 List<SinkRecord> chunk = all.subList(from, Math.min(all.size(), from + batchSize));
                 long started = System.nanoTime();
-                ChangeApplier.Result result = applyOrIsolate(connection, chunk);
+                ChangeApplier.Result result = applier.applyIsolatingFailures(connection, chunk, durableOffsets, errantRecords);
                 durableOffsets.putAll(result.nextOffsets());
                 metrics.recordCommit(result, (System.nanoTime() - started) / 1_000_000);
                 if (LOG.isDebugEnabled()) {
@@ -158,50 +157,12 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     }
 
     /**
-     * Applies a chunk; if the database rejects it for a reason that will not pass, applies its
-     * records one at a time so the error names the record that causes it.
-     */
-    private ChangeApplier.Result applyOrIsolate(Connection connection, List<SinkRecord> chunk) throws SQLException {
-        try {
-            return applier.apply(connection, chunk, durableOffsets, errantRecords);
-        } catch (SQLException e) {
-            if (SqlErrors.isTransient(e)) {
-                throw e;
-            }
-            LOG.warn("The database rejected a batch of {} records starting at {} ({}); applying them one at a time"
-                    + " to find the record that causes it", chunk.size(), describe(chunk.get(0)), e.getMessage());
-            ChangeApplier.Result total = null;
-            for (SinkRecord record : chunk) {
-                ChangeApplier.Result one;
-                try {
-                    one = applier.apply(connection, List.of(record), durableOffsets, errantRecords);
-                } catch (SQLException single) {
-                    if (SqlErrors.isTransient(single)) {
-                        throw single;
-                    }
-                    errantRecords.report(record, new RecordException(record, single));
-                    applier.skip(connection, record);
-                    one = new ChangeApplier.Result(Map.of(new TopicPartition(record.topic(), record.kafkaPartition()),
-                            record.kafkaOffset() + 1), 1, 0, 0, 0, 0, 1, null);
-                }
-                durableOffsets.putAll(one.nextOffsets());
-                total = total == null ? one : total.plus(one);
-            }
-            return total;
-        }
-    }
-
-    /**
      * Sends a record that cannot be applied to Connect's error handling: with {@code errors.tolerance=all}
      * it goes to the dead-letter queue (if configured) and the rest of the batch is applied; otherwise the
      * task fails with the record's topic, partition, offset and the reason.
      */
     private void reportErrant(SinkRecord record, Throwable error) {
         RecordException failure = error instanceof RecordException r ? r : new RecordException(record, error);
-        if (!reportedInThisPut.add(describe(record))) {
-            // A failed batch is retried record by record; a record reported during the batch stays reported.
-            return;
-        }
         ErrantRecordReporter reporter = context.errantRecordReporter();
         if (reporter == null) {
             throw failure;
@@ -214,11 +175,11 @@ public class IdempotentJdbcSinkTask extends SinkTask {
             throw failure;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ConnectException("interrupted while reporting " + describe(record) + " to the dead-letter queue", e);
+            throw new ConnectException("interrupted while reporting " + ChangeApplier.describe(record) + " to the dead-letter queue", e);
         } catch (ExecutionException e) {
-            throw new ConnectException("could not report " + describe(record) + " to the dead-letter queue", e.getCause());
+            throw new ConnectException("could not report " + ChangeApplier.describe(record) + " to the dead-letter queue", e.getCause());
         }
-        LOG.warn("Reported record {} as errant: {}", describe(record), failure.getMessage());
+        LOG.warn("Reported record {} as errant: {}", ChangeApplier.describe(record), failure.getMessage());
     }
 
     private RuntimeException retryOrFail(SQLException e) {
@@ -235,10 +196,6 @@ public class IdempotentJdbcSinkTask extends SinkTask {
                 consecutiveFailures, config.maxRetries() + 1, backoff, e.getMessage());
         context.timeout(backoff);
         return new RetriableException(e.getMessage(), e);
-    }
-
-    private static String describe(SinkRecord record) {
-        return record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset();
     }
 
     @Override

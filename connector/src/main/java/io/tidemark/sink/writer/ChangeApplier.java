@@ -9,10 +9,15 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +30,8 @@ import java.util.Set;
  * lifecycle, so it is tested with plain records against a real database.
  */
 public final class ChangeApplier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeApplier.class);
 
     private final ChangeEventReader reader;
     private final TableCatalog catalog;
@@ -134,10 +141,59 @@ public final class ChangeApplier {
     }
 
     /**
+     * Applies {@code records} in one transaction; if the database rejects them for a reason that will not
+     * pass, applies them one at a time so that only the record that causes it is reported as errant (and
+     * the error names it) while the others are applied. Transient errors are thrown for the caller to retry.
+     */
+    public Result applyIsolatingFailures(Connection connection, List<SinkRecord> records,
+                                         Map<TopicPartition, Long> durableOffsets, ErrantRecords errant)
+            throws SQLException {
+        Set<String> reported = new HashSet<>();
+        // A record reported while the whole batch was tried stays reported when it is tried alone.
+        ErrantRecords once = (record, error) -> {
+            if (reported.add(describe(record))) {
+                errant.report(record, error);
+            }
+        };
+        try {
+            return apply(connection, records, durableOffsets, once);
+        } catch (SQLException e) {
+            if (SqlErrors.isTransient(e)) {
+                throw e;
+            }
+            LOG.warn("The database rejected a batch of {} records starting at {} ({}); applying them one at a time"
+                    + " to find the record that causes it", records.size(), describe(records.get(0)), e.getMessage());
+        }
+        Map<TopicPartition, Long> offsets = new HashMap<>(durableOffsets);
+        Result total = null;
+        for (SinkRecord record : records) {
+            Result one;
+            try {
+                one = apply(connection, List.of(record), offsets, once);
+            } catch (SQLException single) {
+                if (SqlErrors.isTransient(single)) {
+                    throw single;
+                }
+                once.report(record, new RecordException(record, single));
+                skip(connection, record);
+                one = new Result(Map.of(new TopicPartition(record.topic(), record.kafkaPartition()),
+                        record.kafkaOffset() + 1), 1, 0, 0, 0, 0, 1, null);
+            }
+            offsets.putAll(one.nextOffsets());
+            total = total == null ? one : total.plus(one);
+        }
+        return total;
+    }
+
+    public static String describe(SinkRecord record) {
+        return record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset();
+    }
+
+    /**
      * Commits only the offset of {@code record}, which was reported as errant after the database
      * refused it, so it is not delivered again.
      */
-    public void skip(Connection connection, SinkRecord record) throws SQLException {
+    private void skip(Connection connection, SinkRecord record) throws SQLException {
         TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
         try {
             watermarks.save(connection, List.of(new Progress(tp, record.kafkaOffset() + 1, null)));
@@ -189,8 +245,7 @@ public final class ChangeApplier {
         private final transient SinkRecord record;
 
         public RecordException(SinkRecord record, Throwable cause) {
-            super("cannot apply record " + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset()
-                    + ": " + cause.getMessage(), cause);
+            super("cannot apply record " + describe(record) + ": " + cause.getMessage(), cause);
             this.record = record;
         }
 

@@ -1,11 +1,11 @@
-package io.tidemark.sink;
+package io.tidemark.sink.writer;
 
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 
 /** The one place that decides whether a database error is worth retrying. */
-final class SqlErrors {
+public final class SqlErrors {
 
     private SqlErrors() {
     }
@@ -16,7 +16,7 @@ final class SqlErrors {
      * (40001) and deadlocks (40P01) pass with time; everything else is a fact about the data or the
      * schema and fails the same way again.
      */
-    static boolean isTransient(Throwable error) {
+    public static boolean isTransient(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
                 return true;
