@@ -129,19 +129,9 @@ final class OutboxRowRouter {
         Object key = row.get(keyField);
         Object eventId = row.get(idField);
 
-        Schema payloadSchema = payloadField.schema();
-        Object payload = row.get(payloadField);
-        if (expander != null && payload != null) {
-            SchemaAndValue expanded = expander.expand(payload);
-            if (expanded == null) {
-                LOG.warn("payload of outbox event {} on topic {} is not JSON; sent as it came", eventId, record.topic());
-            } else if (expanded.value() != null) {
-                payloadSchema = expanded.schema();
-                payload = expanded.value();
-            } else {
-                payload = null;
-            }
-        }
+        SchemaAndValue payloadValue = payload(record, row, payloadField, eventId);
+        Schema payloadSchema = payloadValue.schema();
+        Object payload = payloadValue.value();
 
         Long timestamp = timestamp(record, change, row);
         Headers headers = record.headers().duplicate();
@@ -192,6 +182,20 @@ final class OutboxRowRouter {
         }
         return record.newRecord(topic, partition, keyField.schema(), key, eventValue.schema(), eventValue.value(),
                 timestamp, headers);
+    }
+
+    /** The payload column, expanded from JSON when configured; a JSON {@code null} keeps the column's schema. */
+    private SchemaAndValue payload(SourceRecord record, Struct row, Field payloadField, Object eventId) {
+        Object payload = row.get(payloadField);
+        if (expander == null || payload == null) {
+            return new SchemaAndValue(payloadField.schema(), payload);
+        }
+        SchemaAndValue expanded = expander.expand(payload);
+        if (expanded == null) {
+            LOG.warn("payload of outbox event {} on topic {} is not JSON; sent as it came", eventId, record.topic());
+            return new SchemaAndValue(payloadField.schema(), payload);
+        }
+        return expanded.value() == null ? new SchemaAndValue(payloadField.schema(), null) : expanded;
     }
 
     private List<AdditionalField> presentOnly(Struct row) {
