@@ -112,7 +112,7 @@ final class KafkaServices {
         p.setProperty("listeners", "http://127.0.0.1:" + stack.connectPort());
         p.setProperty("rest.advertised.host.name", "127.0.0.1");
         p.setProperty("rest.advertised.port", Integer.toString(stack.connectPort()));
-        p.setProperty("plugin.path", stack.connectPlugins().toString());
+        p.setProperty("plugin.path", stack.pluginPath().toString());
         // Every plugin here declares itself in META-INF/services (KIP-898), so no classpath scan is needed.
         p.setProperty("plugin.discovery", "service_load");
         // Source offsets are flushed often, so a crash re-publishes seconds of changes, not a minute.

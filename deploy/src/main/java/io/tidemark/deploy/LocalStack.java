@@ -59,8 +59,8 @@ final class LocalStack {
         ports.put("Kafka controller", settings.controllerPort());
         ports.put("Connect REST API", settings.connectPort());
         Ports.requireFree(ports);
-        if (!Files.isDirectory(settings.connectPlugins().resolve("debezium-connector-postgres"))) {
-            throw new StackException("no plugin folders in " + settings.connectPlugins()
+        if (!Files.isDirectory(settings.pluginPath().resolve("debezium-connector-postgres"))) {
+            throw new StackException("no plugin folders in " + settings.pluginPath()
                     + ": build the deploy module first (mvn -pl deploy -am package -DskipTests, which ./tidemark does)");
         }
         boolean resuming = sourceDb.initialized();
@@ -78,7 +78,7 @@ final class LocalStack {
                 targetDb.createDatabase(settings.targetDb());
             });
             step("Kafka broker (KRaft) on port " + settings.kafkaPort(), () -> kafka.startBroker(Duration.ofSeconds(90)));
-            step("Connect worker on " + settings.connectUrl() + ", plugin.path " + settings.connectPlugins(),
+            step("Connect worker on " + settings.connectUrl() + ", plugin.path " + settings.pluginPath(),
                     () -> kafka.startWorker(Duration.ofSeconds(120)));
             List<String> connectors = connectorsToRegister();
             List<String> registered = new ArrayList<>();

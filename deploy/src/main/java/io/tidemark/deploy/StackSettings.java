@@ -9,10 +9,13 @@ import java.util.Map;
  *
  * @param deployDir  the {@code deploy/} module: connector JSON, demo schema, and what its build laid out
  * @param home       data, logs and pid files of the stack ({@code TIDEMARK_HOME}); kept across restarts
+ * @param pluginPath the worker's {@code plugin.path} ({@code TIDEMARK_PLUGIN_PATH}; default: the folders the
+ *                   deploy build lays out, Debezium's PostgreSQL connector and Tidemark's two plugins)
  */
 public record StackSettings(
         Path deployDir,
         Path home,
+        Path pluginPath,
         int sourceDbPort,
         int targetDbPort,
         int kafkaPort,
@@ -35,6 +38,8 @@ public record StackSettings(
         return new StackSettings(
                 deployDir.toAbsolutePath(),
                 Path.of(env.getOrDefault("TIDEMARK_HOME", defaultHome.toString())).toAbsolutePath(),
+                Path.of(env.getOrDefault("TIDEMARK_PLUGIN_PATH",
+                        deployDir.toAbsolutePath().resolve("target/connect-plugins").toString())).toAbsolutePath(),
                 port(env, "SOURCE_DB_PORT", 15432),
                 port(env, "TARGET_DB_PORT", 15433),
                 port(env, "TIDEMARK_KAFKA_PORT", 19092),
@@ -76,10 +81,6 @@ public record StackSettings(
 
     public String connectUrl() {
         return "http://127.0.0.1:" + connectPort;
-    }
-
-    public Path connectPlugins() {
-        return deployDir.resolve("target/connect-plugins");
     }
 
     public Path workerClasspathFile() {

@@ -109,11 +109,18 @@ public final class Tidemark {
         boolean terminal = System.console() != null;
         int drawnLines = 0;
         long lastLogLine = 0;
+        boolean workloadReported = false;
         PipelineHealth health = new PipelineHealth();
         try (PipelineProbe probe = new PipelineProbe(settings)) {
             while (running.get()) {
                 health.record(probe.look());
                 PipelineSnapshot s = health.last();
+                if (!workloadReported && !workload.isAlive()) {
+                    workloadReported = true;
+                    out.println("demo workload finished: " + shop.transactions() + " transactions, "
+                            + shop.ordersPlaced() + " orders placed");
+                    drawnLines = 0;
+                }
                 if (!converged && s.targetRows() != null && s.targetRows().equals(s.sourceRows()) && s.targetRows() > 0) {
                     converged = true;
                     out.printf(Locale.ROOT, "target caught up with the source %.1f s after the stack was up%n",

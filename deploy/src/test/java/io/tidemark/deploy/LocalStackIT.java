@@ -1,0 +1,263 @@
+package io.tidemark.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's run command end to end, through the {@code ./tidemark} script as a user runs it, on a stack of its
+ * own (fresh home, free ports): start, register, workload, the target converges; stop; then {@code run} resumes
+ * the same data (no re-snapshot, no duplicate), converges again, and stops on Ctrl-C (SIGINT).
+ */
+class LocalStackIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path DEPLOY = Path.of(System.getProperty("tidemark.deploy", ".")).toAbsolutePath();
+    private static final Path LAUNCHER = DEPLOY.getParent().resolve("tidemark");
+    private static final String ORDERS = "SELECT id, customer, status, amount::text FROM orders";
+
+    private static final Map<String, String> env = new HashMap<>();
+    private static StackSettings settings;
+
+    @BeforeAll
+    static void freshStack() throws IOException {
+        Path home = DEPLOY.resolve("target/it/local-stack");
+        PostgresServer.deleteTree(home);
+        env.put("TIDEMARK_BUILD", "never");
+        env.put("TIDEMARK_HOME", home.toString());
+        env.put("SOURCE_DB_PORT", Integer.toString(Ports.ephemeral()));
+        env.put("TARGET_DB_PORT", Integer.toString(Ports.ephemeral()));
+        env.put("TIDEMARK_KAFKA_PORT", Integer.toString(Ports.ephemeral()));
+        env.put("TIDEMARK_CONTROLLER_PORT", Integer.toString(Ports.ephemeral()));
+        env.put("TIDEMARK_CONNECT_PORT", Integer.toString(Ports.ephemeral()));
+        settings = StackSettings.fromEnvironment(DEPLOY, env);
+    }
+
+    @AfterAll
+    static void stopWhateverRuns() throws Exception {
+        tidemark(Duration.ofSeconds(180), "stop");
+    }
+
+    @Test
+    void startConvergeStopThenRunResumesWithoutResnapshotOrDuplicatesAndStopsOnCtrlC() throws Exception {
+        long t0 = System.nanoTime();
+        Result start = tidemark(Duration.ofSeconds(240), "start");
+        double startupSeconds = (System.nanoTime() - t0) / 1e9;
+        System.out.println(start.output);
+        assertThat(start.exitCode).as(start.output).isZero();
+        assertThat(start.output).contains("creating a new stack", "created shop-postgres-source", "created shop-orders-merge",
+                "stack up in");
+
+        Result workload = tidemark(Duration.ofSeconds(120), "workload", "--transactions", "300", "--rate", "100");
+        assertThat(workload.exitCode).as(workload.output).isZero();
+        long t1 = System.nanoTime();
+        awaitConverged(Duration.ofSeconds(120));
+        double convergenceSeconds = (System.nanoTime() - t1) / 1e9;
+        System.out.printf("local stack: cold start %.1f s, target converged %.1f s after the workload%n",
+                startupSeconds, convergenceSeconds);
+        awaitOutboxEventsForEveryOrder(Duration.ofSeconds(60));
+
+        Result status = tidemark(Duration.ofSeconds(60), "status");
+        assertThat(status.exitCode).as(status.output).isZero();
+        assertThat(status.output).contains("in sync", "shop-orders-merge RUNNING", "no alerts");
+
+        Result stop = tidemark(Duration.ofSeconds(180), "stop");
+        assertThat(stop.exitCode).as(stop.output).isZero();
+        assertAllPortsFree();
+
+        Process run = launcher("run", "--rate", "50", "--transactions", "200").start();
+        OutputWatch watch = new OutputWatch(run);
+        long t2 = System.nanoTime();
+        watch.await("stack up in", Duration.ofSeconds(240));
+        System.out.printf("local stack: warm restart %.1f s%n", (System.nanoTime() - t2) / 1e9);
+        assertThat(watch.text()).contains("resuming the stack", "updated shop-postgres-source");
+        watch.await("demo workload finished", Duration.ofSeconds(120));
+        awaitConverged(Duration.ofSeconds(120));
+        awaitOutboxEventsForEveryOrder(Duration.ofSeconds(60));
+
+        List<JsonNode> changes = recordValues(StackSettings.ORDERS_TOPIC);
+        long snapshotReads = changes.stream().filter(Objects::nonNull).filter(v -> "r".equals(v.at("/payload/op").asText())).count();
+        assertThat(snapshotReads).as("orders read by the one initial snapshot").isEqualTo(DemoShop.SEED_ORDERS);
+        if (start.output.contains("created shop-orders-append")) {
+            long changeEvents = changes.stream().filter(Objects::nonNull).count();
+            awaitTrue("audit table holds every change once", Duration.ofSeconds(60),
+                    () -> count(settings.targetJdbcUrl(), "SELECT count(*) FROM orders_audit") == changeEvents);
+        }
+
+        new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor(10, TimeUnit.SECONDS);
+        assertThat(run.waitFor(180, TimeUnit.SECONDS)).as("run stops on Ctrl-C").isTrue();
+        watch.await("stopped source-db", Duration.ofSeconds(5));
+        assertAllPortsFree();
+    }
+
+    private static void awaitConverged(Duration timeout) {
+        awaitTrue("target orders to equal source orders", timeout, () -> {
+            List<List<String>> source = rows(settings.sourceJdbcUrl(), ORDERS + " ORDER BY id");
+            List<List<String>> target = rows(settings.targetJdbcUrl(), ORDERS + " WHERE NOT __deleted ORDER BY id");
+            return !source.isEmpty() && source.equals(target);
+        });
+    }
+
+    /** Every order ever placed wrote one OrderPlaced outbox row; each must be on outbox.event.Order, once. */
+    private static void awaitOutboxEventsForEveryOrder(Duration timeout) {
+        awaitTrue("one OrderPlaced event per order on outbox.event.Order", timeout, () -> {
+            long orders = count(settings.sourceJdbcUrl(), "SELECT last_value FROM orders_id_seq");
+            List<JsonNode> events = recordValues(StackSettings.OUTBOX_TOPIC_PREFIX + "Order");
+            Set<Long> orderIds = new java.util.HashSet<>();
+            events.forEach(e -> orderIds.add(e.at("/payload/orderId").asLong()));
+            return events.size() == orders && orderIds.size() == orders;
+        });
+    }
+
+    private static void assertAllPortsFree() {
+        for (int port : List.of(settings.sourceDbPort(), settings.targetDbPort(), settings.kafkaPort(),
+                settings.controllerPort(), settings.connectPort())) {
+            awaitTrue("port " + port + " to be free", Duration.ofSeconds(30), () -> Ports.isFree(port));
+        }
+    }
+
+    private static List<JsonNode> recordValues(String topic) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<JsonNode> values = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    values.add(record.value() == null ? null : JSON.readTree(record.value()));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable record on " + topic, e);
+        }
+        return values;
+    }
+
+    private static List<List<String>> rows(String url, String sql) {
+        try (Connection c = DriverManager.getConnection(url, settings.dbUser(), settings.dbPassword());
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<List<String>> rows = new ArrayList<>();
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static long count(String url, String sql) {
+        return Long.parseLong(rows(url, sql).get(0).get(0));
+    }
+
+    private static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+                last = null;
+            } catch (RuntimeException e) {
+                last = e;
+            }
+            KafkaServices.sleep(Duration.ofMillis(500));
+        }
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what, last);
+    }
+
+    private static ProcessBuilder launcher(String... args) {
+        List<String> command = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        return builder;
+    }
+
+    private static Result tidemark(Duration timeout, String... args) throws Exception {
+        Process process = launcher(args).start();
+        OutputWatch watch = new OutputWatch(process);
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroy();
+            process.waitFor(60, TimeUnit.SECONDS);
+            throw new AssertionError("./tidemark " + String.join(" ", args) + " did not finish in " + timeout.toSeconds()
+                    + " s:\n" + watch.text());
+        }
+        watch.reader.join(5000);
+        return new Result(process.exitValue(), watch.text());
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    /** Collects a process's output as it comes, so a test can wait for a line while the process runs on. */
+    private static final class OutputWatch {
+        private final StringBuffer text = new StringBuffer();
+        private final Thread reader;
+
+        OutputWatch(Process process) {
+            reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        text.append(line).append('\n');
+                    }
+                } catch (IOException ignored) {
+                    // The process ended; what was read is kept.
+                }
+            }, "launcher-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        String text() {
+            return text.toString();
+        }
+
+        void await(String fragment, Duration timeout) {
+            awaitTrue("'" + fragment + "' in the launcher output:\n" + text(), timeout, () -> text().contains(fragment));
+        }
+    }
+}
