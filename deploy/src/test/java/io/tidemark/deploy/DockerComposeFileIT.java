@@ -1,0 +1,105 @@
+package io.tidemark.deploy;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * docker-compose.yml cannot run on a machine without Docker, so this checks what can go wrong without running
+ * it: every mounted path exists once {@code mvn package} has run (hence an IT), the connector JSON gets every
+ * value it needs, and the stack has the shape the README promises (logical WAL, Avro with the registry, the
+ * Confluent 8.1 line for Kafka 4.1, the local stack's host ports so ./tidemark status works against it).
+ */
+class DockerComposeFileIT {
+
+    private static final Path DEPLOY = Path.of(System.getProperty("tidemark.deploy", ".")).toAbsolutePath();
+    private static ComposeFile compose;
+
+    @BeforeAll
+    static void load() throws IOException {
+        compose = ComposeFile.load(DEPLOY.getParent());
+    }
+
+    @Test
+    void hasEveryServiceOfThePipeline() {
+        assertThat(compose.services()).containsExactlyInAnyOrder("source-db", "target-db", "kafka", "schema-registry",
+                "connect", "register");
+    }
+
+    @Test
+    void everyMountedPathExistsAndPluginFoldersHoldJars() throws IOException {
+        for (String service : compose.services()) {
+            for (ComposeFile.Mount mount : compose.mounts(service)) {
+                assertThat(mount.hostPath()).as(service + " mounts " + mount.hostPath()).exists();
+                assertThat(mount.hostPath()).as("mounted from inside the project").startsWith(DEPLOY.getParent());
+                assertThat(mount.readOnly()).as(service + " mounts " + mount.hostPath() + " read-only").isTrue();
+            }
+        }
+        List<ComposeFile.Mount> plugins = compose.mounts("connect");
+        assertThat(plugins).extracting(m -> m.hostPath().getFileName().toString())
+                .containsExactlyInAnyOrder("debezium-connector-postgres", "tidemark-jdbc-sink", "tidemark-outbox-smt");
+        for (ComposeFile.Mount plugin : plugins) {
+            try (var files = Files.list(plugin.hostPath())) {
+                assertThat(files.map(Path::toString)).as(plugin.hostPath().toString()).anyMatch(n -> n.endsWith(".jar"));
+            }
+            assertThat(compose.environment("connect").get("CONNECT_PLUGIN_PATH").split(","))
+                    .contains(Path.of(plugin.containerPath()).getParent().toString());
+        }
+    }
+
+    @Test
+    void registerServiceRunsTheRegisterScriptWithEveryValueTheConnectorJsonNeeds() throws IOException {
+        assertThat(compose.service("register").path("entrypoint")).extracting(n -> n.asText())
+                .containsExactly("bash", "/connectors/register.sh");
+        ComposeFile.Mount connectors = compose.mounts("register").get(0);
+        assertThat(connectors.containerPath()).isEqualTo("/connectors");
+        assertThat(connectors.hostPath().resolve("register.sh")).isRegularFile();
+
+        Map<String, String> env = compose.environment("register");
+        assertThat(env.keySet()).containsAll(ComposeFile.connectorPlaceholders(connectors.hostPath()));
+        assertThat(env).containsEntry("CONNECT_URL", "http://connect:8083")
+                .containsEntry("SOURCE_DB_HOST", "source-db").containsEntry("TARGET_DB_HOST", "target-db");
+        assertThat(env.get("SOURCE_DB_NAME")).isEqualTo(compose.environment("source-db").get("POSTGRES_DB"));
+        assertThat(env.get("TARGET_DB_NAME")).isEqualTo(compose.environment("target-db").get("POSTGRES_DB"));
+        assertThat(env.get("SOURCE_DB_PASSWORD")).isEqualTo(compose.environment("source-db").get("POSTGRES_PASSWORD"));
+        assertThat(env.get("TARGET_DB_PASSWORD")).isEqualTo(compose.environment("target-db").get("POSTGRES_PASSWORD"));
+    }
+
+    @Test
+    void sourceDatabaseHasLogicalWalAndTheDemoSchema() {
+        assertThat(compose.command("source-db")).contains("wal_level=logical");
+        assertThat(compose.mounts("source-db")).anySatisfy(m -> {
+            assertThat(m.hostPath()).isEqualTo(DEPLOY.resolve("demo/shop-schema.sql"));
+            assertThat(m.containerPath()).startsWith("/docker-entrypoint-initdb.d/");
+        });
+    }
+
+    @Test
+    void kafkaIsKraftOnTheConfluentLineOfKafka41AndConnectUsesAvroWithTheRegistry() {
+        for (String service : List.of("kafka", "schema-registry", "connect", "register")) {
+            assertThat(compose.image(service)).as(service).matches("confluentinc/cp-[a-z-]+:8\\.1\\.\\d+");
+        }
+        assertThat(compose.environment("kafka")).containsEntry("KAFKA_PROCESS_ROLES", "broker,controller")
+                .containsKey("CLUSTER_ID");
+        Map<String, String> connect = compose.environment("connect");
+        assertThat(connect).containsEntry("CONNECT_VALUE_CONVERTER", "io.confluent.connect.avro.AvroConverter")
+                .containsEntry("CONNECT_KEY_CONVERTER", "io.confluent.connect.avro.AvroConverter")
+                .containsEntry("CONNECT_VALUE_CONVERTER_SCHEMA_REGISTRY_URL", "http://schema-registry:8081");
+    }
+
+    @Test
+    void publishesTheLocalStacksPortsSoTheSameToolsWork() {
+        StackSettings defaults = StackSettings.fromEnvironment(DEPLOY, Map.of());
+        assertThat(compose.hostPort("source-db", 5432)).isEqualTo(defaults.sourceDbPort());
+        assertThat(compose.hostPort("target-db", 5432)).isEqualTo(defaults.targetDbPort());
+        assertThat(compose.hostPort("kafka", 19092)).isEqualTo(defaults.kafkaPort());
+        assertThat(compose.hostPort("connect", 8083)).isEqualTo(defaults.connectPort());
+    }
+}
