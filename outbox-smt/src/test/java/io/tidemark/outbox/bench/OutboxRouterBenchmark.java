@@ -59,11 +59,17 @@ public class OutboxRouterBenchmark {
         transformation.close();
     }
 
+    /**
+     * Routes a fresh copy of a captured record, as Connect hands each record to the chain once.
+     * Debezium's router adds its headers to the record it is given, so reusing the same instances
+     * would grow their header lists pass after pass and slow it down for reasons of the benchmark.
+     */
     @Benchmark
     public SourceRecord route() {
-        SourceRecord record = records[next];
+        SourceRecord captured = records[next];
         next = (next + 1) % RECORDS;
-        return transformation.apply(record);
+        return transformation.apply(captured.newRecord(captured.topic(), captured.kafkaPartition(),
+                captured.keySchema(), captured.key(), captured.valueSchema(), captured.value(), captured.timestamp()));
     }
 
     static SourceRecord[] outboxChanges(Random random) {
