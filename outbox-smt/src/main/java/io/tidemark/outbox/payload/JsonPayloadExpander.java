@@ -12,7 +12,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns a JSON payload (text or UTF-8 bytes) into a schema'd Connect value. Schemas are inferred
@@ -86,12 +85,13 @@ public final class JsonPayloadExpander {
                 }
                 return converted;
             case STRUCT:
-                Map<?, ?> object = (Map<?, ?>) value;
+                JsonObject object = (JsonObject) value;
                 Struct struct = new Struct(schema);
-                for (Field field : schema.fields()) {
-                    Object fieldValue = object.get(field.name());
-                    if (fieldValue != null) {
-                        struct.put(field, toConnect(fieldValue, field.schema()));
+                for (int i = 0; i < object.size(); i++) {
+                    // Absent from the schema: a field that was null throughout, left out by 'ignore'.
+                    Field field = schema.field(object.name(i));
+                    if (field != null) {
+                        struct.put(field, toConnect(object.value(i), field.schema()));
                     }
                 }
                 return struct;
@@ -122,11 +122,11 @@ public final class JsonPayloadExpander {
             generator.writeNumber(d);
         } else if (value instanceof Boolean b) {
             generator.writeBoolean(b);
-        } else if (value instanceof Map<?, ?> object) {
+        } else if (value instanceof JsonObject object) {
             generator.writeStartObject();
-            for (Map.Entry<?, ?> field : object.entrySet()) {
-                generator.writeFieldName((String) field.getKey());
-                write(generator, field.getValue());
+            for (int i = 0; i < object.size(); i++) {
+                generator.writeFieldName(object.name(i));
+                write(generator, object.value(i));
             }
             generator.writeEndObject();
         } else {

@@ -5,15 +5,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads JSON text with Jackson's streaming parser straight into plain Java values, writing the
@@ -31,7 +30,11 @@ public final class JsonReader {
     private static final JsonFactory FACTORY = JsonFactory.builder()
             // Nesting beyond this is not a domain event but an attack or a bug; fail as "not JSON".
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
+
+    /** Reused for every document: one reader serves one task, which Connect drives from one thread. */
+    private final StringBuilder shape = new StringBuilder(256);
 
     /**
      * Parses {@code text} (a {@code String}, {@code byte[]} or {@code ByteBuffer} holding UTF-8) or
@@ -39,7 +42,7 @@ public final class JsonReader {
      */
     public ParsedJson read(Object text) {
         try (JsonParser parser = open(text)) {
-            StringBuilder shape = new StringBuilder(64);
+            shape.setLength(0);
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return null;
@@ -110,14 +113,14 @@ public final class JsonReader {
         }
     }
 
-    private static Map<String, Object> readObject(JsonParser parser, StringBuilder shape) throws IOException {
-        Map<String, Object> object = new LinkedHashMap<>();
+    private static JsonObject readObject(JsonParser parser, StringBuilder shape) throws IOException {
+        JsonObject object = new JsonObject();
         shape.append('{');
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             shape.append(name.length()).append(':').append(name);
-            object.put(name, readValue(parser, parser.nextToken(), shape));
+            object.add(name, readValue(parser, parser.nextToken(), shape));
         }
         if (token != JsonToken.END_OBJECT) {
             throw new JsonReadException("unterminated object", parser);

@@ -53,10 +53,10 @@ public final class PayloadSchemaInference {
         if (value instanceof Boolean) {
             return JsonType.BOOLEAN;
         }
-        if (value instanceof Map<?, ?> object) {
+        if (value instanceof JsonObject object) {
             TreeMap<String, JsonType> fields = new TreeMap<>();
-            for (Map.Entry<?, ?> field : object.entrySet()) {
-                fields.put((String) field.getKey(), typeOf(field.getValue()));
+            for (int i = 0; i < object.size(); i++) {
+                fields.put(object.name(i), typeOf(object.value(i)));
             }
             return new JsonType.Struct(fields);
         }

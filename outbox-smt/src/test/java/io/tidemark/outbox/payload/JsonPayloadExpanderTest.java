@@ -181,6 +181,14 @@ class JsonPayloadExpanderTest {
     }
 
     @Test
+    void duplicateMemberNamesKeepTheLastOneLikeAMap() {
+        Struct value = expandStruct("{\"a\":1,\"b\":true,\"a\":\"x\"}");
+
+        assertThat(fieldNames(value.schema())).containsExactly("a", "b");
+        assertThat(value.getString("a")).isEqualTo("x");
+    }
+
+    @Test
     void schemaCacheStaysWithinItsBound() {
         JsonPayloadExpander small = new JsonPayloadExpander(NullFieldBehavior.IGNORE, 3);
         for (int i = 0; i < 50; i++) {
