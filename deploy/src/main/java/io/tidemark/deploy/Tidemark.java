@@ -83,15 +83,21 @@ public final class Tidemark {
         Thread workload = new Thread(() -> shop.run(options.rate, options.transactions, running), "demo-workload");
         Path launcherPid = settings.pids().resolve("launcher.pid");
 
-        Duration startup = stack.start();
+        if (stack.anythingRunning()) {
+            throw new StackException("a stack is already running from " + settings.home() + "; ./tidemark status shows"
+                    + " it, ./tidemark stop stops it");
+        }
+        // Registered before anything starts, so Ctrl-C (or ./tidemark stop) during start-up stops what already runs.
         writePid(launcherPid);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.set(false);
             try {
                 workload.join(10_000);
-                out.println();
-                out.println("stopping the stack (data is kept in " + settings.home() + "; ./tidemark clean removes it)");
-                stack.stop();
+                if (stack.anythingRunning()) {
+                    out.println();
+                    out.println("stopping the stack (data is kept in " + settings.home() + "; ./tidemark clean removes it)");
+                    stack.stop();
+                }
                 deleteQuietly(launcherPid);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -99,6 +105,7 @@ public final class Tidemark {
                 stopped.countDown();
             }
         }, "stack-stop"));
+        Duration startup = stack.start();
         out.printf(Locale.ROOT, "stack up in %.1f s. Demo workload: %.0f transactions/s%s. Ctrl-C (or ./tidemark stop)"
                         + " stops everything.%n", startup.toMillis() / 1000.0, options.rate,
                 options.transactions > 0 ? ", " + options.transactions + " in all" : "");
