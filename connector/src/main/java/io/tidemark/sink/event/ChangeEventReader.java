@@ -75,7 +75,7 @@ public final class ChangeEventReader {
         SourcePosition position = SourcePositionReader.read(source, op == Op.READ);
         TableId table = tableNames.resolve(record.topic(), source);
         return new ChangeEvent(new TopicPartition(record.topic(), record.kafkaPartition()), record.kafkaOffset(),
-                table, op, key, row, position, op.isDelete() ? Set.of() : unavailableColumns(row), false);
+                table, op, key, row, position, op.isDelete() ? Set.of() : unavailableColumns(row));
     }
 
     private static Struct structOrNull(Struct envelope, String name) {

@@ -1,32 +1,47 @@
 package io.tidemark.sink.position;
 
 /**
- * The one rule that decides whether an incoming change may replace the stored state of a row.
- * The SQL guard in the statement builder states the same rule; keep the two in step.
+ * The rule that decides whether a change may replace the stored state of a row. The SQL guards in
+ * the statement builder state the same rule; keep the two in step.
+ *
+ * <p>A merge-mode row remembers two versions: the highest row version of any <em>streamed</em> change
+ * applied to it ({@code streamed}, null if none), and the snapshot point of the snapshot read that
+ * last wrote it ({@code snapshotPoint}, null when a streamed change wrote it last).
  *
  * <ul>
- *   <li>A streaming change replaces a snapshot row whatever its version: a transaction that began
- *       before the snapshot point and committed after it has a lower LSN than the snapshot, yet is
- *       newer than the snapshot image.</li>
- *   <li>Otherwise the incoming version must be strictly greater: an equal version is the same change
- *       emitted again (Debezium re-emission), a lower one is stale.</li>
- *   <li>A snapshot row replaces a stored row only with a strictly greater version (a re-snapshot).</li>
+ *   <li>A streamed change applies when it is newer than every streamed change the row has seen. A
+ *       snapshot write keeps {@code streamed}, so after a re-snapshot the older changes Debezium
+ *       replays are still recognised as old, while a transaction that began before the snapshot point
+ *       and committed after it (lower LSN than the snapshot, higher than the row's earlier changes)
+ *       applies over the snapshot image.</li>
+ *   <li>A snapshot read applies when its snapshot point is after every streamed change of the row and
+ *       after the snapshot that wrote it, i.e. a newer image of the row.</li>
  * </ul>
+ * Equal versions never apply: they are the same change emitted again.
  */
 public final class RowVersions {
 
     private RowVersions() {
     }
 
-    public static boolean supersedes(long incomingVersion, boolean incomingSnapshot,
-                                     long storedVersion, boolean storedSnapshot) {
-        if (!incomingSnapshot && storedSnapshot) {
-            return true;
-        }
-        return incomingVersion > storedVersion;
+    /** A row's stored versions; either may be null. */
+    public record Stored(Long streamed, Long snapshotPoint) {
+        public static final Stored NONE = new Stored(null, null);
     }
 
-    public static boolean supersedes(SourcePosition incoming, SourcePosition stored) {
-        return supersedes(incoming.rowVersion(), incoming.snapshot(), stored.rowVersion(), stored.snapshot());
+    public static boolean supersedes(SourcePosition incoming, Stored stored) {
+        long version = incoming.rowVersion();
+        boolean newerThanStreamed = stored.streamed() == null || version > stored.streamed();
+        if (!incoming.snapshot()) {
+            return newerThanStreamed;
+        }
+        return newerThanStreamed && (stored.snapshotPoint() == null || version > stored.snapshotPoint());
+    }
+
+    /** The row's versions after {@code applied} was written over {@code before}. */
+    public static Stored after(Stored before, SourcePosition applied) {
+        return applied.snapshot()
+                ? new Stored(before.streamed(), applied.rowVersion())
+                : new Stored(applied.rowVersion(), null);
     }
 }

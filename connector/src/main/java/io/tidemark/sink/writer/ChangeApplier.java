@@ -122,10 +122,11 @@ public final class ChangeApplier {
             }
             int written = 0;
             int reduced = 0;
-            for (Map.Entry<TableId, TableDefinition> table : tables.entrySet()) {
-                Collection<ChangeEvent> rows = batch.rows(table.getKey());
-                reduced += rows.size();
-                written += mode.write(connection, table.getValue(), rows);
+            for (int round = 0; round < batch.roundCount(); round++) {
+                for (Map.Entry<TableId, Collection<ChangeEvent>> rows : batch.round(round).entrySet()) {
+                    reduced += rows.getValue().size();
+                    written += mode.write(connection, tables.get(rows.getKey()), rows.getValue());
+                }
             }
             watermarks.save(connection, progress.values());
             connection.commit();

@@ -8,21 +8,34 @@ import org.apache.kafka.connect.data.Field;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The changes of one transaction, grouped by table. A reducing batch (merge mode) keeps one change per
- * row: events are added in Kafka order and for each key the batch keeps the change that the position
- * rule says wins, exactly as applying them one by one would leave the row (including unchanged-TOAST
- * columns taken from an earlier image). A batch that keeps every change (append mode) only groups.
+ * The changes of one transaction, grouped by table and, in merge mode, reduced per row.
+ *
+ * <p>Events are added in Kafka order. A change that carries the whole row folds into a change of the
+ * same kind (streamed, or snapshot read) before it: between two such changes the position rule is a
+ * plain "greater version wins", so writing only the newest against the stored row leaves what
+ * one-by-one application leaves. A change whose outcome depends on what the row holds when it arrives
+ * goes into the next <em>round</em> instead, and rounds are written in order in the same transaction:
+ * a switch between snapshot reads and streamed changes (the rule then depends on the stored versions),
+ * an update with unchanged-TOAST columns (they keep the value the row holds), and a soft delete after
+ * an upsert (the deleted row keeps its values). A batch that keeps every change (append mode) only
+ * groups, in one round.
  */
 public final class ChangeBatch {
 
     private final boolean reduce;
     private final boolean softDelete;
-    private final Map<TableId, Map<Object, ChangeEvent>> rowsByTable = new LinkedHashMap<>();
+    /** Per round, per table, the surviving change per key (or per record in append mode). */
+    private final List<Map<TableId, Map<Object, ChangeEvent>>> rounds = new ArrayList<>();
+    /** Per table and key, the round holding the key's latest change. */
+    private final Map<TableId, Map<List<String>, Integer>> roundOfKey = new HashMap<>();
     private int folded;
     private int stale;
 
@@ -40,21 +53,43 @@ public final class ChangeBatch {
     }
 
     public void add(ChangeEvent event) {
-        Map<Object, ChangeEvent> rows = rowsByTable.computeIfAbsent(event.table(), t -> new LinkedHashMap<>());
         if (!reduce) {
-            rows.put(event.describe(), event);
+            round(0, event.table()).put(event.describe(), event);
             return;
         }
         List<String> key = keyOf(event);
-        ChangeEvent current = rows.get(key);
-        if (current == null) {
-            rows.put(key, event);
-        } else if (RowVersions.supersedes(event.position(), current.position())) {
-            rows.put(key, event.after(current, softDelete));
-            folded++;
-        } else {
-            stale++;
+        Map<List<String>, Integer> rounds = roundOfKey.computeIfAbsent(event.table(), t -> new HashMap<>());
+        Integer index = rounds.get(key);
+        if (index == null) {
+            rounds.put(key, 0);
+            round(0, event.table()).put(key, event);
+            return;
         }
+        Map<Object, ChangeEvent> rows = round(index, event.table());
+        ChangeEvent current = rows.get(key);
+        if (!RowVersions.supersedes(event.position(), RowVersions.after(RowVersions.Stored.NONE, current.position()))
+                && current.position().snapshot() == event.position().snapshot()) {
+            stale++;
+        } else if (dependsOnTheRowItFinds(current, event)) {
+            rounds.put(key, index + 1);
+            round(index + 1, event.table()).put(key, event);
+        } else {
+            rows.put(key, event);
+            folded++;
+        }
+    }
+
+    private boolean dependsOnTheRowItFinds(ChangeEvent current, ChangeEvent event) {
+        return current.position().snapshot() != event.position().snapshot()
+                || !event.unavailable().isEmpty()
+                || (softDelete && event.isDelete() && !current.isDelete());
+    }
+
+    private Map<Object, ChangeEvent> round(int index, TableId table) {
+        while (rounds.size() <= index) {
+            rounds.add(new LinkedHashMap<>());
+        }
+        return rounds.get(index).computeIfAbsent(table, t -> new LinkedHashMap<>());
     }
 
     /** The key values as PostgreSQL text: equal keys compare equal whatever Java type carries them. */
@@ -67,13 +102,32 @@ public final class ChangeBatch {
         return key;
     }
 
-    public Collection<TableId> tables() {
-        return rowsByTable.keySet();
+    /** Every table the batch touches, in first-seen order. */
+    public Set<TableId> tables() {
+        Set<TableId> tables = new LinkedHashSet<>();
+        rounds.forEach(round -> tables.addAll(round.keySet()));
+        return tables;
     }
 
-    /** The surviving change per row of {@code table}, in first-seen order. */
-    public Collection<ChangeEvent> rows(TableId table) {
-        return rowsByTable.getOrDefault(table, Map.of()).values();
+    /** How many rounds must be written, in order. */
+    public int roundCount() {
+        return rounds.size();
+    }
+
+    /** The tables of one round, each with its surviving changes in first-seen order. */
+    public Map<TableId, Collection<ChangeEvent>> round(int index) {
+        Map<TableId, Collection<ChangeEvent>> out = new LinkedHashMap<>();
+        rounds.get(index).forEach((table, rows) -> out.put(table, rows.values()));
+        return out;
+    }
+
+    /** Every surviving change of {@code table}, across rounds. */
+    public List<ChangeEvent> rows(TableId table) {
+        List<ChangeEvent> rows = new ArrayList<>();
+        for (Map<TableId, Map<Object, ChangeEvent>> round : rounds) {
+            rows.addAll(round.getOrDefault(table, Map.of()).values());
+        }
+        return rows;
     }
 
     /** Changes replaced by a newer change of the same row in this batch. */
@@ -84,9 +138,5 @@ public final class ChangeBatch {
     /** Changes older than one already in this batch for the same row (re-emitted), dropped. */
     public int stale() {
         return stale;
-    }
-
-    public boolean isEmpty() {
-        return rowsByTable.isEmpty();
     }
 }

@@ -5,10 +5,13 @@ import java.util.Set;
 /** Columns the sink keeps beside the user's columns. */
 public final class HiddenColumns {
 
-    /** The source row version of the change (the LSN for PostgreSQL). Merge: of the change that wrote the row. */
+    /**
+     * The source row version (the LSN for PostgreSQL). Merge mode: of the newest streamed change applied to
+     * the row (NULL if only snapshot reads wrote it). Append mode: of the change the audit row records.
+     */
     public static final String SOURCE_VERSION = "__source_lsn";
-    /** Merge mode: whether the row was last written by a snapshot read rather than a streamed change. */
-    public static final String SOURCE_SNAPSHOT = "__source_snapshot";
+    /** Merge mode: the snapshot point of the snapshot read that last wrote the row; NULL when a streamed change did. */
+    public static final String SOURCE_SNAPSHOT = "__source_snapshot_lsn";
     /** Merge mode, soft deletes: the row was deleted at the source. */
     public static final String DELETED = "__deleted";
 

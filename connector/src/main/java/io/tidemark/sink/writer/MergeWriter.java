@@ -16,8 +16,7 @@ import java.util.Map;
 /**
  * Writes the reduced changes of one table in merge mode: one statement per distinct column set
  * (usually one for all upserts, more when unchanged-TOAST columns must be left out or the schema
- * changed inside the batch) and one for the deletes. A soft delete that superseded an upsert in the
- * same batch is written as that upsert with {@code __deleted = true}.
+ * changed inside the batch) and one for the deletes.
  */
 public final class MergeWriter implements WriteMode {
 
@@ -31,7 +30,7 @@ public final class MergeWriter implements WriteMode {
     public Map<String, String> hiddenColumns() {
         Map<String, String> hidden = new LinkedHashMap<>();
         hidden.put(HiddenColumns.SOURCE_VERSION, "bigint");
-        hidden.put(HiddenColumns.SOURCE_SNAPSHOT, "boolean");
+        hidden.put(HiddenColumns.SOURCE_SNAPSHOT, "bigint");
         if (softDelete) {
             hidden.put(HiddenColumns.DELETED, "boolean NOT NULL DEFAULT false");
         }
@@ -54,7 +53,7 @@ public final class MergeWriter implements WriteMode {
         Map<List<String>, List<ChangeEvent>> upsertsByColumns = new LinkedHashMap<>();
         List<ChangeEvent> deletes = new ArrayList<>();
         for (ChangeEvent change : changes) {
-            if (change.isDelete() && !(softDelete && change.rowInherited())) {
+            if (change.isDelete()) {
                 deletes.add(change);
             } else {
                 List<String> columns = change.writtenFields().stream().map(Field::name).toList();
@@ -74,7 +73,7 @@ public final class MergeWriter implements WriteMode {
     private int upsert(Connection connection, TableDefinition table, List<String> columns, List<ChangeEvent> rows)
             throws SQLException {
         int n = rows.size();
-        String[][] values = new String[columns.size() + (softDelete ? 3 : 2)][n];
+        String[][] values = new String[columns.size() + 2][n];
         for (int r = 0; r < n; r++) {
             ChangeEvent change = rows.get(r);
             Struct row = change.row();
@@ -82,11 +81,10 @@ public final class MergeWriter implements WriteMode {
                 Field f = row.schema().field(columns.get(c));
                 values[c][r] = ValueText.render(f.schema(), row.get(f));
             }
-            values[columns.size()][r] = Long.toString(change.position().rowVersion());
-            values[columns.size() + 1][r] = Boolean.toString(change.position().snapshot());
-            if (softDelete) {
-                values[columns.size() + 2][r] = Boolean.toString(change.isDelete());
-            }
+            String version = Long.toString(change.position().rowVersion());
+            boolean snapshot = change.position().snapshot();
+            values[columns.size()][r] = snapshot ? null : version;
+            values[columns.size() + 1][r] = snapshot ? version : null;
         }
         return UnnestStatement.execute(connection,
                 StatementBuilder.upsert(table, columns, droppedColumns(table, rows.get(0)), softDelete), values);

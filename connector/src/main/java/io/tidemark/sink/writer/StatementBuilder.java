@@ -16,17 +16,28 @@ import static io.tidemark.sink.writer.HiddenColumns.SOURCE_VERSION;
  */
 public final class StatementBuilder {
 
-    /** The guard for an upsert: {@code t} is the stored row, {@code EXCLUDED} the incoming one. */
-    static final String UPSERT_GUARD = "t." + quote(SOURCE_VERSION) + " IS NULL"
-            + " OR (NOT EXCLUDED." + quote(SOURCE_SNAPSHOT) + " AND t." + quote(SOURCE_SNAPSHOT) + ")"
-            + " OR EXCLUDED." + quote(SOURCE_VERSION) + " > t." + quote(SOURCE_VERSION);
+    private static final String STORED_STREAMED = "t." + quote(SOURCE_VERSION);
+    private static final String STORED_SNAPSHOT = "t." + quote(SOURCE_SNAPSHOT);
+    private static final String NEW_STREAMED = "EXCLUDED." + quote(SOURCE_VERSION);
+    private static final String NEW_SNAPSHOT = "EXCLUDED." + quote(SOURCE_SNAPSHOT);
+
+    /** A streamed change applies when newer than every streamed change the stored row has seen. */
+    static final String STREAMED_GUARD = STORED_STREAMED + " IS NULL OR " + NEW_STREAMED + " > " + STORED_STREAMED;
+
+    /**
+     * The guard for an upsert row, streamed (snapshot point NULL) or a snapshot read: {@code t} is the
+     * stored row, {@code EXCLUDED} the incoming one.
+     */
+    static final String UPSERT_GUARD = "CASE WHEN " + NEW_SNAPSHOT + " IS NULL THEN " + STREAMED_GUARD
+            + " ELSE (" + STORED_STREAMED + " IS NULL OR " + NEW_SNAPSHOT + " > " + STORED_STREAMED + ")"
+            + " AND (" + STORED_SNAPSHOT + " IS NULL OR " + NEW_SNAPSHOT + " > " + STORED_SNAPSHOT + ") END";
 
     private StatementBuilder() {
     }
 
     /**
-     * Inserts or updates rows: parameters are {@code columns} in order, then the row version, the
-     * snapshot flag and, with soft deletes, the deleted flag. {@code columns} must contain the key columns;
+     * Inserts or updates rows: parameters are {@code columns} in order, then the streamed row version
+     * (NULL for a snapshot read) and the snapshot point (NULL for a streamed change). {@code columns} must contain the key columns;
      * {@code nullColumns} are set to NULL (columns dropped at the source).
      */
     public static String upsert(TableDefinition table, List<String> columns, List<String> nullColumns, boolean softDelete) {
@@ -48,11 +59,11 @@ public final class StatementBuilder {
         for (int i = 0; i < nullColumns.size(); i++) {
             sql.append("NULL, ");
         }
-        sql.append("v.p").append(columns.size()).append("::bigint, v.p").append(columns.size() + 1).append("::boolean");
+        sql.append("v.p").append(columns.size()).append("::bigint, v.p").append(columns.size() + 1).append("::bigint");
         if (softDelete) {
-            sql.append(", v.p").append(columns.size() + 2).append("::boolean");
+            sql.append(", false");
         }
-        sql.append("\nFROM ").append(unnest(columns.size() + (softDelete ? 3 : 2)));
+        sql.append("\nFROM ").append(unnest(columns.size() + 2));
         sql.append("\nON CONFLICT (").append(keyList(table)).append(") DO UPDATE SET ");
         for (String c : columns) {
             if (!table.primaryKey().contains(c)) {
@@ -62,10 +73,12 @@ public final class StatementBuilder {
         for (String c : nullColumns) {
             sql.append(quote(c)).append(" = NULL, ");
         }
-        sql.append(quote(SOURCE_VERSION)).append(" = EXCLUDED.").append(quote(SOURCE_VERSION)).append(", ")
-                .append(quote(SOURCE_SNAPSHOT)).append(" = EXCLUDED.").append(quote(SOURCE_SNAPSHOT));
+        // A snapshot read keeps the streamed version: replayed older changes stay recognisable as old.
+        sql.append(quote(SOURCE_VERSION)).append(" = COALESCE(").append(NEW_STREAMED).append(", ")
+                .append(STORED_STREAMED).append("), ")
+                .append(quote(SOURCE_SNAPSHOT)).append(" = ").append(NEW_SNAPSHOT);
         if (softDelete) {
-            sql.append(", ").append(quote(DELETED)).append(" = EXCLUDED.").append(quote(DELETED));
+            sql.append(", ").append(quote(DELETED)).append(" = false");
         }
         return sql.append("\nWHERE ").append(UPSERT_GUARD).toString();
     }
@@ -85,13 +98,13 @@ public final class StatementBuilder {
         for (int i = 0; i < keyColumns.size(); i++) {
             sql.append("v.p").append(i).append("::").append(table.typeOf(keyColumns.get(i))).append(", ");
         }
-        sql.append("v.p").append(keyColumns.size()).append("::bigint, false, true");
+        sql.append("v.p").append(keyColumns.size()).append("::bigint, NULL, true");
         sql.append("\nFROM ").append(unnest(keyColumns.size() + 1));
         sql.append("\nON CONFLICT (").append(keyList(table)).append(") DO UPDATE SET ")
                 .append(quote(SOURCE_VERSION)).append(" = EXCLUDED.").append(quote(SOURCE_VERSION)).append(", ")
-                .append(quote(SOURCE_SNAPSHOT)).append(" = false, ")
+                .append(quote(SOURCE_SNAPSHOT)).append(" = NULL, ")
                 .append(quote(DELETED)).append(" = true");
-        return sql.append("\nWHERE ").append(UPSERT_GUARD).toString();
+        return sql.append("\nWHERE ").append(STREAMED_GUARD).toString();
     }
 
     /** Removes rows whose stored version the delete supersedes. Parameters: key columns, then the row version. */
@@ -103,9 +116,9 @@ public final class StatementBuilder {
             sql.append("t.").append(quote(keyColumns.get(i))).append(" = v.p").append(i).append("::")
                     .append(table.typeOf(keyColumns.get(i))).append(" AND ");
         }
-        // A delete is always a streamed change: it supersedes any snapshot row and any older change.
-        sql.append("(t.").append(quote(SOURCE_VERSION)).append(" IS NULL OR t.").append(quote(SOURCE_SNAPSHOT))
-                .append(" OR v.p").append(version).append("::bigint > t.").append(quote(SOURCE_VERSION)).append(")");
+        // A delete is a streamed change: the streamed rule decides.
+        sql.append("(").append(STORED_STREAMED).append(" IS NULL OR v.p").append(version).append("::bigint > ")
+                .append(STORED_STREAMED).append(")");
         return sql.toString();
     }
 

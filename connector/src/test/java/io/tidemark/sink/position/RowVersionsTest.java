@@ -1,34 +1,58 @@
 package io.tidemark.sink.position;
 
+import io.tidemark.sink.position.RowVersions.Stored;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RowVersionsTest {
 
+    private static SourcePosition streamed(long lsn) {
+        return new PostgresSourcePosition("shop", lsn, null, 1L, 0L, false);
+    }
+
+    private static SourcePosition snapshot(long lsn) {
+        return new PostgresSourcePosition("shop", lsn, null, null, 0L, true);
+    }
+
     @Test
-    void laterStreamingChangeSupersedesEarlierOne() {
-        assertThat(RowVersions.supersedes(200, false, 100, false)).isTrue();
-        assertThat(RowVersions.supersedes(100, false, 200, false)).isFalse();
+    void laterStreamedChangeSupersedesEarlierOne() {
+        assertThat(RowVersions.supersedes(streamed(200), new Stored(100L, null))).isTrue();
+        assertThat(RowVersions.supersedes(streamed(100), new Stored(200L, null))).isFalse();
     }
 
     @Test
     void sameChangeEmittedAgainDoesNotSupersede() {
-        assertThat(RowVersions.supersedes(100, false, 100, false)).isFalse();
-        assertThat(RowVersions.supersedes(100, true, 100, true)).isFalse();
+        assertThat(RowVersions.supersedes(streamed(100), new Stored(100L, null))).isFalse();
+        assertThat(RowVersions.supersedes(snapshot(500), new Stored(null, 500L))).isFalse();
     }
 
     @Test
-    void streamingChangeBelowTheSnapshotPointStillReplacesTheSnapshotRow() {
+    void streamedChangeBelowTheSnapshotPointReplacesARowOnlyTheSnapshotWrote() {
         // A transaction that began before the snapshot and committed after it has a lower LSN.
-        assertThat(RowVersions.supersedes(50, false, 100, true)).isTrue();
+        assertThat(RowVersions.supersedes(streamed(450), new Stored(null, 500L))).isTrue();
     }
 
     @Test
-    void snapshotRowReplacesOnlyOlderRows() {
-        assertThat(RowVersions.supersedes(300, true, 200, false)).isTrue();
-        assertThat(RowVersions.supersedes(100, true, 200, false)).isFalse();
-        assertThat(RowVersions.supersedes(300, true, 100, true)).isTrue();
+    void afterAResnapshotReplayedOlderChangesStayOldAndNewerOnesApply() {
+        Stored resnapshotted = RowVersions.after(new Stored(300L, null), snapshot(900));
+        assertThat(resnapshotted).isEqualTo(new Stored(300L, 900L));
+        assertThat(RowVersions.supersedes(streamed(250), resnapshotted)).isFalse();
+        assertThat(RowVersions.supersedes(streamed(300), resnapshotted)).isFalse();
+        assertThat(RowVersions.supersedes(streamed(350), resnapshotted)).isTrue();
+    }
+
+    @Test
+    void snapshotReadReplacesOnlyOlderImages() {
+        assertThat(RowVersions.supersedes(snapshot(300), new Stored(200L, null))).isTrue();
+        assertThat(RowVersions.supersedes(snapshot(100), new Stored(200L, null))).isFalse();
+        assertThat(RowVersions.supersedes(snapshot(300), new Stored(null, 100L))).isTrue();
+        assertThat(RowVersions.supersedes(snapshot(300), new Stored(200L, 400L))).isFalse();
+    }
+
+    @Test
+    void streamedWriteClearsTheSnapshotPoint() {
+        assertThat(RowVersions.after(new Stored(100L, 500L), streamed(450))).isEqualTo(new Stored(450L, null));
     }
 
     @Test

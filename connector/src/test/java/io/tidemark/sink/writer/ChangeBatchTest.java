@@ -12,9 +12,11 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import static io.tidemark.sink.DebeziumEvents.ROW;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +39,7 @@ class ChangeBatchTest {
     }
 
     private static List<ChangeEvent> rows(ChangeBatch batch) {
-        return new ArrayList<>(batch.rows(new TableId(null, "items")));
+        return batch.rows(new TableId(null, "items"));
     }
 
     @Test
@@ -65,27 +67,45 @@ class ChangeBatchTest {
     void deleteThenReinsertKeepsTheInsert() {
         ChangeBatch batch = batchOf(events.insert(1, "a", 1, 100, 1), events.delete(1, 110, 2), events.tombstone(1),
                 events.insert(1, "again", 3, 130, 3));
-        assertThat(rows(batch)).singleElement().satisfies(e -> {
+        assertThat(batch.round(batch.roundCount() - 1).get(new TableId(null, "items"))).singleElement().satisfies(e -> {
             assertThat(e.isDelete()).isFalse();
             assertThat(e.row().getString("name")).isEqualTo("again");
         });
     }
 
     @Test
-    void streamedChangeBelowSnapshotLsnReplacesSnapshotRowInBatch() {
-        ChangeBatch batch = batchOf(events.snapshot(1, "snap", 1, 500), events.update(1, "span", 2, 450, 9));
-        assertThat(rows(batch)).singleElement().satisfies(e -> assertThat(e.row().getString("name")).isEqualTo("span"));
+    void switchBetweenSnapshotAndStreamedChangesStartsANewRound() {
+        ChangeBatch batch = batchOf(events.snapshot(1, "snap", 1, 500), events.snapshot(2, "snap", 1, 500),
+                events.update(1, "span", 2, 450, 9), events.update(1, "later", 3, 600, 10));
+        assertThat(batch.roundCount()).isEqualTo(2);
+        assertThat(batch.round(0).get(new TableId(null, "items"))).extracting(e -> e.row().getString("name"))
+                .containsExactly("snap", "snap");
+        assertThat(batch.round(1).get(new TableId(null, "items"))).extracting(e -> e.row().getString("name"))
+                .containsExactly("later");
     }
 
     @Test
-    void unchangedToastColumnIsFilledFromTheEarlierImageInTheBatch() {
-        SinkRecord first = events.update(1, "big text", 1, 100, 1);
-        SinkRecord toast = events.update(1, PLACEHOLDER, 2, 110, 2);
-        ChangeBatch batch = batchOf(first, toast);
-        ChangeEvent row = rows(batch).get(0);
-        assertThat(row.unavailable()).isEmpty();
-        assertThat(row.row().getString("name")).isEqualTo("big text");
-        assertThat(row.row().getInt32("qty")).isEqualTo(2);
+    void unchangedToastUpdateAfterAnotherChangeOfTheRowWaitsForTheNextRound() {
+        ChangeBatch batch = batchOf(events.update(1, "big text", 1, 100, 1), events.update(1, PLACEHOLDER, 2, 110, 2));
+        assertThat(batch.roundCount()).isEqualTo(2);
+        assertThat(batch.round(1).get(new TableId(null, "items"))).singleElement()
+                .satisfies(e -> assertThat(e.unavailable()).containsExactly("name"));
+    }
+
+    @Test
+    void softDeleteAfterAnUpsertWaitsForTheNextRoundButFoldsUnderHardDeletes() {
+        SinkRecord insert = events.insert(1, "a", 1, 100, 1);
+        SinkRecord delete = events.delete(1, 110, 2);
+        assertThat(batchOf(insert, delete).roundCount()).isEqualTo(2);
+        ChangeBatch hard = ChangeBatch.keepingEveryChange();
+        ChangeBatch reducingHard = ChangeBatch.reducing(false);
+        reducingHard.add(reader.read(insert));
+        reducingHard.add(reader.read(delete));
+        assertThat(reducingHard.roundCount()).isEqualTo(1);
+        assertThat(reducingHard.rows(new TableId(null, "items"))).singleElement().satisfies(e -> assertThat(e.isDelete()).isTrue());
+        hard.add(reader.read(insert));
+        hard.add(reader.read(delete));
+        assertThat(hard.rows(new TableId(null, "items"))).hasSize(2);
     }
 
     @Test
@@ -98,85 +118,97 @@ class ChangeBatchTest {
 
     /**
      * Reduction must equal one-by-one application for any order Debezium can deliver: a row's changes
-     * in commit order, re-emitted suffixes, and interleaving with other rows.
+     * in commit order, re-snapshots, re-emitted suffixes, and interleaving with other rows. Both sides
+     * are applied to an in-memory soft-delete table that follows the same guard as the SQL.
      */
     @Test
     void reductionEqualsOneByOneApplicationForRandomisedStreams() {
         Random random = new Random(42);
-        for (int round = 0; round < 200; round++) {
+        for (int round = 0; round < 300; round++) {
             DebeziumEvents stream = new DebeziumEvents();
             List<SinkRecord> records = new ArrayList<>();
+            Map<Integer, Long> lastStreamed = new HashMap<>();
             long lsn = 1000;
-            for (int i = 0; i < 30; i++) {
+            for (int i = 0; i < 40; i++) {
                 int id = random.nextInt(5);
                 lsn += 1 + random.nextInt(10);
-                records.add(switch (random.nextInt(4)) {
-                    case 0 -> stream.insert(id, "n" + i, i, lsn, i);
-                    case 1 -> stream.delete(id, lsn, i);
-                    default -> stream.update(id, random.nextBoolean() ? "u" + i : PLACEHOLDER, i, lsn, i);
-                });
-            }
-            int replayFrom = random.nextInt(records.size());
-            for (SinkRecord r : List.copyOf(records.subList(replayFrom, records.size()))) {
-                records.add(stream.reemit(r));
-            }
-            Map<Integer, Struct> oneByOne = applyOneByOne(records);
-            ChangeBatch batch = batchOf(records.toArray(SinkRecord[]::new));
-            Map<Integer, Struct> reduced = new HashMap<>();
-            for (ChangeEvent e : rows(batch)) {
-                int id = e.key().getInt32("id");
-                if (!e.isDelete()) {
-                    reduced.put(id, visible(e));
+                // A change's LSN may lie below later snapshot points (a transaction open across the snapshot),
+                // but always above the row's previous streamed change (row locks).
+                long changeLsn = random.nextInt(4) == 0
+                        ? lastStreamed.getOrDefault(id, 900L) + 1 + random.nextInt((int) Math.max(1, lsn - lastStreamed.getOrDefault(id, 900L)))
+                        : lsn;
+                int kind = random.nextInt(6);
+                if (kind == 2) {
+                    records.add(stream.snapshot(id, "s" + i, i, lsn));
+                } else if (kind == 3 && !records.isEmpty()) {
+                    records.add(stream.reemit(records.get(random.nextInt(records.size()))));
+                } else {
+                    records.add(switch (kind) {
+                        case 0 -> stream.insert(id, "n" + i, i, changeLsn, i);
+                        case 1 -> stream.delete(id, changeLsn, i);
+                        default -> stream.update(id, random.nextBoolean() ? "u" + i : PLACEHOLDER, i, changeLsn, i);
+                    });
+                    lastStreamed.merge(id, changeLsn, Math::max);
                 }
             }
-            assertThat(reduced).as("round %d", round).isEqualTo(oneByOne);
+            MemoryTable oneByOne = new MemoryTable();
+            records.forEach(r -> {
+                ChangeEvent e = reader.read(r);
+                if (e != null) {
+                    oneByOne.apply(e);
+                }
+            });
+            // Several transactions, as the task applies them: each chunk reduced, then written round by round.
+            MemoryTable reduced = new MemoryTable();
+            for (int from = 0; from < records.size(); ) {
+                int to = Math.min(records.size(), from + 1 + random.nextInt(25));
+                ChangeBatch batch = batchOf(records.subList(from, to).toArray(SinkRecord[]::new));
+                for (int i = 0; i < batch.roundCount(); i++) {
+                    batch.round(i).values().forEach(rows -> rows.forEach(reduced::apply));
+                }
+                from = to;
+            }
+            assertThat(reduced.visible()).as("round %d", round).isEqualTo(oneByOne.visible());
         }
     }
 
-    /**
-     * Applies events one at a time to an in-memory soft-delete table, using the same supersede rule as
-     * the database; returns the rows not marked deleted (a deleted row keeps its last image).
-     */
-    private Map<Integer, Struct> applyOneByOne(List<SinkRecord> records) {
-        Map<Integer, ChangeEvent> state = new HashMap<>();
-        Map<Integer, Struct> images = new HashMap<>();
-        java.util.Set<Integer> deleted = new java.util.HashSet<>();
-        for (SinkRecord r : records) {
-            ChangeEvent e = reader.read(r);
-            if (e == null) {
-                continue;
-            }
+    /** A soft-delete table in memory: the SQL guard's rule, unchanged-TOAST columns keep their value. */
+    private static final class MemoryTable {
+        private final Map<Integer, RowVersions.Stored> versions = new HashMap<>();
+        private final Map<Integer, Struct> images = new HashMap<>();
+        private final Set<Integer> deleted = new HashSet<>();
+
+        void apply(ChangeEvent e) {
             int id = e.key().getInt32("id");
-            ChangeEvent stored = state.get(id);
-            if (stored != null && !RowVersions.supersedes(e.position(), stored.position())) {
-                continue;
+            RowVersions.Stored stored = versions.getOrDefault(id, RowVersions.Stored.NONE);
+            if (!RowVersions.supersedes(e.position(), stored)) {
+                return;
             }
-            state.put(id, e);
+            versions.put(id, RowVersions.after(stored, e.position()));
+            Struct previous = images.get(id);
             if (e.isDelete()) {
                 deleted.add(id);
-            } else {
-                deleted.remove(id);
-                Struct previous = images.get(id);
-                Struct next = new Struct(ROW);
-                for (var f : ROW.fields()) {
-                    boolean keep = e.unavailable().contains(f.name());
-                    next.put(f, keep ? (previous == null ? PLACEHOLDER_MARK : previous.get(f)) : e.row().get(f));
-                }
-                images.put(id, next);
+                return;
             }
+            deleted.remove(id);
+            images.put(id, merge(previous, e));
         }
-        Map<Integer, Struct> visible = new HashMap<>(images);
-        visible.keySet().removeAll(deleted);
-        return visible;
+
+        private static Struct merge(Struct previous, ChangeEvent e) {
+            Struct next = new Struct(ROW);
+            for (var f : ROW.fields()) {
+                boolean keep = e.unavailable().contains(f.name());
+                next.put(f, keep ? (previous == null ? PLACEHOLDER_MARK : previous.get(f)) : e.row().get(f));
+            }
+            return next;
+        }
+
+        Map<Integer, Struct> visible() {
+            Map<Integer, Struct> out = new HashMap<>(images);
+            out.keySet().removeAll(deleted);
+            return out;
+        }
     }
 
     private static final String PLACEHOLDER_MARK = "<unavailable>";
-
-    private static Struct visible(ChangeEvent e) {
-        Struct out = new Struct(ROW);
-        for (var f : ROW.fields()) {
-            out.put(f, e.unavailable().contains(f.name()) ? PLACEHOLDER_MARK : e.row().get(f));
-        }
-        return out;
-    }
 }

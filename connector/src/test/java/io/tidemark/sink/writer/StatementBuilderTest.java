@@ -16,7 +16,7 @@ class StatementBuilderTest {
     private static TableDefinition table(String schema, String name, Map<String, String> columns, List<String> key) {
         Map<String, String> all = new LinkedHashMap<>(columns);
         all.put("__source_lsn", "bigint");
-        all.put("__source_snapshot", "boolean");
+        all.put("__source_snapshot_lsn", "bigint");
         all.put("__deleted", "boolean");
         return new TableDefinition(new TableId(schema, name), all, key);
     }
@@ -28,13 +28,16 @@ class StatementBuilderTest {
     void upsertUnnestsOneTextArrayPerColumnAndGuardsByPosition() {
         String sql = StatementBuilder.upsert(items, List.of("id", "name"), List.of(), true);
         assertThat(sql).isEqualTo("""
-                INSERT INTO "public"."items" AS t ("id", "name", "__source_lsn", "__source_snapshot", "__deleted")
-                SELECT v.p0::integer, v.p1::text, v.p2::bigint, v.p3::boolean, v.p4::boolean
-                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS v(p0, p1, p2, p3, p4)
-                ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name", "__source_lsn" = EXCLUDED."__source_lsn", \
-                "__source_snapshot" = EXCLUDED."__source_snapshot", "__deleted" = EXCLUDED."__deleted"
-                WHERE t."__source_lsn" IS NULL OR (NOT EXCLUDED."__source_snapshot" AND t."__source_snapshot") \
-                OR EXCLUDED."__source_lsn" > t."__source_lsn\"""");
+                INSERT INTO "public"."items" AS t ("id", "name", "__source_lsn", "__source_snapshot_lsn", "__deleted")
+                SELECT v.p0::integer, v.p1::text, v.p2::bigint, v.p3::bigint, false
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS v(p0, p1, p2, p3)
+                ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name", \
+                "__source_lsn" = COALESCE(EXCLUDED."__source_lsn", t."__source_lsn"), \
+                "__source_snapshot_lsn" = EXCLUDED."__source_snapshot_lsn", "__deleted" = false
+                WHERE CASE WHEN EXCLUDED."__source_snapshot_lsn" IS NULL \
+                THEN t."__source_lsn" IS NULL OR EXCLUDED."__source_lsn" > t."__source_lsn" \
+                ELSE (t."__source_lsn" IS NULL OR EXCLUDED."__source_snapshot_lsn" > t."__source_lsn") \
+                AND (t."__source_snapshot_lsn" IS NULL OR EXCLUDED."__source_snapshot_lsn" > t."__source_snapshot_lsn") END""");
     }
 
     @Test
@@ -46,7 +49,7 @@ class StatementBuilderTest {
     void upsertLeavesOutColumnsNotWritten() {
         String sql = StatementBuilder.upsert(items, List.of("id"), List.of(), true);
         assertThat(sql).doesNotContain("\"name\"");
-        assertThat(sql).contains("DO UPDATE SET \"__source_lsn\"");
+        assertThat(sql).contains("DO UPDATE SET \"__source_lsn\" = COALESCE(");
     }
 
     @Test
@@ -77,10 +80,10 @@ class StatementBuilderTest {
     @Test
     void softDeleteKeepsValuesAndRecordsThePosition() {
         String sql = StatementBuilder.softDelete(items, List.of("id"));
-        assertThat(sql).contains("SELECT v.p0::integer, v.p1::bigint, false, true")
-                .contains("DO UPDATE SET \"__source_lsn\" = EXCLUDED.\"__source_lsn\", \"__source_snapshot\" = false, \"__deleted\" = true")
+        assertThat(sql).contains("SELECT v.p0::integer, v.p1::bigint, NULL, true")
+                .contains("DO UPDATE SET \"__source_lsn\" = EXCLUDED.\"__source_lsn\", \"__source_snapshot_lsn\" = NULL, \"__deleted\" = true")
                 .doesNotContain("\"name\"")
-                .endsWith(StatementBuilder.UPSERT_GUARD);
+                .endsWith(StatementBuilder.STREAMED_GUARD);
     }
 
     @Test
@@ -88,8 +91,7 @@ class StatementBuilderTest {
         assertThat(StatementBuilder.hardDelete(items, List.of("id"))).isEqualTo("""
                 DELETE FROM "public"."items" AS t
                 USING unnest(?::text[], ?::text[]) AS v(p0, p1)
-                WHERE t."id" = v.p0::integer AND (t."__source_lsn" IS NULL OR t."__source_snapshot" \
-                OR v.p1::bigint > t."__source_lsn")""");
+                WHERE t."id" = v.p0::integer AND (t."__source_lsn" IS NULL OR v.p1::bigint > t."__source_lsn")""");
     }
 
     @Test
