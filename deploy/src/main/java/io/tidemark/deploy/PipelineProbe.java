@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -29,7 +28,8 @@ import java.util.stream.Collectors;
  * Reads the pipeline's vital signs from where operators read them: {@code pg_replication_slots} on the source,
  * consumer-group offsets in Kafka, the sink's {@code cdc_watermark} table on the target, the outbox table, and the
  * Connect REST API. Latency samples come from the watermark: every apply records the source commit time of its
- * last change ({@code source_ts}) and the apply time ({@code updated_at}) in the same transaction as the data.
+ * last change ({@code source_ts}) and the apply time ({@code updated_at}) in the same transaction as the data, so
+ * each apply seen between two looks is one sample.
  */
 final class PipelineProbe implements AutoCloseable {
 
@@ -87,15 +87,21 @@ final class PipelineProbe implements AutoCloseable {
         }
 
         Map<String, String> connectors = new LinkedHashMap<>();
-        try {
-            connectors.putAll(rest.connectorStates());
-        } catch (IOException e) {
-            problems.add("Connect REST API: " + e.getMessage());
+        if (!Ports.accepts(settings.connectPort())) {
+            problems.add("Connect: nothing listens on " + settings.connectUrl() + " (is the stack running? ./tidemark start)");
+        } else {
+            try {
+                connectors.putAll(rest.connectorStates());
+            } catch (IOException e) {
+                problems.add("Connect REST API: " + firstLine(e));
+            }
         }
 
         Map<String, Long> consumerLag = new LinkedHashMap<>();
         Long published = null;
-        try {
+        if (!Ports.accepts(settings.kafkaPort())) {
+            problems.add("Kafka: nothing listens on " + settings.bootstrapServers());
+        } else try {
             Set<String> topics = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             Set<String> outboxTopics = topics.stream().filter(t -> t.startsWith(StackSettings.OUTBOX_TOPIC_PREFIX))
                     .collect(Collectors.toSet());
@@ -117,8 +123,11 @@ final class PipelineProbe implements AutoCloseable {
                 String partition = rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getInt(3);
                 Instant committed = rs.getTimestamp(4).toInstant();
                 Instant applied = rs.getTimestamp(5).toInstant();
-                // An apply that only moved the offset (a tombstone) keeps the old source_ts: not a new sample.
-                if (!committed.equals(lastSourceCommit.put(partition, committed))) {
+                // A sample needs a change applied since the previous look. The first look is only the baseline:
+                // a row can carry an old source_ts with a new updated_at (an apply that moved only the offset,
+                // e.g. a tombstone, right after a restart), which would read as minutes of latency.
+                Instant previous = lastSourceCommit.put(partition, committed);
+                if (previous != null && committed.isAfter(previous)) {
                     latencies.add(Duration.between(committed, applied).abs());
                 }
             }
@@ -189,9 +198,9 @@ final class PipelineProbe implements AutoCloseable {
     }
 
     private static String firstLine(Exception e) {
-        Throwable cause = e.getCause() != null && e.getMessage() != null && e.getMessage().contains("Exception")
-                ? e.getCause() : e;
-        return Objects.toString(cause.getMessage(), cause.getClass().getSimpleName()).lines().findFirst().orElse("");
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return message.lines().findFirst().orElse("");
     }
 
     @Override

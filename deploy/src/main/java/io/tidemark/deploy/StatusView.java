@@ -27,7 +27,7 @@ final class StatusView {
                 + (health.lagGrowing(sink) ? " (growing)" : ""), "alert: growing > 5 min")));
         Duration p50 = health.latencyPercentile(50);
         Duration p99 = health.latencyPercentile(99);
-        lines.add(row("apply latency", p50 == null ? "- (no apply yet)"
+        lines.add(row("apply latency", p50 == null ? "- (no apply seen yet)"
                 : "p50 " + seconds(p50) + "   p99 " + seconds(p99) + "   (" + health.latencySamples() + " applies, 5 min)",
                 "alert > 30 s"));
         lines.add(row("outbox", number(s.outboxPublished()) + " events published   backlog " + number(s.outboxBacklog())
