@@ -225,8 +225,7 @@ class OutboxEventRouterTest {
         SourceRecord first = configured.apply(change);
         SourceRecord second = configured.apply(change);
 
-        // Connect retries a transformation on the same record after a retriable failure; Debezium's router
-        // adds its headers to the record it is given, so they would pile up.
+        // Debezium's router adds its headers to the record it is given, so applying it twice doubles them.
         assertThat(change.headers().isEmpty()).isTrue();
         assertThat(headerNames(second)).isEqualTo(headerNames(first)).containsExactly("id", "eventType");
     }
@@ -347,6 +346,32 @@ class OutboxEventRouterTest {
 
         assertThat(plain.valueSchema().version()).isEqualTo(3);
         assertThat(router.apply(change.with("schema_version", null).insert()).valueSchema().version()).isNull();
+    }
+
+    @Test
+    void schemaVersionThatIsNoIntegerFailsNamingTheColumn() {
+        Schema rowSchema = OutboxChanges.row()
+                .field("id", Schema.STRING_SCHEMA).field("aggregatetype", Schema.STRING_SCHEMA)
+                .field("aggregateid", Schema.STRING_SCHEMA).field("payload", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("schema_version", Schema.STRING_SCHEMA)
+                .build();
+        OutboxChanges change = OutboxChanges.of(rowSchema).with("id", "e-1").with("aggregatetype", "Order")
+                .with("aggregateid", "42").with("payload", ORDER_JSON);
+        OutboxEventRouter configured = configured("table.field.event.schema.version", "schema_version");
+
+        assertThat(configured.apply(change.with("schema_version", " 7 ").insert()).valueSchema().version()).isEqualTo(7);
+        assertThatThrownBy(() -> configured.apply(change.with("schema_version", "v2").insert()))
+                .isInstanceOf(DataException.class).hasMessageContaining("schema version column 'schema_version'");
+    }
+
+    @Test
+    void insertWithoutRowFails() {
+        OutboxEventRouter configured = configured();
+        SourceRecord insert = orderCreated(ORDER_JSON).insert();
+        ((Struct) insert.value()).put("after", null);
+
+        assertThatThrownBy(() -> configured.apply(insert))
+                .isInstanceOf(DataException.class).hasMessageContaining("no 'after' row");
     }
 
     @Test
