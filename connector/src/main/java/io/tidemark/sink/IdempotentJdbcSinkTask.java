@@ -68,7 +68,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         applier = newApplier(config, watermarks);
         metrics = new SinkTaskMetrics(connectorName, props.getOrDefault(IdempotentJdbcSinkConnector.TASK_ID, "0"));
         LOG.info("Started sink task for connector {} writing to {} (mode={}, delete.mode={})",
-                connectorName, config.url(), config.mode(), config.deleteMode());
+                connectorName, config.urlForDisplay(), config.mode(), config.deleteMode());
     }
 
     /** The applier for a configuration: the one place that wires reader, catalog and write mode together. */

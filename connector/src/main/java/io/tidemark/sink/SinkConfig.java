@@ -58,7 +58,9 @@ public final class SinkConfig extends AbstractConfig {
                             + "may change tables, and INSERT/UPDATE/DELETE on the target tables and the watermark table.",
                     GROUP_CONNECTION, 2, Width.MEDIUM, "User")
             .define(ConfigName.CONNECTION_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
-                    "Database password. Never logged; Connect masks it in the REST API.",
+                    "Database password. Never logged, never in error messages. Connect hides it in its own logs, but "
+                            + "GET /connectors/<name> returns connector configs as stored: use a config provider "
+                            + "(e.g. ${file:/secrets/db.properties:password}) to keep it out of the REST API.",
                     GROUP_CONNECTION, 3, Width.MEDIUM, "Password")
             .define(ConfigName.TABLE_NAME_FORMAT, Type.STRING, "${source.table}",
                     ConfigDef.LambdaValidator.with(SinkConfig::validateTableNameFormat,
@@ -119,12 +121,19 @@ public final class SinkConfig extends AbstractConfig {
     private final TableNameFormat tableNameFormat;
 
     public SinkConfig(Map<?, ?> props) {
-        super(CONFIG_DEF, props);
+        // No automatic dump of every value: connection.url may carry a password parameter. The task logs
+        // its settings itself, with the URL masked.
+        super(CONFIG_DEF, props, false);
         this.tableNameFormat = TableNameFormat.parse(getString(ConfigName.TABLE_NAME_FORMAT));
     }
 
     public String url() {
         return getString(ConfigName.CONNECTION_URL);
+    }
+
+    /** The URL with any password parameter masked, for logs and messages. */
+    public String urlForDisplay() {
+        return url().replaceAll("(?i)(password=)[^&;]*", "$1****");
     }
 
     public String user() {

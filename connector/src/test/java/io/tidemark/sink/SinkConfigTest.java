@@ -117,4 +117,12 @@ class SinkConfigTest {
         props.put("watermark.table", "a.b.c");
         assertThat(errors(props, "watermark.table")).isNotEmpty();
     }
+
+    @Test
+    void passwordInTheUrlIsMaskedForDisplay() {
+        Map<String, String> props = valid();
+        props.put("connection.url", "jdbc:postgresql://db/x?user=a&password=s3cret&sslmode=require");
+        assertThat(new SinkConfig(props).urlForDisplay())
+                .isEqualTo("jdbc:postgresql://db/x?user=a&password=****&sslmode=require");
+    }
 }

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -148,9 +150,11 @@ class DeadLetterQueueIT {
     }
 
     @Test
-    void withoutErrorToleranceTheTaskFailsNamingTheRecord() {
+    void withoutErrorToleranceTheTaskFailsNamingTheRecordWithoutRevealingThePassword() throws Exception {
         String topic = "strict.public.items";
         String database = TestPostgres.createDatabase("strict");
+        Path log = Path.of("target", "test.log");
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
         connect.cluster().kafka().createTopic(topic, 1);
         DebeziumEvents events = new DebeziumEvents(topic, 0, 0);
         Schema notEnvelope = SchemaBuilder.struct().field("hello", Schema.STRING_SCHEMA).build();
@@ -163,11 +167,20 @@ class DeadLetterQueueIT {
                 producer.send(new ProducerRecord<>(topic, 0, key, value));
             }
         }
-        connect.postConnector("strict-sink", sinkConfig(topic, database));
+        Map<String, String> config = sinkConfig(topic, database);
+        // The embedded server trusts local connections, so any password works; it must surface nowhere.
+        config.put("connection.password", "canary-password-7f3a");
+        config.put("connection.url", TestPostgres.jdbcUrl(database) + "?password=canary-url-9c1e");
+        connect.postConnector("strict-sink", config);
         String trace = Await.until("the task to fail", Duration.ofSeconds(60),
                 () -> connect.cluster().connectorStatus("strict-sink").tasks().get(0),
                 t -> "FAILED".equals(t.state())).trace();
-        assertThat(trace).contains("cannot apply record " + topic + "-0@20").contains("no 'op' field");
+        assertThat(trace).contains("cannot apply record " + topic + "-0@20").contains("no 'op' field")
+                .doesNotContain("canary-password-7f3a").doesNotContain("canary-url-9c1e");
+        byte[] logBytes = Files.readAllBytes(log);
+        String logSinceStart = new String(logBytes, (int) logStart, logBytes.length - (int) logStart, StandardCharsets.UTF_8);
+        assertThat(logSinceStart).doesNotContain("canary-password-7f3a")
+                .doesNotContain("canary-url-9c1e").contains("password=****");
         assertThat(Sql.count(database, "SELECT count(*) FROM pg_tables WHERE tablename = 'items'")
                 + Sql.count(database, "SELECT count(*) FROM pg_tables WHERE tablename = 'cdc_watermark'")).isPositive();
         assertThat(Sql.count(database, "SELECT coalesce(max(next_offset), 0) FROM cdc_watermark")).isLessThanOrEqualTo(20);
