@@ -107,7 +107,7 @@ final class PipelineProbe implements AutoCloseable {
                     .collect(Collectors.toSet());
             published = recordsIn(outboxTopics);
             for (String sink : sinkConnectors(connectors)) {
-                consumerLag.put(sink, consumerLag("connect-" + sink));
+                consumerLag.put(sink, consumerLag("connect-" + sink, topics.contains(StackSettings.ORDERS_TOPIC)));
             }
         } catch (Exception e) {
             problems.add("Kafka: " + firstLine(e));
@@ -144,12 +144,13 @@ final class PipelineProbe implements AutoCloseable {
         return sinks;
     }
 
-    private long consumerLag(String group) throws Exception {
+    /** Messages not yet committed by {@code group}; a group that committed nothing yet is behind by the whole topic. */
+    private long consumerLag(String group, boolean topicExists) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed =
                 admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-        if (committed.isEmpty()) {
+        if (committed.isEmpty() && topicExists) {
             latest.put(new TopicPartition(StackSettings.ORDERS_TOPIC, 0), OffsetSpec.latest());
         }
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
