@@ -65,7 +65,7 @@ class PluginArchivesIT {
                 .anyMatch(n -> n.startsWith("postgresql-")).anyMatch(n -> n.startsWith("HikariCP-"));
         assertThat(root.resolve("etc/shop-orders-merge.json")).isRegularFile();
         assertThat(root.resolve("etc/shop-orders-append.json")).isRegularFile();
-        assertThat(root.resolve("doc/README.md")).isRegularFile();
+        assertThat(root.resolve("doc/README.md")).content().contains("<!-- sink-config:begin", "`connection.url`");
         assertThat(root.resolve("doc/LICENSE")).isRegularFile();
     }
 
@@ -76,7 +76,7 @@ class PluginArchivesIT {
         assertManifest(manifest, "outbox-smt", "transform");
         assertThat(jarNames(root.resolve("lib"))).containsExactly("tidemark-outbox-smt-" + VERSION + ".jar");
         assertThat(root.resolve("etc/shop-postgres-source.json")).isRegularFile();
-        assertThat(root.resolve("doc/README.md")).isRegularFile();
+        assertThat(root.resolve("doc/README.md")).content().contains("Configuration reference", "`route.topic.replacement`");
         assertThat(root.resolve("doc/LICENSE")).isRegularFile();
     }
 
