@@ -9,7 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The few Kafka Connect REST calls the launcher and the status view make. */
@@ -62,10 +64,10 @@ final class ConnectRest {
     }
 
     /** Error messages the worker reports for {@code key} when validating {@code config} against its plugin. */
-    java.util.List<String> validationErrors(String connectorClass, Map<String, String> config, String key) throws IOException {
+    List<String> validationErrors(String connectorClass, Map<String, String> config, String key) throws IOException {
         String simpleName = connectorClass.substring(connectorClass.lastIndexOf('.') + 1);
         JsonNode answer = send("PUT", "/connector-plugins/" + simpleName + "/config/validate", JSON.writeValueAsString(config));
-        java.util.List<String> errors = new java.util.ArrayList<>();
+        List<String> errors = new ArrayList<>();
         for (JsonNode value : answer.path("configs")) {
             if (key.equals(value.path("value").path("name").asText())) {
                 value.path("value").path("errors").forEach(e -> errors.add(e.asText()));

@@ -1,5 +1,6 @@
 package io.tidemark.deploy;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,7 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A server JVM of the stack (the Kafka broker, the Connect worker) running as its own process: its pid is
@@ -53,7 +56,7 @@ final class JavaService {
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
             Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.UTF_8);
             return process;
@@ -81,13 +84,13 @@ final class JavaService {
         handle.destroy();
         try {
             handle.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             handle.destroyForcibly();
             handle.onExit().join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             handle.destroyForcibly();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
         deletePidFile();

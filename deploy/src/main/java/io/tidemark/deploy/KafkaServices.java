@@ -15,10 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The stack's KRaft Kafka broker (combined broker and controller) and its distributed Connect worker, each a
@@ -161,7 +163,7 @@ final class KafkaServices {
         } catch (IOException e) {
             throw new StackException("could not write " + log4j + ": " + e.getMessage(), e);
         }
-        List<String> options = new java.util.ArrayList<>(SERVER_JVM);
+        List<String> options = new ArrayList<>(SERVER_JVM);
         options.add("-Dlog4j2.configurationFile=" + log4j);
         options.add("-Dtidemark.log=" + service.logFile());
         return options;
@@ -178,7 +180,7 @@ final class KafkaServices {
     }
 
     private void runToCompletion(String classpath, String mainClass, List<String> args) {
-        List<String> command = new java.util.ArrayList<>(List.of(OperatingSystem.javaExecutable(), "-Xmx256m", "-cp", classpath, mainClass));
+        List<String> command = new ArrayList<>(List.of(OperatingSystem.javaExecutable(), "-Xmx256m", "-cp", classpath, mainClass));
         command.addAll(args);
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -197,7 +199,7 @@ final class KafkaServices {
     }
 
     private static void awaitReady(JavaService service, Process process, Duration timeout,
-                                   java.util.function.BooleanSupplier ready) {
+                                   BooleanSupplier ready) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.getAsBoolean()) {
             if (!process.isAlive()) {

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -199,7 +200,7 @@ final class PipelineProbe implements AutoCloseable {
     }
 
     private static String firstLine(Exception e) {
-        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         return message.lines().findFirst().orElse("");
     }

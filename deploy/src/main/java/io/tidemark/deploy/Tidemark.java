@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -163,7 +164,7 @@ public final class Tidemark {
         if (launcher.isPresent()) {
             out.println("asking the running ./tidemark run (pid " + launcher.get().pid() + ") to stop the stack");
             launcher.get().destroy();
-            launcher.get().onExit().orTimeout(180, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
+            launcher.get().onExit().orTimeout(180, TimeUnit.SECONDS).exceptionally(e -> null).join();
         }
         LocalStack stack = new LocalStack(settings, out);
         if (stack.anythingRunning()) {
