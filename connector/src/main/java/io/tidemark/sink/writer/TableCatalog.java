@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -82,7 +81,7 @@ public final class TableCatalog {
                         + " and schema.evolution=none forbids adding them; add them yourself, e.g. "
                         + addColumns(id, missing));
             }
-            execute(connection, addColumns(id, missing));
+            Ddl.run(connection, addColumns(id, missing));
             LOG.info("Added columns {} to {}", missing, id);
             table = load(connection, id);
         }
@@ -150,7 +149,7 @@ public final class TableCatalog {
             statements.add("CREATE SCHEMA IF NOT EXISTS " + quote(id.schema()));
         }
         statements.add(ddl.toString());
-        execute(connection, statements.toArray(String[]::new));
+        Ddl.run(connection, statements.toArray(String[]::new));
         LOG.info("Created table {} with columns {} and primary key {}", id, columns.keySet(), key);
     }
 
@@ -162,18 +161,6 @@ public final class TableCatalog {
             sep = ", ";
         }
         return ddl.toString();
-    }
-
-    private static void execute(Connection connection, String... statements) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        }
     }
 
     /** The table's definition, or null when it does not exist. */

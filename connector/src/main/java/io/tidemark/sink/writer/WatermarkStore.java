@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,26 +34,22 @@ public final class WatermarkStore {
     }
 
     public void createIfMissing(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            if (table.schema() != null) {
-                s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(table.schema()));
-            }
-            s.execute("CREATE TABLE IF NOT EXISTS " + quote(table) + " ("
-                    + "connector_name text NOT NULL, "
-                    + "topic text NOT NULL, "
-                    + "kafka_partition integer NOT NULL, "
-                    + "next_offset bigint NOT NULL, "
-                    + "source_server text, "
-                    + "source_lsn pg_lsn, "
-                    + "source_sequence text, "
-                    + "source_tx_id bigint, "
-                    + "source_ts timestamptz, "
-                    + "updated_at timestamptz NOT NULL DEFAULT now(), "
-                    + "PRIMARY KEY (connector_name, topic, kafka_partition))");
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
+        String create = "CREATE TABLE IF NOT EXISTS " + quote(table) + " ("
+                + "connector_name text NOT NULL, "
+                + "topic text NOT NULL, "
+                + "kafka_partition integer NOT NULL, "
+                + "next_offset bigint NOT NULL, "
+                + "source_server text, "
+                + "source_lsn pg_lsn, "
+                + "source_sequence text, "
+                + "source_tx_id bigint, "
+                + "source_ts timestamptz, "
+                + "updated_at timestamptz NOT NULL DEFAULT now(), "
+                + "PRIMARY KEY (connector_name, topic, kafka_partition))";
+        if (table.schema() != null) {
+            Ddl.run(connection, "CREATE SCHEMA IF NOT EXISTS " + quote(table.schema()), create);
+        } else {
+            Ddl.run(connection, create);
         }
     }
 

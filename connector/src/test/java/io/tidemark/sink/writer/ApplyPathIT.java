@@ -356,4 +356,28 @@ class ApplyPathIT {
         target.apply(new SinkRecord(TOPIC, 0, template.keySchema(), template.key(), envelopeSchema, value, 10));
         assertThat(items()).containsExactly(row(1, null, 7, "f"), row(2, "b", 2, "f"));
     }
+
+    @Test
+    void tasksStartingTogetherCreateTheSameTablesWithoutColliding() throws Exception {
+        int tasks = 6;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(tasks);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<?>> results = new ArrayList<>();
+        for (int t = 0; t < tasks; t++) {
+            int task = t;
+            results.add(pool.submit(() -> {
+                start.await();
+                DebeziumEvents own = new DebeziumEvents(TOPIC, task, 0);
+                new Target(Map.of("name", "task" + task)).apply(own.insert(task, "t" + task, task, 100 + task, task));
+                return null;
+            }));
+        }
+        start.countDown();
+        for (var result : results) {
+            result.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(Sql.count(database, "SELECT count(*) FROM items")).isEqualTo(tasks);
+        assertThat(Sql.count(database, "SELECT count(*) FROM cdc_watermark")).isEqualTo(tasks);
+    }
 }
