@@ -2,6 +2,7 @@ package io.tidemark.outbox;
 
 import io.apicurio.registry.utils.converter.AvroConverter;
 import io.debezium.transforms.outbox.EventRouter;
+import io.tidemark.testkit.SchemaRegistry;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -27,13 +28,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ExpandedPayloadAvroRegistryIT {
 
-    private static ApicurioRegistry registry;
+    private static SchemaRegistry registry;
 
     @BeforeAll
     static void startRegistry() throws Exception {
-        Optional<ApicurioRegistry> started = ApicurioRegistry.start();
+        Optional<SchemaRegistry> started = SchemaRegistry.start();
         assumeTrue(started.isPresent(), "Apicurio Registry distribution absent or not starting; see "
-                + ApicurioRegistry.logFile());
+                + SchemaRegistry.logFile());
         registry = started.get();
     }
 

@@ -46,8 +46,4 @@ public final class BoundedLruCache<K, V> {
     public int size() {
         return entries.size();
     }
-
-    public int maxEntries() {
-        return maxEntries;
-    }
 }

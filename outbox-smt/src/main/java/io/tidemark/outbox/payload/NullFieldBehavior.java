@@ -1,7 +1,6 @@
 package io.tidemark.outbox.payload;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** What schema a JSON field gets when every value seen for it in the document is {@code null}. */
@@ -38,6 +37,6 @@ public enum NullFieldBehavior {
 
     @Override
     public String toString() {
-        return configValue.toLowerCase(Locale.ROOT);
+        return configValue;
     }
 }
