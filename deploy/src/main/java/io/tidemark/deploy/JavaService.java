@@ -21,11 +21,13 @@ import java.util.concurrent.TimeoutException;
 final class JavaService {
 
     private final String name;
+    private final String mainClass;
     private final Path pidFile;
     private final Path logFile;
 
-    JavaService(String name, StackSettings settings) {
+    JavaService(String name, String mainClass, StackSettings settings) {
         this.name = name;
+        this.mainClass = mainClass;
         this.pidFile = settings.pids().resolve(name + ".pid");
         this.logFile = settings.logs().resolve(name + ".log");
     }
@@ -38,8 +40,8 @@ final class JavaService {
         return logFile;
     }
 
-    /** Starts {@code mainClass} on {@code classpath}; output goes to the service's log file. */
-    Process start(String classpath, List<String> jvmOptions, String mainClass, List<String> args) {
+    /** Starts the service's main class on {@code classpath}; output goes to the service's log file. */
+    Process start(String classpath, List<String> jvmOptions, List<String> args) {
         List<String> command = new ArrayList<>();
         if (OperatingSystem.hasCommand("setsid")) {
             command.add("setsid");
@@ -65,12 +67,9 @@ final class JavaService {
         }
     }
 
-    /** The running process recorded in the pid file, if it is still alive and still a JVM. */
+    /** The running process recorded in the pid file, if it is alive and still runs this service's main class. */
     Optional<ProcessHandle> running() {
-        return OperatingSystem.readPid(pidFile)
-                .flatMap(ProcessHandle::of)
-                .filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(true));
+        return OperatingSystem.runningWith(pidFile, mainClass);
     }
 
     /** Asks the JVM to shut down (SIGTERM runs its shutdown hooks); kills it if it has not exited in time. */

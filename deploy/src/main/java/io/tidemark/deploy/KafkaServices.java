@@ -39,8 +39,8 @@ final class KafkaServices {
 
     KafkaServices(StackSettings stack) {
         this.stack = stack;
-        this.broker = new JavaService("kafka", stack);
-        this.worker = new JavaService("connect", stack);
+        this.broker = new JavaService("kafka", "kafka.Kafka", stack);
+        this.worker = new JavaService("connect", "org.apache.kafka.connect.cli.ConnectDistributed", stack);
     }
 
     JavaService broker() {
@@ -61,7 +61,7 @@ final class KafkaServices {
             runToCompletion(classpath, "kafka.tools.StorageTool",
                     List.of("format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
         }
-        Process process = broker.start(classpath, jvmOptions(broker), "kafka.Kafka", List.of(config.toString()));
+        Process process = broker.start(classpath, jvmOptions(broker), List.of(config.toString()));
         awaitReady(broker, process, timeout, this::brokerAnswers);
     }
 
@@ -69,8 +69,7 @@ final class KafkaServices {
     void startWorker(Duration timeout) {
         Path config = stack.home().resolve("connect/worker.properties");
         writeProperties(config, workerProperties());
-        Process process = worker.start(workerClasspath(), jvmOptions(worker),
-                "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString()));
+        Process process = worker.start(workerClasspath(), jvmOptions(worker), List.of(config.toString()));
         awaitReady(worker, process, timeout, this::workerAnswers);
     }
 

@@ -50,6 +50,27 @@ final class OperatingSystem {
         }
     }
 
+    /**
+     * The process whose pid {@code pidFile} holds, if it is alive and its command line names {@code mainClass}: a pid
+     * left behind by a crash may since belong to an unrelated process, which must never be signalled.
+     */
+    static Optional<ProcessHandle> runningWith(Path pidFile, String mainClass) {
+        return readPid(pidFile)
+                .flatMap(ProcessHandle::of)
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> commandLine(p).contains(mainClass));
+    }
+
+    /** Read from /proc: ProcessHandle.Info gives up on command lines as long as a Kafka classpath. */
+    private static String commandLine(ProcessHandle process) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+            return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException e) {
+            return process.info().commandLine().orElse("");
+        }
+    }
+
     static String tail(Path file, int lines) {
         try {
             // Decoded leniently: a server log may hold bytes that are not UTF-8.

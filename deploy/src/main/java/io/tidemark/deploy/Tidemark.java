@@ -159,8 +159,8 @@ public final class Tidemark {
     }
 
     private void stop() {
-        Optional<ProcessHandle> launcher = OperatingSystem.readPid(settings.pids().resolve("launcher.pid"))
-                .flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
+        Optional<ProcessHandle> launcher = OperatingSystem.runningWith(settings.pids().resolve("launcher.pid"),
+                Tidemark.class.getName());
         if (launcher.isPresent()) {
             out.println("asking the running ./tidemark run (pid " + launcher.get().pid() + ") to stop the stack");
             launcher.get().destroy();
