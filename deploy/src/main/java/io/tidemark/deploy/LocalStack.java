@@ -249,7 +249,15 @@ final class LocalStack {
         out.printf("up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
-    Path home() {
-        return settings.home();
+    /** Where to look at the running pipeline, printed once it is up. */
+    List<String> whereToLook() {
+        String login = " (" + settings.dbUser() + " / " + settings.dbPassword() + ")";
+        return List.of(
+                "  source   " + settings.sourceJdbcUrl() + login + ": orders, outbox",
+                "  target   " + settings.targetJdbcUrl() + login + ": orders, orders_audit, cdc_watermark",
+                "  Kafka    " + settings.bootstrapServers() + ": " + StackSettings.ORDERS_TOPIC + ", "
+                        + StackSettings.OUTBOX_TOPIC_PREFIX + "Order",
+                "  Connect  " + settings.connectUrl() + "/connectors?expand=status",
+                "  logs     " + settings.logs());
     }
 }

@@ -74,6 +74,7 @@ public final class Tidemark {
         Duration startup = stack.start();
         out.printf(Locale.ROOT, "stack up in %.1f s; connectors running. ./tidemark status shows progress,"
                 + " ./tidemark stop stops it.%n", startup.toMillis() / 1000.0);
+        stack.whereToLook().forEach(out::println);
     }
 
     /** Starts the stack, feeds it the demo workload and shows live status until Ctrl-C or ./tidemark stop. */
@@ -111,6 +112,7 @@ public final class Tidemark {
         out.printf(Locale.ROOT, "stack up in %.1f s. Demo workload: %.0f transactions/s%s. Ctrl-C (or ./tidemark stop)"
                         + " stops everything.%n", startup.toMillis() / 1000.0, options.rate,
                 options.transactions > 0 ? ", " + options.transactions + " in all" : "");
+        stack.whereToLook().forEach(out::println);
         workload.start();
 
         long readyAt = System.nanoTime();
