@@ -32,6 +32,11 @@ public final class ConnectWorld implements AutoCloseable {
 
     /** Starts one broker and {@code workers} Connect workers with JSON converters (schemas on) as defaults. */
     public static ConnectWorld start(String name, int workers) {
+        return start(name, workers, Map.of());
+    }
+
+    /** As {@link #start(String, int)}, with extra worker properties that override the defaults. */
+    public static ConnectWorld start(String name, int workers, Map<String, String> extraWorkerProps) {
         Map<String, String> workerProps = new HashMap<>();
         workerProps.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
         workerProps.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
@@ -39,6 +44,7 @@ public final class ConnectWorld implements AutoCloseable {
         workerProps.put("value.converter.schemas.enable", "true");
         workerProps.put("offset.flush.interval.ms", "1000");
         workerProps.put("connector.client.config.override.policy", "All");
+        workerProps.putAll(extraWorkerProps);
         Properties brokerProps = new Properties();
         brokerProps.put("auto.create.topics.enable", "false");
         brokerProps.put("group.initial.rebalance.delay.ms", "0");

