@@ -21,9 +21,4 @@ public final class Identifiers {
     public static String quote(TableId table) {
         return table.schema() == null ? quote(table.table()) : quote(table.schema()) + "." + quote(table.table());
     }
-
-    /** A string literal, for the few places (catalog lookups by name) where a name is data, not an identifier. */
-    public static String literal(String value) {
-        return "'" + value.replace("'", "''") + "'";
-    }
 }
