@@ -73,9 +73,8 @@ public final class ChangeApplier {
 
     /**
      * Applies {@code records} (in Kafka order) and commits. Records below the durable next offset of
-     * their partition were applied by an earlier transaction and are skipped.
-     *
-     * A record that cannot be read as a change goes to {@code errant}, and its offset still advances.
+     * their partition were applied by an earlier transaction and are skipped. A record that cannot be
+     * read as a change goes to {@code errant}, and its offset still advances.
      *
      * @throws SQLException when the database refuses the batch; the transaction is rolled back
      */
