@@ -54,7 +54,8 @@ class OutboxRoutingIT {
 
     @Test
     void outboxInsertBecomesDomainEventWithJsonTextPayloadAndTheCleanupDeleteProducesNothing() throws Exception {
-        String db = startCapture("shop_text", false);
+        String db = createTables("shop_text");
+        startCapture(db, false);
 
         String eventId = placeOrder(db, 1, "{\"orderId\": 1, \"total\": 19.99, \"lines\": [{\"sku\": \"A-1\", \"qty\": 2}]}");
         placeOrder(db, 2, "{\"orderId\": 2, \"total\": 5.00, \"lines\": []}");
@@ -72,14 +73,20 @@ class OutboxRoutingIT {
     }
 
     @Test
-    void outboxInsertBecomesDomainEventWithExpandedPayload() throws Exception {
-        String db = startCapture("shop_expanded", true);
+    void snapshotAndStreamedOutboxRowsBecomeDomainEventsWithExpandedPayload() throws Exception {
+        String db = createTables("shop_expanded");
+        Sql.execute(db, "INSERT INTO outbox VALUES (gen_random_uuid(), 'Order', 'order-0', 'OrderPlaced',"
+                + " '{\"orderId\": 0, \"total\": 1.5, \"lines\": []}', '" + occurredAt(0) + "')");
+        startCapture(db, true);
 
         String eventId = placeOrder(db, 1, "{\"total\": 19.99, \"orderId\": 1, \"lines\": [{\"sku\": \"A-1\", \"qty\": 2}]}");
         placeOrder(db, 2, "{\"orderId\": 2, \"total\": 5.5, \"lines\": [{\"qty\": 1, \"sku\": \"B-7\"}]}");
 
-        List<ConsumerRecord<byte[], byte[]>> events = awaitEvents(db, 2);
-        ConsumerRecord<byte[], byte[]> first = events.get(0);
+        List<ConsumerRecord<byte[], byte[]>> events = awaitEvents(db, 3);
+        ConsumerRecord<byte[], byte[]> snapshot = events.get(0);
+        assertThat(keyOf(snapshot)).isEqualTo("order-0");
+        assertThat(JSON.readTree(snapshot.value()).at("/payload/lines").isArray()).isTrue();
+        ConsumerRecord<byte[], byte[]> first = events.get(1);
         assertThat(keyOf(first)).isEqualTo("order-1");
         assertThat(header(first, "id")).isEqualTo(eventId);
         JsonNode value = JSON.readTree(first.value());
@@ -89,7 +96,7 @@ class OutboxRoutingIT {
         assertThat(value.at("/payload/total").asDouble()).isEqualTo(19.99);
         assertThat(value.at("/payload/lines/0/sku").asText()).isEqualTo("A-1");
         assertThat(value.at("/payload/lines/0/qty").asLong()).isEqualTo(2L);
-        JsonNode second = JSON.readTree(events.get(1).value());
+        JsonNode second = JSON.readTree(events.get(2).value());
         assertThat(second.get("schema")).as("same payload shape, same schema").isEqualTo(value.get("schema"));
         assertNothingButEventsWasRouted(db);
     }
@@ -110,12 +117,16 @@ class OutboxRoutingIT {
                 e -> assertThat(e).contains("placement 'sideways'"));
     }
 
-    private static String startCapture(String prefix, boolean expand) {
+    private static String createTables(String prefix) {
         String db = TestPostgres.createDatabase(prefix);
         Sql.execute(db,
                 "CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL, total numeric(10,2) NOT NULL)",
                 "CREATE TABLE outbox (id uuid PRIMARY KEY, aggregatetype text NOT NULL, aggregateid text NOT NULL,"
                         + " type text NOT NULL, payload jsonb, created_at timestamptz NOT NULL)");
+        return db;
+    }
+
+    private static void startCapture(String db, boolean expand) {
         Map<String, String> config = DebeziumPostgres.sourceConfig(db, db, "public.orders,public.outbox");
         config.put("transforms", "outbox");
         config.put("transforms.outbox.type", ROUTER);
@@ -125,7 +136,6 @@ class OutboxRoutingIT {
         config.put("transforms.outbox.table.expand.json.payload", String.valueOf(expand));
         world.postConnector(db, config);
         world.awaitRunning(db, 1);
-        return db;
     }
 
     /** The application's transaction: the order and its event together; then the usual outbox cleanup. */
