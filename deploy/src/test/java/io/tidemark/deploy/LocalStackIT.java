@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,8 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The README's run command end to end, through the {@code ./tidemark} script as a user runs it, on a stack of its
- * own (fresh home, free ports): start, register, workload, the target converges; stop; then {@code run} resumes
- * the same data (no re-snapshot, no duplicate), converges again, and stops on Ctrl-C (SIGINT).
+ * own (fresh home, free ports): start, register, workload, the target converges; a second start and a start on a
+ * taken port are refused by name; stop; then {@code run} resumes the same data (no re-snapshot, no duplicate),
+ * converges again, and stops on Ctrl-C (SIGINT).
  */
 class LocalStackIT {
 
@@ -90,8 +93,19 @@ class LocalStackIT {
         assertThat(status.exitCode).as(status.output).isZero();
         assertThat(status.output).contains("in sync", "shop-orders-merge RUNNING", "no alerts");
 
+        Result twice = tidemark(Duration.ofSeconds(60), "start");
+        assertThat(twice.exitCode).isEqualTo(1);
+        assertThat(twice.output).contains("a stack is already running from " + settings.home());
+
         Result stop = tidemark(Duration.ofSeconds(180), "stop");
         assertThat(stop.exitCode).as(stop.output).isZero();
+        assertAllPortsFree();
+
+        try (ServerSocket squatter = new ServerSocket(settings.kafkaPort(), 1, InetAddress.getLoopbackAddress())) {
+            Result blocked = tidemark(Duration.ofSeconds(60), "start");
+            assertThat(blocked.exitCode).isEqualTo(1);
+            assertThat(blocked.output).contains("port " + settings.kafkaPort() + " (Kafka broker) is taken");
+        }
         assertAllPortsFree();
 
         Process run = launcher("run", "--rate", "50", "--transactions", "200").start();
