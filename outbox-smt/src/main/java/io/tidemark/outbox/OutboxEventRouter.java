@@ -1,6 +1,7 @@
 package io.tidemark.outbox;
 
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.transforms.Transformation;
 
@@ -12,7 +13,7 @@ import java.util.Map;
  * (optionally expanded from JSON into a struct, or wrapped as a CloudEvent), event id in a header.
  * Configuration keys match Debezium's {@code io.debezium.transforms.outbox.EventRouter}.
  */
-public class OutboxEventRouter implements Transformation<SourceRecord> {
+public class OutboxEventRouter implements Transformation<SourceRecord>, Versioned {
 
     public static final String OVERVIEW_DOC = "Routes outbox-table inserts captured by Debezium to a topic per"
             + " aggregate type as domain events (key = aggregate id, value = payload, event id in a header)."
@@ -30,6 +31,11 @@ public class OutboxEventRouter implements Transformation<SourceRecord> {
     @Override
     public SourceRecord apply(SourceRecord record) {
         return router.route(record);
+    }
+
+    @Override
+    public String version() {
+        return Version.get();
     }
 
     @Override

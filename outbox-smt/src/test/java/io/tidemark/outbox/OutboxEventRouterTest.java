@@ -7,6 +7,7 @@ import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.transforms.Transformation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,7 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.stream.StreamSupport;
 
 import static io.tidemark.outbox.OutboxChanges.orderCreated;
@@ -46,6 +48,15 @@ class OutboxEventRouterTest {
 
     private static List<String> headerNames(SourceRecord record) {
         return StreamSupport.stream(record.headers().spliterator(), false).map(Header::key).toList();
+    }
+
+    @Test
+    void connectFindsTheRouterThroughItsServiceManifestWithItsVersion() {
+        List<String> found = ServiceLoader.load(Transformation.class).stream()
+                .map(provider -> provider.type().getName()).toList();
+
+        assertThat(found).contains(OutboxEventRouter.class.getName());
+        assertThat(router.version()).matches("\\d+\\.\\d+\\.\\d+.*");
     }
 
     @Test
