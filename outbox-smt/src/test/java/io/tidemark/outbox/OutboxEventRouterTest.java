@@ -51,6 +51,7 @@ class OutboxEventRouterTest {
     }
 
     @Test
+    @SuppressWarnings("rawtypes") // ServiceLoader is keyed by a class literal, which cannot carry type arguments
     void connectFindsTheRouterThroughItsServiceManifestWithItsVersion() {
         List<String> found = ServiceLoader.load(Transformation.class).stream()
                 .map(provider -> provider.type().getName()).toList();
