@@ -1,0 +1,134 @@
+package io.tidemark.sink.pipeline;
+
+import io.tidemark.sink.IdempotentJdbcSinkConnector;
+import io.tidemark.testkit.Await;
+import io.tidemark.testkit.ConnectWorld;
+import io.tidemark.testkit.DebeziumPostgres;
+import io.tidemark.testkit.RestartablePostgres;
+import io.tidemark.testkit.Sql;
+import io.tidemark.testkit.TestPostgres;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The target database goes away for about 20 s in the middle of a stream ({@code pg_ctl stop -m fast}:
+ * open connections end with "terminating connection due to administrator command") and comes back.
+ * The sink task retries, never reaches FAILED, and the target converges to the source with nothing lost.
+ */
+class TargetOutageIT {
+
+    @Test
+    void taskRetriesThroughATargetOutageAndConverges() throws Exception {
+        String source = TestPostgres.createDatabase("outage_src");
+        Sql.execute(source, "CREATE TABLE items (id integer PRIMARY KEY, name text, big bigint)",
+                "INSERT INTO items SELECT g, 'n' || g, g FROM generate_series(1, 100) g");
+        try (RestartablePostgres target = new RestartablePostgres();
+             ConnectWorld connect = ConnectWorld.start("outage", 1)) {
+            connect.postConnector("source", DebeziumPostgres.sourceConfig(source, source, "public.items"));
+            connect.awaitRunning("source", 1);
+            String topic = source + ".public.items";
+            Await.until("topic " + topic, Duration.ofSeconds(60),
+                    () -> connect.cluster().kafka().describeTopics(topic).get(topic).isPresent());
+            Map<String, String> sink = new LinkedHashMap<>();
+            sink.put("connector.class", IdempotentJdbcSinkConnector.class.getName());
+            sink.put("topics", topic);
+            sink.put("connection.url", target.jdbcUrl());
+            sink.put("connection.user", TestPostgres.USER);
+            sink.put("connection.password", TestPostgres.PASSWORD);
+            sink.put("retry.backoff.ms", "500");
+            connect.postConnector("sink", sink);
+            connect.awaitRunning("sink", 1);
+            Await.until("the snapshot in the target", Duration.ofSeconds(60), () -> rows(target).size() == 100);
+
+            List<String> states = new ArrayList<>();
+            try (var workload = new UpdateLoop(source)) {
+                Await.until("the workload to be under way", Duration.ofSeconds(30), () -> workload.done() > 200);
+                target.stop();
+                long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (System.nanoTime() < until) {
+                    states.add(connect.cluster().connectorStatus("sink").tasks().get(0).state());
+                    Thread.sleep(500);
+                }
+                target.start();
+                workload.await();
+            }
+            List<List<String>> expected = Sql.queryAsText(source, "SELECT id, name, big FROM items ORDER BY id");
+            Await.until("the target to equal the source after the outage; " + connect.describe("sink"),
+                    Duration.ofSeconds(120), () -> rowsOrEmpty(target), expected::equals);
+            assertThat(states).isNotEmpty().doesNotContain("FAILED");
+            assertThat(connect.cluster().connectorStatus("sink").tasks().get(0).state()).isEqualTo("RUNNING");
+        }
+    }
+
+    private static List<List<String>> rows(RestartablePostgres target) {
+        try (Connection c = target.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, name, big FROM items WHERE NOT __deleted ORDER BY id")) {
+            List<List<String>> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static List<List<String>> rowsOrEmpty(RestartablePostgres target) {
+        try {
+            return rows(target);
+        } catch (IllegalStateException down) {
+            return List.of();
+        }
+    }
+
+    /** 2,000 single-row updates in their own transactions, as fast as the source takes them. */
+    private static final class UpdateLoop implements AutoCloseable {
+        private final Thread thread;
+        private final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile Exception failure;
+
+        UpdateLoop(String database) {
+            thread = new Thread(() -> {
+                try (Connection c = TestPostgres.connect(database);
+                     var ps = c.prepareStatement("UPDATE items SET big = big + 1, name = 'v' || big WHERE id = ?")) {
+                    for (int i = 0; i < 2000; i++) {
+                        ps.setInt(1, 1 + i % 100);
+                        ps.executeUpdate();
+                        done.incrementAndGet();
+                        Thread.sleep(10);
+                    }
+                } catch (Exception e) {
+                    failure = e;
+                }
+            }, "update-loop");
+            thread.start();
+        }
+
+        int done() {
+            return done.get();
+        }
+
+        void await() throws Exception {
+            thread.join(120_000);
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        @Override
+        public void close() {
+            thread.interrupt();
+        }
+    }
+}
