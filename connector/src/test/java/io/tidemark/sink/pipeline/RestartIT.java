@@ -10,6 +10,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -120,5 +122,10 @@ class RestartIT {
             pipeline.awaitConverged(Duration.ofSeconds(10));
             assertThat(watch.regressions()).as("regressed rows over %d samples", watch.samples()).isEmpty();
         }
+        // The replayed changes show up where an operator looks: the task's skipped-as-stale counter.
+        ObjectName metrics = new ObjectName("io.tidemark:type=sink-task-metrics,connector=\"sink\",task=\"0\"");
+        long stale = ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(metrics, "RecordsSkippedStale"))
+                .longValue();
+        assertThat(stale).isPositive();
     }
 }
