@@ -1,0 +1,89 @@
+package io.tidemark.bench;
+
+import io.tidemark.testkit.ConnectWorld;
+import io.tidemark.testkit.TestPostgres;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.apache.kafka.connect.runtime.rest.errors.ConnectRestException;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A sink connector that reads the benchmark topic into a fresh target database. A run lasts from the
+ * POST of the connector to the moment the workload's last row is visible, so it includes the task's
+ * start and its consumer joining the group (about a second here) besides the apply work.
+ */
+record ConnectContender(String label, Map<String, String> config) {
+
+    /** Both sinks read the same polls: up to 5,000 records each, as our sink's default batch.size. */
+    private static Map<String, String> common() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("tasks.max", "1");
+        config.put("topics", DebeziumEncoding.TOPIC);
+        config.put("consumer.override.max.poll.records", "5000");
+        return config;
+    }
+
+    static ConnectContender tidemark() {
+        Map<String, String> config = common();
+        config.put("connector.class", "io.tidemark.sink.IdempotentJdbcSinkConnector");
+        config.put("connection.user", TestPostgres.USER);
+        config.put("connection.password", TestPostgres.PASSWORD);
+        config.put("mode", "merge");
+        // Hard deletes leave the same live rows as the other contenders; soft deletes would keep tombstoned rows.
+        config.put("delete.mode", "hard");
+        return new ConnectContender("Tidemark sink (merge)", config);
+    }
+
+    static ConnectContender debezium() {
+        Map<String, String> config = common();
+        config.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
+        config.put("connection.username", TestPostgres.USER);
+        config.put("connection.password", TestPostgres.PASSWORD);
+        config.put("insert.mode", "upsert");
+        config.put("delete.enabled", "true");
+        config.put("primary.key.mode", "record_key");
+        config.put("collection.name.format", DebeziumEncoding.TABLE);
+        config.put("schema.evolution", "none");
+        config.put("batch.size", "5000");
+        return new ConnectContender("Debezium JDBC sink 3.3.1", config);
+    }
+
+    /** Runs the connector until {@code lastId} is visible in {@code target}; returns the elapsed nanoseconds. */
+    long run(ConnectWorld world, String name, TargetDatabase target, long lastId) throws SQLException, InterruptedException {
+        Map<String, String> withTarget = new LinkedHashMap<>(config);
+        withTarget.put("connection.url", target.jdbcUrl());
+        try (Connection probe = target.connect()) {
+            long start = System.nanoTime();
+            world.postConnector(name, withTarget);
+            long nextStatusCheck = start;
+            while (!target.hasRow(probe, lastId)) {
+                long now = System.nanoTime();
+                if (now >= nextStatusCheck) {
+                    failIfAnyTaskFailed(world, name);
+                    nextStatusCheck = now + 2_000_000_000L;
+                }
+                Thread.sleep(20);
+            }
+            long elapsed = System.nanoTime() - start;
+            world.deleteConnector(name);
+            return elapsed;
+        }
+    }
+
+    private static void failIfAnyTaskFailed(ConnectWorld world, String name) {
+        ConnectorStateInfo status;
+        try {
+            status = world.cluster().connectorStatus(name);
+        } catch (ConnectRestException e) {
+            // The worker answers 404 until it has written the new connector's first status.
+            return;
+        }
+        if (status != null && ("FAILED".equals(status.connector().state())
+                || status.tasks().stream().anyMatch(t -> "FAILED".equals(t.state())))) {
+            throw new IllegalStateException("contender failed: " + world.describe(name));
+        }
+    }
+}

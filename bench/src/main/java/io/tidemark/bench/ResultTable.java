@@ -1,0 +1,59 @@
+package io.tidemark.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Prints the benchmark's results as a Markdown table and checks that all final tables agree. */
+final class ResultTable {
+
+    private ResultTable() {
+    }
+
+    /** Returns true when every run of every contender left the same table. */
+    static boolean print(PrintStream out, int events, long records, Map<String, SinkBenchmark.Results> results) {
+        out.printf(Locale.ROOT, "%n%,d change events (%,d Kafka records with tombstones), one partition, JSON with schemas%n%n",
+                events, records);
+        out.println("| contender | events/s per run | median events/s | peak heap after GC |");
+        out.println("|---|---|---:|---:|");
+        for (SinkBenchmark.Results r : results.values()) {
+            String perRun = r.eventsPerSecond.stream().map(v -> String.format(Locale.ROOT, "%,.0f", v))
+                    .collect(Collectors.joining(" / "));
+            long maxHeap = Collections.max(r.heapMegabytes);
+            out.printf(Locale.ROOT, "| %s | %s | %,.0f | %s |%n", r.label, perRun, median(r.eventsPerSecond),
+                    maxHeap > 0 ? maxHeap + " MB" : "n/a");
+        }
+        SinkBenchmark.Results ours = results.get("tidemark");
+        if (ours != null) {
+            out.println();
+            for (Map.Entry<String, SinkBenchmark.Results> other : results.entrySet()) {
+                if (other.getValue() != ours) {
+                    out.printf(Locale.ROOT, "Tidemark / %s: %.2f%n", other.getValue().label,
+                            median(ours.eventsPerSecond) / median(other.getValue().eventsPerSecond));
+                }
+            }
+        }
+        List<TargetDatabase.Fingerprint> all = new ArrayList<>();
+        results.values().forEach(r -> all.addAll(r.fingerprints));
+        boolean identical = all.stream().distinct().count() == 1;
+        out.println();
+        if (identical) {
+            out.println("Final tables identical across all runs and contenders: " + all.get(0));
+        } else {
+            out.println("Final tables DIFFER:");
+            results.values().forEach(r -> out.println("  " + r.label + ": " + r.fingerprints));
+        }
+        return identical;
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}

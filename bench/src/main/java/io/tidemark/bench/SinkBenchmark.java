@@ -1,0 +1,113 @@
+package io.tidemark.bench;
+
+import io.tidemark.testkit.ConnectWorld;
+import io.tidemark.testkit.TestPostgres;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the sink benchmark: loads the workload into a topic once, then runs every contender in turn,
+ * {@code runs} times, each against a fresh target database, and prints events/s, ratios, peak heap
+ * and whether all final tables are identical. Settings are system properties: {@code events} (default
+ * 1,000,000), {@code runs} (3), {@code seed} (42), {@code contenders} (tidemark,debezium,raw).
+ */
+public final class SinkBenchmark {
+
+    private SinkBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = Integer.getInteger("events", 1_000_000);
+        int runs = Integer.getInteger("runs", 3);
+        long seed = Long.getLong("seed", 42L);
+        List<String> chosen = List.of(System.getProperty("contenders", "tidemark,debezium,raw").split(","));
+        Workload workload = new Workload(events, seed);
+        long lastId = lastInsertedId(workload);
+
+        TestPostgres.server();
+        try (ConnectWorld world = ConnectWorld.start("bench", 1)) {
+            System.out.printf(Locale.ROOT, "Producing %,d change events to %s ...%n", events, DebeziumEncoding.TOPIC);
+            long produceStart = System.nanoTime();
+            long records = TopicLoader.load(world.bootstrapServers(), workload);
+            System.out.printf(Locale.ROOT, "  %,d records (change events + tombstones) in %.1f s%n", records,
+                    (System.nanoTime() - produceStart) / 1e9);
+
+            Map<String, Results> results = new LinkedHashMap<>();
+            for (int run = 1; run <= runs; run++) {
+                for (String contender : chosen) {
+                    Results r = results.computeIfAbsent(contender, c -> new Results(label(c)));
+                    runOnce(world, contender, run, workload, lastId, r);
+                    System.out.printf(Locale.ROOT, "  run %d %-28s %,10.0f events/s  peak heap %4d MB%n", run,
+                            r.label, r.eventsPerSecond.get(run - 1), r.heapMegabytes.get(run - 1));
+                }
+            }
+            boolean identical = ResultTable.print(System.out, events, records, results);
+            if (!identical) {
+                System.exit(1);
+            }
+        }
+    }
+
+    private static void runOnce(ConnectWorld world, String contender, int run, Workload workload, long lastId,
+                                Results results) throws Exception {
+        TargetDatabase target = TargetDatabase.create("bench_" + contender + "_" + run);
+        long nanos;
+        long heap = 0;
+        if ("raw".equals(contender)) {
+            String copyText = RawMerge.netChanges(workload);
+            nanos = RawMerge.apply(target, copyText);
+        } else {
+            ConnectContender connector = switch (contender) {
+                case "tidemark" -> ConnectContender.tidemark();
+                case "debezium" -> ConnectContender.debezium();
+                default -> throw new IllegalArgumentException("unknown contender '" + contender
+                        + "'; choose from tidemark, debezium, raw");
+            };
+            HeapPeak peak = new HeapPeak();
+            try {
+                nanos = connector.run(world, "bench-" + contender + "-" + run, target, lastId);
+            } finally {
+                peak.close();
+            }
+            heap = peak.peakMegabytes();
+        }
+        results.eventsPerSecond.add(workload.events() / (nanos / 1e9));
+        results.heapMegabytes.add(heap);
+        results.fingerprints.add(target.fingerprint());
+        target.drop();
+    }
+
+    private static long lastInsertedId(Workload workload) {
+        Workload.Change last = null;
+        for (Workload.Change change : workload) {
+            last = change;
+        }
+        return last.id();
+    }
+
+    private static String label(String contender) {
+        return switch (contender) {
+            case "tidemark" -> ConnectContender.tidemark().label();
+            case "debezium" -> ConnectContender.debezium().label();
+            case "raw" -> "COPY + MERGE (raw limit)";
+            default -> throw new IllegalArgumentException("unknown contender '" + contender
+                    + "'; choose from tidemark, debezium, raw");
+        };
+    }
+
+    /** One contender's measurements, in run order. */
+    static final class Results {
+        final String label;
+        final List<Double> eventsPerSecond = new ArrayList<>();
+        final List<Long> heapMegabytes = new ArrayList<>();
+        final List<TargetDatabase.Fingerprint> fingerprints = new ArrayList<>();
+
+        Results(String label) {
+            this.label = label;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.tidemark.bench;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+
+/**
+ * The benchmark's change stream for one 12-column table: 70% inserts, 25% updates, 5% deletes,
+ * generated from a seed so every contender (and every re-generation) sees the same changes. Updates
+ * and deletes favour recently inserted keys, as order and session tables do. The last change is
+ * always an insert of a fresh key: once a sink shows that row, it has applied everything before it.
+ */
+public final class Workload implements Iterable<Workload.Change> {
+
+    public enum Op { INSERT, UPDATE, DELETE }
+
+    /** The 11 non-key columns of a row. */
+    public record Row(int customerId, int quantity, BigDecimal unitPrice, BigDecimal total, String status,
+                      String note, LocalDateTime createdAt, Instant updatedAt, String attrs, boolean active,
+                      long version) {
+    }
+
+    /** One source change; {@code row} is null for deletes. {@code lsn} increases with every change. */
+    public record Change(Op op, long id, long lsn, long commitMillis, Row row) {
+    }
+
+    static final long FIRST_LSN = 0x1_0000_0000L;
+    private static final long START_MILLIS = Instant.parse("2026-11-01T00:00:00Z").toEpochMilli();
+    private static final String[] STATUSES = {"new", "paid", "packed", "shipped", "delivered", "returned"};
+    private static final String[] WORDS = {"gift", "wrap", "leave", "at", "door", "call", "before", "fragile",
+        "express", "back", "entrance", "no", "invoice", "please", "ring", "twice", "weekend", "delivery"};
+    private static final String[] CHANNELS = {"web", "app", "store", "phone"};
+
+    private final int events;
+    private final long seed;
+
+    public Workload(int events, long seed) {
+        if (events < 1) {
+            throw new IllegalArgumentException("a workload needs at least one event, got " + events);
+        }
+        this.events = events;
+        this.seed = seed;
+    }
+
+    public int events() {
+        return events;
+    }
+
+    @Override
+    public Iterator<Change> iterator() {
+        return new Generator();
+    }
+
+    private final class Generator implements Iterator<Change> {
+        private final SplittableRandom random = new SplittableRandom(seed);
+        private long[] live = new long[1024];
+        private int liveCount;
+        private long nextId = 1;
+        private int produced;
+
+        @Override
+        public boolean hasNext() {
+            return produced < events;
+        }
+
+        @Override
+        public Change next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            int roll = random.nextInt(100);
+            boolean last = produced == events - 1;
+            Op op = last || liveCount == 0 || roll < 70 ? Op.INSERT : roll < 95 ? Op.UPDATE : Op.DELETE;
+            long lsn = FIRST_LSN + 56L * produced;
+            long commitMillis = START_MILLIS + produced / 5;
+            produced++;
+            return switch (op) {
+                case INSERT -> {
+                    long id = nextId++;
+                    addLive(id);
+                    yield new Change(op, id, lsn, commitMillis, row(id, 1, commitMillis));
+                }
+                case UPDATE -> {
+                    long id = live[recentIndex()];
+                    yield new Change(op, id, lsn, commitMillis, row(id, produced, commitMillis));
+                }
+                case DELETE -> {
+                    int index = recentIndex();
+                    long id = live[index];
+                    live[index] = live[--liveCount];
+                    yield new Change(op, id, lsn, commitMillis, null);
+                }
+            };
+        }
+
+        /** Skewed towards the newest keys: about half of all picks fall in the most recent tenth. */
+        private int recentIndex() {
+            double u = random.nextDouble();
+            int back = (int) (liveCount * u * u * u * u);
+            return liveCount - 1 - Math.min(back, liveCount - 1);
+        }
+
+        private void addLive(long id) {
+            if (liveCount == live.length) {
+                live = Arrays.copyOf(live, live.length * 2);
+            }
+            live[liveCount++] = id;
+        }
+
+        private Row row(long id, long version, long commitMillis) {
+            int quantity = 1 + random.nextInt(20);
+            BigDecimal unitPrice = BigDecimal.valueOf(100 + random.nextInt(99_900), 2);
+            String note = random.nextInt(10) < 3 ? null : note();
+            String attrs = "{\"channel\": \"" + CHANNELS[random.nextInt(CHANNELS.length)] + "\", \"score\": "
+                    + random.nextInt(1000) + ", \"tags\": [\"" + WORDS[random.nextInt(WORDS.length)] + "\", \""
+                    + WORDS[random.nextInt(WORDS.length)] + "\"]}";
+            LocalDateTime createdAt = LocalDateTime.ofEpochSecond(START_MILLIS / 1000 + id, (int) (id % 1000) * 1000,
+                    ZoneOffset.UTC);
+            Instant updatedAt = Instant.ofEpochMilli(commitMillis).plusNanos(random.nextInt(1000) * 1000L);
+            return new Row((int) (id % 50_000) + 1, quantity, unitPrice, unitPrice.multiply(BigDecimal.valueOf(quantity)),
+                    STATUSES[random.nextInt(STATUSES.length)], note, createdAt, updatedAt, attrs,
+                    random.nextInt(10) > 0, version);
+        }
+
+        private String note() {
+            int words = 2 + random.nextInt(7);
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < words; i++) {
+                if (i > 0) {
+                    out.append(' ');
+                }
+                out.append(WORDS[random.nextInt(WORDS.length)]);
+            }
+            return out.toString();
+        }
+    }
+}
