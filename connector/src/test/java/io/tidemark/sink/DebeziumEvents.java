@@ -5,7 +5,11 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * Builds sink records shaped exactly like Debezium PostgreSQL change events for a table
@@ -42,6 +46,8 @@ public final class DebeziumEvents {
             .build();
 
     public static final String TOPIC = "shop.public.items";
+    /** Debezium's default placeholder for an unchanged TOASTed value. */
+    public static final String UNAVAILABLE = "__debezium_unavailable_value";
 
     private final String topic;
     private final int partition;
@@ -96,6 +102,39 @@ public final class DebeziumEvents {
         Struct value = new Struct(ENVELOPE).put("before", before).put("after", after).put("source", source)
                 .put("op", op).put("ts_ms", 1_700_000_000_000L + lsn);
         return new SinkRecord(topic, partition, KEY, new Struct(KEY).put("id", id), ENVELOPE, value, nextOffset++);
+    }
+
+    /**
+     * A random stream of {@code changes} records over keys {@code 0..keys-1} in shapes Debezium really
+     * delivers: inserts, updates (some with an unchanged-TOAST placeholder), deletes, snapshot reads at the
+     * current LSN, and re-emitted earlier records. A streamed change's LSN is always above the row's
+     * previous streamed change (row locks) but may lie below later snapshot points, as for a transaction
+     * open across the snapshot.
+     */
+    public List<SinkRecord> randomStream(Random random, int changes, int keys) {
+        List<SinkRecord> records = new ArrayList<>();
+        Map<Integer, Long> lastStreamed = new HashMap<>();
+        long lsn = 1000;
+        for (int i = 0; i < changes; i++) {
+            int id = random.nextInt(keys);
+            lsn += 1 + random.nextInt(10);
+            long floor = lastStreamed.getOrDefault(id, 900L);
+            long changeLsn = random.nextInt(4) == 0 ? floor + 1 + random.nextInt((int) Math.max(1, lsn - floor)) : lsn;
+            int kind = random.nextInt(6);
+            if (kind == 2) {
+                records.add(snapshot(id, "s" + i, i, lsn));
+            } else if (kind == 3 && !records.isEmpty()) {
+                records.add(reemit(records.get(random.nextInt(records.size()))));
+            } else {
+                records.add(switch (kind) {
+                    case 0 -> insert(id, "n" + i, i, changeLsn, i);
+                    case 1 -> delete(id, changeLsn, i);
+                    default -> update(id, random.nextBoolean() ? "u" + i : UNAVAILABLE, i, changeLsn, i);
+                });
+                lastStreamed.merge(id, changeLsn, Math::max);
+            }
+        }
+        return records;
     }
 
     public static Map<String, String> sinkProps(String jdbcUrl) {

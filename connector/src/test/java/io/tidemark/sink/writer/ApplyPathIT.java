@@ -204,31 +204,7 @@ class ApplyPathIT {
     @Test
     void transactionsEqualOneByOneApplicationForRandomisedStreams() {
         Random random = new Random(7);
-        List<SinkRecord> stream = new ArrayList<>();
-        Map<Integer, Long> lastStreamed = new HashMap<>();
-        long lsn = 1000;
-        for (int i = 0; i < 600; i++) {
-            int id = random.nextInt(40);
-            lsn += 1 + random.nextInt(5);
-            // Occasionally a change below later snapshot points (a transaction open across a snapshot),
-            // always above the row's previous streamed change; occasionally a re-emitted older record.
-            long changeLsn = random.nextInt(5) == 0
-                    ? lastStreamed.getOrDefault(id, 900L) + 1 + random.nextInt((int) Math.max(1, lsn - lastStreamed.getOrDefault(id, 900L)))
-                    : lsn;
-            int kind = random.nextInt(7);
-            if (kind == 2) {
-                stream.add(events.snapshot(id, "s" + i, i, lsn));
-            } else if (kind == 3 && !stream.isEmpty()) {
-                stream.add(events.reemit(stream.get(random.nextInt(stream.size()))));
-            } else {
-                stream.add(switch (kind) {
-                    case 0 -> events.delete(id, changeLsn, i);
-                    case 1 -> events.update(id, PLACEHOLDER, i, changeLsn, i);
-                    default -> events.insert(id, "v" + i, i, changeLsn, i);
-                });
-                lastStreamed.merge(id, changeLsn, Math::max);
-            }
-        }
+        List<SinkRecord> stream = events.randomStream(random, 600, 40);
         Target batched = new Target(Map.of("table.name.format", "batched", "name", "batched"));
         for (int from = 0; from < stream.size(); ) {
             int to = Math.min(stream.size(), from + 1 + random.nextInt(120));

@@ -10,7 +10,6 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -125,32 +124,7 @@ class ChangeBatchTest {
     void reductionEqualsOneByOneApplicationForRandomisedStreams() {
         Random random = new Random(42);
         for (int round = 0; round < 300; round++) {
-            DebeziumEvents stream = new DebeziumEvents();
-            List<SinkRecord> records = new ArrayList<>();
-            Map<Integer, Long> lastStreamed = new HashMap<>();
-            long lsn = 1000;
-            for (int i = 0; i < 40; i++) {
-                int id = random.nextInt(5);
-                lsn += 1 + random.nextInt(10);
-                // A change's LSN may lie below later snapshot points (a transaction open across the snapshot),
-                // but always above the row's previous streamed change (row locks).
-                long changeLsn = random.nextInt(4) == 0
-                        ? lastStreamed.getOrDefault(id, 900L) + 1 + random.nextInt((int) Math.max(1, lsn - lastStreamed.getOrDefault(id, 900L)))
-                        : lsn;
-                int kind = random.nextInt(6);
-                if (kind == 2) {
-                    records.add(stream.snapshot(id, "s" + i, i, lsn));
-                } else if (kind == 3 && !records.isEmpty()) {
-                    records.add(stream.reemit(records.get(random.nextInt(records.size()))));
-                } else {
-                    records.add(switch (kind) {
-                        case 0 -> stream.insert(id, "n" + i, i, changeLsn, i);
-                        case 1 -> stream.delete(id, changeLsn, i);
-                        default -> stream.update(id, random.nextBoolean() ? "u" + i : PLACEHOLDER, i, changeLsn, i);
-                    });
-                    lastStreamed.merge(id, changeLsn, Math::max);
-                }
-            }
+            List<SinkRecord> records = new DebeziumEvents().randomStream(random, 40, 5);
             MemoryTable oneByOne = new MemoryTable();
             records.forEach(r -> {
                 ChangeEvent e = reader.read(r);
