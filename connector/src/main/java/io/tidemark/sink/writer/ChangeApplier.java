@@ -63,8 +63,10 @@ public final class ChangeApplier {
         public Result plus(Result other) {
             Map<TopicPartition, Long> offsets = new LinkedHashMap<>(nextOffsets);
             offsets.putAll(other.nextOffsets);
-            Long ts = lastSourceTsMs == null ? other.lastSourceTsMs
-                    : other.lastSourceTsMs == null ? lastSourceTsMs : Math.max(lastSourceTsMs, other.lastSourceTsMs);
+            Long ts = lastSourceTsMs;
+            if (ts == null || (other.lastSourceTsMs != null && other.lastSourceTsMs > ts)) {
+                ts = other.lastSourceTsMs;
+            }
             return new Result(offsets, records + other.records, rowsWritten + other.rowsWritten, folded + other.folded,
                     skippedStale + other.skippedStale, skippedRedelivered + other.skippedRedelivered,
                     errant + other.errant, ts);
@@ -142,47 +144,48 @@ public final class ChangeApplier {
 
     /**
      * Applies {@code records} in one transaction; if the database rejects them for a reason that will not
-     * pass, applies them one at a time so that only the record that causes it is reported as errant (and
-     * the error names it) while the others are applied. Transient errors are thrown for the caller to retry.
+     * pass, splits them in halves and applies each half the same way, in order, until the record that
+     * causes it stands alone: it is reported as errant (the error names it) and the others are applied.
+     * A few bad records in a large batch cost a few transactions each, not one per record. Transient
+     * errors are thrown for the caller to retry.
      */
     public Result applyIsolatingFailures(Connection connection, List<SinkRecord> records,
                                          Map<TopicPartition, Long> durableOffsets, ErrantRecords errant)
             throws SQLException {
         Set<String> reported = new HashSet<>();
-        // A record reported while the whole batch was tried stays reported when it is tried alone.
+        // A record reported while a larger part was tried stays reported when it is tried again.
         ErrantRecords once = (record, error) -> {
             if (reported.add(describe(record))) {
                 errant.report(record, error);
             }
         };
+        return applyOrSplit(connection, records, new HashMap<>(durableOffsets), once);
+    }
+
+    private Result applyOrSplit(Connection connection, List<SinkRecord> records, Map<TopicPartition, Long> offsets,
+                                ErrantRecords errant) throws SQLException {
         try {
-            return apply(connection, records, durableOffsets, once);
+            Result result = apply(connection, records, offsets, errant);
+            offsets.putAll(result.nextOffsets());
+            return result;
         } catch (SQLException e) {
             if (SqlErrors.isTransient(e)) {
                 throw e;
             }
-            LOG.warn("The database rejected a batch of {} records starting at {} ({}); applying them one at a time"
-                    + " to find the record that causes it", records.size(), describe(records.get(0)), e.getMessage());
-        }
-        Map<TopicPartition, Long> offsets = new HashMap<>(durableOffsets);
-        Result total = null;
-        for (SinkRecord record : records) {
-            Result one;
-            try {
-                one = apply(connection, List.of(record), offsets, once);
-            } catch (SQLException single) {
-                if (SqlErrors.isTransient(single)) {
-                    throw single;
-                }
-                once.report(record, new RecordException(record, single));
+            if (records.size() == 1) {
+                SinkRecord record = records.get(0);
+                errant.report(record, new RecordException(record, e));
                 skip(connection, record);
-                one = new Result(Map.of(new TopicPartition(record.topic(), record.kafkaPartition()),
-                        record.kafkaOffset() + 1), 1, 0, 0, 0, 0, 1, null);
+                TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+                offsets.put(tp, record.kafkaOffset() + 1);
+                return new Result(Map.of(tp, record.kafkaOffset() + 1), 1, 0, 0, 0, 0, 1, null);
             }
-            offsets.putAll(one.nextOffsets());
-            total = total == null ? one : total.plus(one);
+            LOG.warn("The database rejected {} records starting at {} ({}); splitting them to isolate the record"
+                    + " that causes it", records.size(), describe(records.get(0)), e.getMessage());
+            int half = records.size() / 2;
+            Result first = applyOrSplit(connection, records.subList(0, half), offsets, errant);
+            return first.plus(applyOrSplit(connection, records.subList(half, records.size()), offsets, errant));
         }
-        return total;
     }
 
     public static String describe(SinkRecord record) {

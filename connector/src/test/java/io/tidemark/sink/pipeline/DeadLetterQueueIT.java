@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Good and poison records mixed in one topic, through a real Connect worker: with errors.tolerance=all
- * every poison record lands in the dead-letter queue with context headers and every good one is
+ * every one of 1,000 poison records (garbage bytes, not an envelope, no key, a value that does not fit
+ * its column) lands in the dead-letter queue with context headers and every one of 100,000 good ones is
  * applied; with errors.tolerance=none the task fails naming the record. The task's JMX metrics count both.
  */
 class DeadLetterQueueIT {
@@ -59,7 +60,13 @@ class DeadLetterQueueIT {
         return JSON.fromConnectData(topic, schema, value);
     }
 
-    /** Produces 200 good inserts with, after the first, 4 kinds of poison every 20 records; returns the poison count. */
+    private static final int GOOD = 100_000;
+    private static final int POISON_EVERY = 400;
+
+    /**
+     * Produces {@value #GOOD} good inserts with 4 kinds of poison after every {@value #POISON_EVERY}th
+     * (1,000 poison records in all); returns the poison count.
+     */
     private static int produceMix(String topic) {
         DebeziumEvents events = new DebeziumEvents(topic, 0, 0);
         Schema misfitRow = SchemaBuilder.struct().optional().field("id", Schema.INT32_SCHEMA)
@@ -69,21 +76,21 @@ class DeadLetterQueueIT {
         Schema notEnvelope = SchemaBuilder.struct().field("hello", Schema.STRING_SCHEMA).build();
         int poison = 0;
         try (KafkaProducer<byte[], byte[]> producer = connect.cluster().kafka().createProducer(Map.of())) {
-            for (int id = 1; id <= 200; id++) {
+            for (int id = 1; id <= GOOD; id++) {
                 SinkRecord good = events.insert(id, "n" + id, id, 1000 + id, id);
                 producer.send(new ProducerRecord<>(topic, 0, json(topic, good.keySchema(), good.key()),
                         json(topic, good.valueSchema(), good.value())));
-                if (id % 20 != 1 || id == 1) {
+                if (id % POISON_EVERY != 0) {
                     continue;
                 }
                 byte[] key = json(topic, good.keySchema(), good.key());
                 Struct source = ((Struct) good.value()).getStruct("source");
-                Struct misfit = new Struct(misfitEnvelope).put("after", new Struct(misfitRow).put("id", 10_000 + id)
+                Struct misfit = new Struct(misfitEnvelope).put("after", new Struct(misfitRow).put("id", 1_000_000 + id)
                         .put("qty", "not a number")).put("source", source).put("op", "c");
                 producer.send(new ProducerRecord<>(topic, 0, "{garbage".getBytes(StandardCharsets.UTF_8), key));
                 producer.send(new ProducerRecord<>(topic, 0, key, json(topic, notEnvelope, new Struct(notEnvelope).put("hello", "x"))));
                 producer.send(new ProducerRecord<>(topic, 0, null, json(topic, good.valueSchema(), good.value())));
-                producer.send(new ProducerRecord<>(topic, 0, json(topic, good.keySchema(), new Struct(DebeziumEvents.KEY).put("id", 10_000 + id)),
+                producer.send(new ProducerRecord<>(topic, 0, json(topic, good.keySchema(), new Struct(DebeziumEvents.KEY).put("id", 1_000_000 + id)),
                         json(topic, misfitEnvelope, misfit)));
                 poison += 4;
             }
@@ -102,7 +109,7 @@ class DeadLetterQueueIT {
     }
 
     @Test
-    void poisonRecordsGoToTheDeadLetterQueueAndEveryGoodRecordIsApplied() throws Exception {
+    void thousandPoisonRecordsAmongHundredThousandGoodOnesLandInTheDlqAndEveryGoodOneApplies() throws Exception {
         String topic = "mix.public.items";
         String database = TestPostgres.createDatabase("dlq");
         connect.cluster().kafka().createTopic(topic, 1);
@@ -115,8 +122,9 @@ class DeadLetterQueueIT {
         config.put("errors.deadletterqueue.context.headers.enable", "true");
         connect.postConnector("dlq-sink", config);
 
-        Await.until("200 good rows in the target", Duration.ofSeconds(60),
-                () -> Sql.count(database, "SELECT count(*) FROM items") == 200);
+        assertThat(poison).isEqualTo(1000);
+        Await.until(GOOD + " good rows in the target", Duration.ofSeconds(180),
+                () -> Sql.count(database, "SELECT count(*) FROM items") == GOOD);
         var dead = connect.cluster().kafka().consume(poison, 60_000, "mix-dlq");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         dead.forEach(records::add);
@@ -129,13 +137,13 @@ class DeadLetterQueueIT {
             assertThat(new String(origin.value(), StandardCharsets.UTF_8)).isEqualTo(topic);
             assertThat(cause).isNotNull();
         }
-        assertThat(Sql.count(database, "SELECT count(*) FROM items WHERE id > 10000")).isZero();
+        assertThat(Sql.count(database, "SELECT count(*) FROM items WHERE id > " + GOOD)).isZero();
 
         ObjectName metrics = new ObjectName("io.tidemark:type=sink-task-metrics,connector=\"dlq-sink\",task=\"0\"");
         // Garbage bytes fail in the converter, before the task: Connect reports those itself.
         Await.until("the task's metrics to count its three kinds of poison", Duration.ofSeconds(30),
                 () -> metric(metrics, "RecordsSentToDlq") == poison * 3L / 4);
-        assertThat(metric(metrics, "RecordsApplied")).isEqualTo(200);
+        assertThat(metric(metrics, "RecordsApplied")).isEqualTo(GOOD);
         assertThat(metric(metrics, "BatchesCommitted")).isPositive();
         assertThat(metric(metrics, "SourceToApplyLagMs")).isPositive();
         connect.deleteConnector("dlq-sink");
