@@ -356,4 +356,33 @@ class ApplyPathIT {
         assertThat(Sql.count(database, "SELECT count(*) FROM items")).isEqualTo(tasks);
         assertThat(Sql.count(database, "SELECT count(*) FROM cdc_watermark")).isEqualTo(tasks);
     }
+
+    @Test
+    void hostileSchemaAndColumnNamesReplicateAndExecuteNothingElse() {
+        Sql.execute(database, "CREATE TABLE canary (id int)");
+        String[] names = {"select", "a\"b", "x'); DROP TABLE canary; --", "ünïcödé ✓", "Mixed Case"};
+        SchemaBuilder rowBuilder = SchemaBuilder.struct().optional().field("id", Schema.INT32_SCHEMA);
+        for (String name : names) {
+            rowBuilder.field(name, Schema.OPTIONAL_STRING_SCHEMA);
+        }
+        Schema row = rowBuilder.build();
+        Schema envelope = SchemaBuilder.struct().field("before", row).field("after", row)
+                .field("source", DebeziumEvents.SOURCE).field("op", Schema.STRING_SCHEMA).build();
+        SinkRecord template = events.insert(1, "x", 1, 100, 1);
+        Struct after = new Struct(row).put("id", 1);
+        for (String name : names) {
+            after.put(name, name);
+        }
+        Struct value = new Struct(envelope).put("after", after)
+                .put("source", ((Struct) template.value()).getStruct("source")).put("op", "c");
+        Target target = new Target(Map.of("table.name.format", "order; --.Tab\"le"));
+        target.apply(new SinkRecord(TOPIC, 0, template.keySchema(), template.key(), envelope, value, 0));
+        StringBuilder select = new StringBuilder("SELECT ");
+        for (int i = 0; i < names.length; i++) {
+            select.append(i == 0 ? "" : ", ").append('"').append(names[i].replace("\"", "\"\"")).append('"');
+        }
+        select.append(" FROM \"order; --\".\"Tab\"\"le\"");
+        assertThat(Sql.queryAsText(database, select.toString())).containsExactly(List.of(names));
+        assertThat(Sql.count(database, "SELECT count(*) FROM canary")).isZero();
+    }
 }
