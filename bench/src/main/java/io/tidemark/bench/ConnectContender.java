@@ -52,8 +52,10 @@ record ConnectContender(String label, Map<String, String> config) {
     }
 
     /** Runs the connector until {@code lastId} is visible in {@code target}; returns the elapsed nanoseconds. */
-    long run(ConnectWorld world, String name, TargetDatabase target, long lastId) throws SQLException, InterruptedException {
+    long run(ConnectWorld world, String name, WireFormat format, TargetDatabase target, long lastId)
+            throws SQLException, InterruptedException {
         Map<String, String> withTarget = new LinkedHashMap<>(config);
+        withTarget.putAll(format.connectorConfig());
         withTarget.put("connection.url", target.jdbcUrl());
         try (Connection probe = target.connect()) {
             long start = System.nanoTime();

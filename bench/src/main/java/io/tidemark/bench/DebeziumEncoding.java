@@ -4,19 +4,17 @@ import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.storage.Converter;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 
 /**
- * Encodes workload changes exactly as Debezium's PostgreSQL connector with the JSON converter
- * (schemas on) would for the table {@code public.items}: the same envelope, {@code source} block,
+ * Encodes workload changes exactly as Debezium's PostgreSQL connector would for the table {@code public.items}: the same envelope, {@code source} block,
  * logical type names and REPLICA IDENTITY DEFAULT shapes (no {@code before} on updates, a key-only
- * {@code before} on deletes).
+ * {@code before} on deletes), serialised by the converter of the chosen {@link WireFormat}.
  */
 final class DebeziumEncoding {
 
@@ -72,17 +70,16 @@ final class DebeziumEncoding {
 
     private static final LocalDateTime EPOCH = LocalDateTime.ofEpochSecond(0, 0, ZoneOffset.UTC);
 
-    private final JsonConverter keyConverter = converter(true);
-    private final JsonConverter valueConverter = converter(false);
+    private final Converter keyConverter;
+    private final Converter valueConverter;
+
+    DebeziumEncoding(WireFormat format) {
+        keyConverter = format.converter(true);
+        valueConverter = format.converter(false);
+    }
 
     private static Schema decimal(int precision, int scale) {
         return Decimal.builder(scale).parameter("connect.decimal.precision", Integer.toString(precision)).optional().build();
-    }
-
-    private static JsonConverter converter(boolean isKey) {
-        JsonConverter converter = new JsonConverter();
-        converter.configure(Map.of("schemas.enable", "true"), isKey);
-        return converter;
     }
 
     byte[] key(Workload.Change change) {

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * collector was). This benchmark runs broker, worker and task in one JVM, so the number bounds the
  * task's own heap from above.
  */
-final class HeapPeak implements AutoCloseable {
+final class HeapPeak {
 
     private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans().stream()
             .map(GarbageCollectorMXBean.class::cast).toList();
@@ -65,15 +65,11 @@ final class HeapPeak implements AutoCloseable {
         return max;
     }
 
-    long peakMegabytes() {
-        return peakBytes / (1024 * 1024);
-    }
-
-    @Override
-    public void close() throws InterruptedException {
+    /** Stops sampling and returns the peak in megabytes. */
+    long stop() throws InterruptedException {
         running = false;
         sampler.interrupt();
         sampler.join();
-        peakBytes = Math.max(peakBytes, liveAfterLastGc());
+        return Math.max(peakBytes, liveAfterLastGc()) / (1024 * 1024);
     }
 }

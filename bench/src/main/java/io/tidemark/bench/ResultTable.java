@@ -15,9 +15,10 @@ final class ResultTable {
     }
 
     /** Returns true when every run of every contender left the same table. */
-    static boolean print(PrintStream out, int events, long records, Map<String, SinkBenchmark.Results> results) {
-        out.printf(Locale.ROOT, "%n%,d change events (%,d Kafka records with tombstones), one partition, JSON with schemas%n%n",
-                events, records);
+    static boolean print(PrintStream out, int events, long records, WireFormat format,
+                         Map<String, SinkBenchmark.Results> results) {
+        out.printf(Locale.ROOT, "%n%,d change events (%,d Kafka records with tombstones), one partition, %s%n%n",
+                events, records, format.name());
         out.println("| contender | events/s per run | median events/s | peak heap after GC |");
         out.println("|---|---|---:|---:|");
         for (SinkBenchmark.Results r : results.values()) {

@@ -1,6 +1,7 @@
 package io.tidemark.bench;
 
 import io.tidemark.testkit.ConnectWorld;
+import io.tidemark.testkit.SchemaRegistry;
 import io.tidemark.testkit.TestPostgres;
 
 import java.util.ArrayList;
@@ -13,7 +14,8 @@ import java.util.Map;
  * Runs the sink benchmark: loads the workload into a topic once, then runs every contender in turn,
  * {@code runs} times, each against a fresh target database, and prints events/s, ratios, peak heap
  * and whether all final tables are identical. Settings are system properties: {@code events} (default
- * 1,000,000), {@code runs} (3), {@code seed} (42), {@code contenders} (tidemark,debezium,raw).
+ * 1,000,000), {@code runs} (3), {@code seed} (42), {@code contenders} (tidemark,debezium,raw), {@code format}
+ * (json: JSON with schemas; avro: Avro through an Apicurio registry).
  */
 public final class SinkBenchmark {
 
@@ -29,10 +31,34 @@ public final class SinkBenchmark {
         long lastId = lastInsertedId(workload);
 
         TestPostgres.server();
-        try (ConnectWorld world = ConnectWorld.start("bench", 1)) {
-            System.out.printf(Locale.ROOT, "Producing %,d change events to %s ...%n", events, DebeziumEncoding.TOPIC);
+        String format = System.getProperty("format", "json");
+        boolean identical = switch (format) {
+            case "json" -> run(workload, lastId, runs, chosen, WireFormat.json());
+            case "avro" -> {
+                SchemaRegistry registry = SchemaRegistry.start().orElseThrow(() -> new IllegalStateException(
+                        "the Apicurio Registry did not start; bench/run unpacks its distribution (see "
+                        + SchemaRegistry.logFile() + ")"));
+                try (registry) {
+                    yield run(workload, lastId, runs, chosen, WireFormat.avro(registry.registryUrl()));
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown format '" + format + "'; choose json or avro");
+        };
+        if (!identical) {
+            System.exit(1);
+        }
+    }
+
+    /** Returns whether all final tables were identical. */
+    private static boolean run(Workload workload, long lastId, int runs, List<String> chosen, WireFormat format)
+            throws Exception {
+        // Apicurio's converter is on this classpath without a ServiceLoader manifest; the worker loads it
+        // with a warning instead of refusing to start, whichever format is measured.
+        try (ConnectWorld world = ConnectWorld.start("bench", 1, Map.of("plugin.discovery", "hybrid_warn"))) {
+            System.out.printf(Locale.ROOT, "Producing %,d change events to %s as %s ...%n", workload.events(),
+                    DebeziumEncoding.TOPIC, format.name());
             long produceStart = System.nanoTime();
-            long records = TopicLoader.load(world.bootstrapServers(), workload);
+            long records = TopicLoader.load(world.bootstrapServers(), workload, format);
             System.out.printf(Locale.ROOT, "  %,d records (change events + tombstones) in %.1f s%n", records,
                     (System.nanoTime() - produceStart) / 1e9);
 
@@ -40,20 +66,17 @@ public final class SinkBenchmark {
             for (int run = 1; run <= runs; run++) {
                 for (String contender : chosen) {
                     Results r = results.computeIfAbsent(contender, c -> new Results(label(c)));
-                    runOnce(world, contender, run, workload, lastId, r);
+                    runOnce(world, format, contender, run, workload, lastId, r);
                     System.out.printf(Locale.ROOT, "  run %d %-28s %,10.0f events/s  peak heap %4d MB%n", run,
                             r.label, r.eventsPerSecond.get(run - 1), r.heapMegabytes.get(run - 1));
                 }
             }
-            boolean identical = ResultTable.print(System.out, events, records, results);
-            if (!identical) {
-                System.exit(1);
-            }
+            return ResultTable.print(System.out, workload.events(), records, format, results);
         }
     }
 
-    private static void runOnce(ConnectWorld world, String contender, int run, Workload workload, long lastId,
-                                Results results) throws Exception {
+    private static void runOnce(ConnectWorld world, WireFormat format, String contender, int run,
+                                Workload workload, long lastId, Results results) throws Exception {
         TargetDatabase target = TargetDatabase.create("bench_" + contender + "_" + run);
         long nanos;
         long heap = 0;
@@ -69,11 +92,10 @@ public final class SinkBenchmark {
             };
             HeapPeak peak = new HeapPeak();
             try {
-                nanos = connector.run(world, "bench-" + contender + "-" + run, target, lastId);
+                nanos = connector.run(world, "bench-" + contender + "-" + run, format, target, lastId);
             } finally {
-                peak.close();
+                heap = peak.stop();
             }
-            heap = peak.peakMegabytes();
         }
         results.eventsPerSecond.add(workload.events() / (nanos / 1e9));
         results.heapMegabytes.add(heap);

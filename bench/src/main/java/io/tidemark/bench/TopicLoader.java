@@ -23,11 +23,11 @@ final class TopicLoader {
     }
 
     /** Returns the number of Kafka records written (change events plus tombstones). */
-    static long load(String bootstrapServers, Workload workload) throws InterruptedException, ExecutionException {
+    static long load(String bootstrapServers, Workload workload, WireFormat format) throws InterruptedException, ExecutionException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(DebeziumEncoding.TOPIC, 1, (short) 1))).all().get();
         }
-        DebeziumEncoding encoding = new DebeziumEncoding();
+        DebeziumEncoding encoding = new DebeziumEncoding(format);
         long records = 0;
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
