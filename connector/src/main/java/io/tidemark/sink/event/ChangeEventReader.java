@@ -75,13 +75,18 @@ public final class ChangeEventReader {
         SourcePosition position = SourcePositionReader.read(source, op == Op.READ);
         TableId table = tableNames.resolve(record.topic(), source);
         return new ChangeEvent(new TopicPartition(record.topic(), record.kafkaPartition()), record.kafkaOffset(),
-                table, op, key, row, position, op.isDelete() ? Set.of() : unavailableColumns(row));
+                table, op, key, row, position, op == Op.UPDATE ? unavailableColumns(row) : Set.of());
     }
 
     private static Struct structOrNull(Struct envelope, String name) {
         return envelope.schema().field(name) == null ? null : envelope.getStruct(name);
     }
 
+    /**
+     * Columns an update left untouched whose value Debezium could not read (TOAST). Only updates carry the
+     * placeholder: inserts and snapshot reads hold every value, so a column there that happens to contain
+     * the placeholder text is data.
+     */
     private Set<String> unavailableColumns(Struct row) {
         Set<String> unavailable = null;
         for (Field f : row.schema().fields()) {

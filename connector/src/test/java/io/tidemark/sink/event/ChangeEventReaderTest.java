@@ -55,6 +55,12 @@ class ChangeEventReaderTest {
     }
 
     @Test
+    void placeholderTextInAnInsertOrSnapshotReadIsData() {
+        assertThat(reader.read(events.insert(1, "__debezium_unavailable_value", 2, 10, 1)).unavailable()).isEmpty();
+        assertThat(reader.read(events.snapshot(1, "__debezium_unavailable_value", 2, 10)).unavailable()).isEmpty();
+    }
+
+    @Test
     void nonEnvelopeValueIsRejectedWithAHint() {
         SinkRecord plain = new SinkRecord("t", 0, null, null, Schema.STRING_SCHEMA, "hello", 5);
         assertThatThrownBy(() -> reader.read(plain)).isInstanceOf(DataException.class).hasMessageContaining("schemas");
