@@ -76,6 +76,11 @@ final class ConnectRest {
         return errors;
     }
 
+    /** Deletes a connector: its tasks stop and its config goes; what it wrote and its consumer group stay. */
+    void delete(String connector) throws IOException {
+        send("DELETE", "/connectors/" + connector, null);
+    }
+
     JsonNode get(String path) throws IOException {
         return send("GET", path, null);
     }

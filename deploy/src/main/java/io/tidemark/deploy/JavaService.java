@@ -24,12 +24,14 @@ final class JavaService {
     private final String mainClass;
     private final Path pidFile;
     private final Path logFile;
+    private final Path gcLogFile;
 
     JavaService(String name, String mainClass, StackSettings settings) {
         this.name = name;
         this.mainClass = mainClass;
         this.pidFile = settings.pids().resolve(name + ".pid");
         this.logFile = settings.logs().resolve(name + ".log");
+        this.gcLogFile = settings.logs().resolve(name + "-gc.log");
     }
 
     String name() {
@@ -38,6 +40,11 @@ final class JavaService {
 
     Path logFile() {
         return logFile;
+    }
+
+    /** The JVM's garbage-collection log: heap occupancy before and after every collection. */
+    Path gcLogFile() {
+        return gcLogFile;
     }
 
     /** Starts the service's main class on {@code classpath}; output goes to the service's log file. */

@@ -67,10 +67,22 @@ final class KafkaServices {
 
     /** Starts the distributed worker and waits until its REST API answers. */
     void startWorker(Duration timeout) {
-        Path config = stack.home().resolve("connect/worker.properties");
-        writeProperties(config, workerProperties());
-        Process process = worker.start(workerClasspath(), jvmOptions(worker), List.of(config.toString()));
-        awaitReady(worker, process, timeout, this::workerAnswers);
+        startWorker(worker, workerProperties(), List.of(), timeout);
+    }
+
+    /**
+     * Starts a distributed worker of the given properties (say, a second Connect cluster on the same broker, with
+     * its own group, storage topics and REST port) and waits until its REST API answers. {@code extraJvmOptions}
+     * come after the stack's own, so they win (a smaller {@code -Xmx}, for one).
+     */
+    void startWorker(JavaService service, Properties properties, List<String> extraJvmOptions, Duration timeout) {
+        Path config = stack.home().resolve(service.name() + "/worker.properties");
+        writeProperties(config, properties);
+        List<String> options = new ArrayList<>(jvmOptions(service));
+        options.addAll(extraJvmOptions);
+        Process process = service.start(workerClasspath(), options, List.of(config.toString()));
+        URI connectors = URI.create("http://127.0.0.1:" + properties.getProperty("rest.advertised.port") + "/connectors");
+        awaitReady(service, process, timeout, () -> answers(connectors));
     }
 
     Properties brokerProperties(Path dataDir) {
@@ -119,6 +131,10 @@ final class KafkaServices {
         // Source offsets are flushed often, so a crash re-publishes seconds of changes, not a minute.
         p.setProperty("offset.flush.interval.ms", "5000");
         p.setProperty("connector.client.config.override.policy", "All");
+        // A sink task's consumer on a worker that died holds its partitions until its session expires: 10 s
+        // instead of the consumer's 45 s default, so a restarted or surviving worker takes over sooner.
+        p.setProperty("consumer.session.timeout.ms", "10000");
+        p.setProperty("consumer.heartbeat.interval.ms", "3000");
         return p;
     }
 
@@ -134,9 +150,13 @@ final class KafkaServices {
     }
 
     boolean workerAnswers() {
+        return answers(URI.create(stack.connectUrl() + "/connectors"));
+    }
+
+    private static boolean answers(URI connectors) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(stack.connectUrl() + "/connectors")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpRequest.newBuilder(connectors).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200;
         } catch (IOException e) {
@@ -165,6 +185,7 @@ final class KafkaServices {
         List<String> options = new ArrayList<>(SERVER_JVM);
         options.add("-Dlog4j2.configurationFile=" + log4j);
         options.add("-Dtidemark.log=" + service.logFile());
+        options.add("-Xlog:gc:file=" + service.gcLogFile() + ":uptime:filecount=2,filesize=10m");
         return options;
     }
 

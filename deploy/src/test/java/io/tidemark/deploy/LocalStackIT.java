@@ -1,12 +1,5 @@
 package io.tidemark.deploy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,21 +11,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static io.tidemark.deploy.StackQueries.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -43,26 +29,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LocalStackIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path DEPLOY = Path.of(System.getProperty("tidemark.deploy", ".")).toAbsolutePath();
-    private static final Path LAUNCHER = DEPLOY.getParent().resolve("tidemark");
+    private static final Path LAUNCHER = StackQueries.DEPLOY.getParent().resolve("tidemark");
     private static final String ORDERS = "SELECT id, customer, status, amount::text FROM orders";
 
-    private static final Map<String, String> env = new HashMap<>();
+    private static Map<String, String> env;
     private static StackSettings settings;
+    private static StackQueries stack;
 
     @BeforeAll
     static void freshStack() throws IOException {
-        Path home = DEPLOY.resolve("target/it/local-stack");
-        PostgresServer.deleteTree(home);
-        env.put("TIDEMARK_BUILD", "never");
-        env.put("TIDEMARK_HOME", home.toString());
-        env.put("SOURCE_DB_PORT", Integer.toString(Ports.ephemeral()));
-        env.put("TARGET_DB_PORT", Integer.toString(Ports.ephemeral()));
-        env.put("TIDEMARK_KAFKA_PORT", Integer.toString(Ports.ephemeral()));
-        env.put("TIDEMARK_CONTROLLER_PORT", Integer.toString(Ports.ephemeral()));
-        env.put("TIDEMARK_CONNECT_PORT", Integer.toString(Ports.ephemeral()));
-        settings = StackSettings.fromEnvironment(DEPLOY, env);
+        env = StackQueries.isolatedEnvironment("local-stack");
+        settings = StackSettings.fromEnvironment(StackQueries.DEPLOY, env);
+        stack = new StackQueries(settings);
     }
 
     @AfterAll
@@ -118,13 +96,13 @@ class LocalStackIT {
         awaitConverged(Duration.ofSeconds(120));
         awaitOutboxEventsForEveryOrder(Duration.ofSeconds(60));
 
-        List<JsonNode> changes = recordValues(StackSettings.ORDERS_TOPIC);
-        long snapshotReads = changes.stream().filter(Objects::nonNull).filter(v -> "r".equals(v.at("/payload/op").asText())).count();
+        List<String> changes = stack.recordValues(StackSettings.ORDERS_TOPIC, v -> v.at("/payload/op").asText());
+        long snapshotReads = changes.stream().filter("r"::equals).count();
         assertThat(snapshotReads).as("orders read by the one initial snapshot").isEqualTo(DemoShop.SEED_ORDERS);
         if (start.output.contains("created shop-orders-append")) {
-            long changeEvents = changes.stream().filter(Objects::nonNull).count();
+            long changeEvents = changes.size();
             awaitTrue("audit table holds every change once", Duration.ofSeconds(60),
-                    () -> count(settings.targetJdbcUrl(), "SELECT count(*) FROM orders_audit") == changeEvents);
+                    () -> stack.count(settings.targetJdbcUrl(), "SELECT count(*) FROM orders_audit") == changeEvents);
         }
 
         new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor(10, TimeUnit.SECONDS);
@@ -135,8 +113,8 @@ class LocalStackIT {
 
     private static void awaitConverged(Duration timeout) {
         awaitTrue("target orders to equal source orders", timeout, () -> {
-            List<List<String>> source = rows(settings.sourceJdbcUrl(), ORDERS + " ORDER BY id");
-            List<List<String>> target = rows(settings.targetJdbcUrl(), ORDERS + " WHERE NOT __deleted ORDER BY id");
+            List<List<String>> source = stack.rows(settings.sourceJdbcUrl(), ORDERS + " ORDER BY id");
+            List<List<String>> target = stack.rows(settings.targetJdbcUrl(), ORDERS + " WHERE NOT __deleted ORDER BY id");
             return !source.isEmpty() && source.equals(target);
         });
     }
@@ -144,11 +122,9 @@ class LocalStackIT {
     /** Every order ever placed wrote one OrderPlaced outbox row; each must be on outbox.event.Order, once. */
     private static void awaitOutboxEventsForEveryOrder(Duration timeout) {
         awaitTrue("one OrderPlaced event per order on outbox.event.Order", timeout, () -> {
-            long orders = count(settings.sourceJdbcUrl(), "SELECT last_value FROM orders_id_seq");
-            List<JsonNode> events = recordValues(StackSettings.OUTBOX_TOPIC_PREFIX + "Order");
-            Set<Long> orderIds = new java.util.HashSet<>();
-            events.forEach(e -> orderIds.add(e.at("/payload/orderId").asLong()));
-            return events.size() == orders && orderIds.size() == orders;
+            long orders = stack.count(settings.sourceJdbcUrl(), "SELECT last_value FROM orders_id_seq");
+            List<Long> events = stack.recordValues(StackSettings.OUTBOX_TOPIC_PREFIX + "Order", e -> e.at("/payload/orderId").asLong());
+            return events.size() == orders && Set.copyOf(events).size() == orders;
         });
     }
 
@@ -157,69 +133,6 @@ class LocalStackIT {
                 settings.controllerPort(), settings.connectPort())) {
             awaitTrue("port " + port + " to be free", Duration.ofSeconds(30), () -> Ports.isFree(port));
         }
-    }
-
-    private static List<JsonNode> recordValues(String topic) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        List<JsonNode> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    values.add(record.value() == null ? null : JSON.readTree(record.value()));
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("unreadable record on " + topic, e);
-        }
-        return values;
-    }
-
-    private static List<List<String>> rows(String url, String sql) {
-        try (Connection c = DriverManager.getConnection(url, settings.dbUser(), settings.dbPassword());
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            List<List<String>> rows = new ArrayList<>();
-            int columns = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= columns; i++) {
-                    row.add(rs.getString(i));
-                }
-                rows.add(row);
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    private static long count(String url, String sql) {
-        return Long.parseLong(rows(url, sql).get(0).get(0));
-    }
-
-    private static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        RuntimeException last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-                last = null;
-            } catch (RuntimeException e) {
-                last = e;
-            }
-            KafkaServices.sleep(Duration.ofMillis(500));
-        }
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what, last);
     }
 
     private static ProcessBuilder launcher(String... args) {

@@ -1,0 +1,148 @@
+package io.tidemark.deploy;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static io.tidemark.deploy.GcLog.megabytes;
+import static io.tidemark.deploy.StackQueries.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One source transaction of 1,000,000 rows replicates while both sinks run in a Connect worker of their own whose
+ * heap is capped at 256 MB: a sink that held a transaction, or a topic's worth of records, would run out of heap.
+ * The worker's GC log gives the peak heap the sinks left occupied; the test prints it.
+ */
+class LargeTransactionIT {
+
+    private static final int ROWS = 1_000_000;
+    private static final long HEAP_CAP = 256L << 20;
+    private static final String SINK_WORKER_GROUP = KafkaServices.CONNECT_GROUP + "-sinks";
+    private static final String ORDERS_DIGEST = "SELECT count(*) || ' ' || md5(string_agg(id || '|' || customer || '|' || status"
+            + " || '|' || amount::text || '|' || (extract(epoch FROM updated_at) * 1000000)::bigint, ',' ORDER BY id)) FROM orders";
+
+    private static StackSettings settings;
+    private static LocalStack stack;
+    private static StackQueries queries;
+    private static JavaService sinkWorker;
+
+    @BeforeAll
+    static void startStackWithTheSinksInAWorkerOfTheirOwn() throws IOException {
+        settings = StackSettings.fromEnvironment(StackQueries.DEPLOY, StackQueries.isolatedEnvironment("large-transaction"));
+        stack = new LocalStack(settings, System.out);
+        stack.start();
+        queries = new StackQueries(settings);
+
+        ConnectRest worker = new ConnectRest(settings.connectUrl());
+        worker.delete(StackSettings.MERGE_SINK);
+        worker.delete(StackSettings.APPEND_SINK);
+
+        int port = Ports.ephemeral();
+        KafkaServices kafka = new KafkaServices(settings);
+        Properties properties = kafka.workerProperties();
+        properties.setProperty("group.id", SINK_WORKER_GROUP);
+        properties.setProperty("config.storage.topic", SINK_WORKER_GROUP + "-configs");
+        properties.setProperty("offset.storage.topic", SINK_WORKER_GROUP + "-offsets");
+        properties.setProperty("status.storage.topic", SINK_WORKER_GROUP + "-status");
+        properties.setProperty("listeners", "http://127.0.0.1:" + port);
+        properties.setProperty("rest.advertised.port", Integer.toString(port));
+        sinkWorker = new JavaService("connect-sinks", "org.apache.kafka.connect.cli.ConnectDistributed", settings);
+        kafka.startWorker(sinkWorker, properties, List.of("-Xmx" + (HEAP_CAP >> 20) + "m"), Duration.ofSeconds(120));
+
+        StackSettings sinkCluster = new StackSettings(settings.deployDir(), settings.home(), settings.pluginPath(),
+                settings.sourceDbPort(), settings.targetDbPort(), settings.kafkaPort(), settings.controllerPort(), port,
+                settings.dbUser(), settings.dbPassword(), settings.sourceDb(), settings.targetDb());
+        new LocalStack(sinkCluster, System.out).register(List.of(StackSettings.MERGE_SINK, StackSettings.APPEND_SINK))
+                .forEach(System.out::println);
+        awaitTrue("both sinks RUNNING in the sink worker", Duration.ofSeconds(90), () -> {
+            try {
+                Map<String, String> states = new ConnectRest(sinkCluster.connectUrl()).connectorStates();
+                return "RUNNING".equals(states.get(StackSettings.MERGE_SINK)) && "RUNNING".equals(states.get(StackSettings.APPEND_SINK));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (sinkWorker != null) {
+            sinkWorker.stop(Duration.ofSeconds(60));
+        }
+        if (stack != null) {
+            stack.stop();
+        }
+    }
+
+    @Test
+    void aMillionRowTransactionReplicatesWithTheSinkWorkersHeapUnder256Megabytes() throws Exception {
+        long seeded = DemoShop.SEED_ORDERS;
+        awaitTrue("the seed orders in both targets", Duration.ofSeconds(90),
+                () -> targetOrders() == seeded && auditRows() == seeded);
+        ProcessHandle worker = sinkWorker.running().orElseThrow();
+        double transactionStart = uptimeSeconds(worker);
+
+        long t0 = System.nanoTime();
+        insertInOneTransaction(ROWS);
+        double inserting = seconds(t0);
+        long t1 = System.nanoTime();
+        awaitTrue("all " + ROWS + " rows in both targets", Duration.ofMinutes(15),
+                () -> targetOrders() == seeded + ROWS && auditRows() == seeded + ROWS);
+        double converging = seconds(t1);
+
+        assertThat(queries.rows(settings.targetJdbcUrl(), ORDERS_DIGEST + " WHERE NOT __deleted"))
+                .as("merge target digest").isEqualTo(queries.rows(settings.sourceJdbcUrl(), ORDERS_DIGEST));
+        assertThat(sinkWorker.running()).as("the sink worker never died (an OutOfMemoryError ends it)")
+                .hasValueSatisfying(p -> assertThat(p.pid()).isEqualTo(worker.pid()));
+        assertThat(sinkWorker.logTail(100000)).doesNotContain("OutOfMemoryError");
+
+        GcLog all = GcLog.read(sinkWorker.gcLogFile());
+        GcLog during = all.since(transactionStart);
+        assertThat(during.pauses()).as("collections while the transaction streamed").isNotEmpty();
+        assertThat(during.maxAfterBytes()).isLessThan(HEAP_CAP);
+        System.out.printf("large transaction: %,d rows inserted in one transaction in %.1f s; both sinks applied them"
+                        + " %.1f s after the commit. Sink worker (heap capped at %s): %d collections during the stream; heap left"
+                        + " after a collection: peak %s (after a full collection: %s), before the transaction %s%n",
+                ROWS, inserting, converging, megabytes(HEAP_CAP), during.pauses().size(), megabytes(during.maxAfterBytes()),
+                during.maxAfterFullBytes() == 0 ? "none ran" : megabytes(during.maxAfterFullBytes()),
+                megabytes(all.before(transactionStart).maxAfterBytes()));
+    }
+
+    private static void insertInOneTransaction(int rows) throws SQLException {
+        try (Connection c = DriverManager.getConnection(settings.sourceJdbcUrl(), settings.dbUser(), settings.dbPassword());
+             Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.executeUpdate("INSERT INTO orders (customer, status, amount) SELECT 'bulk-' || g, 'placed', (g % 100000) / 100.0"
+                    + " FROM generate_series(1, " + rows + ") g");
+            c.commit();
+        }
+    }
+
+    private static long targetOrders() {
+        return queries.count(settings.targetJdbcUrl(), "SELECT count(*) FROM orders");
+    }
+
+    private static long auditRows() {
+        return queries.count(settings.targetJdbcUrl(), "SELECT count(*) FROM orders_audit");
+    }
+
+    private static double uptimeSeconds(ProcessHandle process) {
+        Instant started = process.info().startInstant().orElseThrow();
+        return Duration.between(started, Instant.now()).toMillis() / 1000.0;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}

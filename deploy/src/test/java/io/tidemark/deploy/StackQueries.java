@@ -1,0 +1,125 @@
+package io.tidemark.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+/** What the stack ITs ask of a running stack: rows of its databases, records of its topics, waiting for a condition. */
+final class StackQueries {
+
+    static final Path DEPLOY = Path.of(System.getProperty("tidemark.deploy", ".")).toAbsolutePath();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StackSettings settings;
+
+    StackQueries(StackSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The environment of a stack of its own for one IT: a fresh home under target/it, free ports. */
+    static Map<String, String> isolatedEnvironment(String name) throws IOException {
+        Path home = DEPLOY.resolve("target/it/" + name);
+        PostgresServer.deleteTree(home);
+        return Map.of(
+                "TIDEMARK_BUILD", "never",
+                "TIDEMARK_HOME", home.toString(),
+                "SOURCE_DB_PORT", Integer.toString(Ports.ephemeral()),
+                "TARGET_DB_PORT", Integer.toString(Ports.ephemeral()),
+                "TIDEMARK_KAFKA_PORT", Integer.toString(Ports.ephemeral()),
+                "TIDEMARK_CONTROLLER_PORT", Integer.toString(Ports.ephemeral()),
+                "TIDEMARK_CONNECT_PORT", Integer.toString(Ports.ephemeral()));
+    }
+
+    /** Every row of a query as text, in the query's order. */
+    List<List<String>> rows(String url, String sql) {
+        try (Connection c = DriverManager.getConnection(url, settings.dbUser(), settings.dbPassword());
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<List<String>> rows = new ArrayList<>();
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>(columns);
+                for (int i = 1; i <= columns; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    long count(String url, String sql) {
+        return Long.parseLong(rows(url, sql).get(0).get(0));
+    }
+
+    /**
+     * What {@code extract} takes from the value of every record on the topic, from the beginning to the end offsets
+     * seen at the call; tombstones are skipped. Only the extracts are kept: a topic's parsed values can outgrow the heap.
+     */
+    <T> List<T> recordValues(String topic, Function<JsonNode, T> extract) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        List<T> values = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end offsets " + ends + " in 120 s");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.value() != null) {
+                        values.add(extract.apply(JSON.readTree(record.value())));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable record on " + topic, e);
+        }
+        return values;
+    }
+
+    /** Polls the condition every half second; a condition that throws counts as not yet true. */
+    static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+                last = null;
+            } catch (RuntimeException e) {
+                last = e;
+            }
+            KafkaServices.sleep(Duration.ofMillis(500));
+        }
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what, last);
+    }
+}
