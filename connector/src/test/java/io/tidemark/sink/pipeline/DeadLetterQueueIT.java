@@ -120,11 +120,13 @@ class DeadLetterQueueIT {
         config.put("errors.deadletterqueue.topic.name", "mix-dlq");
         config.put("errors.deadletterqueue.topic.replication.factor", "1");
         config.put("errors.deadletterqueue.context.headers.enable", "true");
+        long posted = System.nanoTime();
         connect.postConnector("dlq-sink", config);
 
         assertThat(poison).isEqualTo(1000);
         Await.until(GOOD + " good rows in the target", Duration.ofSeconds(180),
                 () -> Sql.count(database, "SELECT count(*) FROM items") == GOOD);
+        double applied = (System.nanoTime() - posted) / 1e9;
         var dead = connect.cluster().kafka().consume(poison, 60_000, "mix-dlq");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         dead.forEach(records::add);
@@ -146,6 +148,8 @@ class DeadLetterQueueIT {
         assertThat(metric(metrics, "RecordsApplied")).isEqualTo(GOOD);
         assertThat(metric(metrics, "BatchesCommitted")).isPositive();
         assertThat(metric(metrics, "SourceToApplyLagMs")).isPositive();
+        System.out.printf("poison: %,d good and %,d poison records; %,d good rows applied and %,d in the DLQ %.1f s after"
+                + " the connector was posted%n", GOOD, poison, GOOD, records.size(), applied);
         connect.deleteConnector("dlq-sink");
     }
 

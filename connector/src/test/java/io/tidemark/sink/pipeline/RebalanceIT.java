@@ -43,6 +43,7 @@ class RebalanceIT {
             JsonConverter json = new JsonConverter();
             json.configure(Map.of("schemas.enable", "true"), false);
             Map<Integer, DebeziumEvents> perPartition = new LinkedHashMap<>();
+            long workerLeft = 0;
             try (KafkaProducer<byte[], byte[]> producer = connect.cluster().kafka().createProducer(Map.of())) {
                 for (int i = 0; i < CHANGES; i++) {
                     int id = i % KEYS;
@@ -57,6 +58,7 @@ class RebalanceIT {
                         Await.until("the sinks to be under way", Duration.ofSeconds(60),
                                 () -> Sql.count(database, "SELECT coalesce(sum(next_offset), 0) FROM cdc_watermark") > 0);
                         connect.cluster().removeWorker();
+                        workerLeft = System.nanoTime();
                     }
                 }
             }
@@ -70,6 +72,9 @@ class RebalanceIT {
             assertThat(Sql.count(database, "SELECT count(*) FROM items WHERE name <> 'v' || qty")).isZero();
             assertThat(Sql.count(database, "SELECT sum(next_offset) FROM cdc_watermark WHERE connector_name = 'merge'"))
                     .isEqualTo(CHANGES);
+            System.out.printf("rebalance: %,d changes over 3 partitions, a worker of 3 left mid-stream; audit rows %,d,"
+                    + " merge rows %d; converged %.1f s after the worker left%n", CHANGES,
+                    Sql.count(database, "SELECT count(*) FROM items_audit"), KEYS, (System.nanoTime() - workerLeft) / 1e9);
         }
     }
 
