@@ -107,8 +107,8 @@ public final class SinkConfig extends AbstractConfig {
             .define(ConfigName.WATERMARK_TABLE, Type.STRING, "cdc_watermark",
                     ConfigDef.LambdaValidator.with(SinkConfig::validateWatermarkTable, () -> "[schema.]table"),
                     Importance.MEDIUM,
-                    "Table holding, per connector and topic partition, the next Kafka offset and the last applied source "
-                            + "position, written in the same transaction as the data. Created when missing.",
+                    "Table holding, per connector and topic partition, the next Kafka offset and the furthest source "
+                            + "position processed, written in the same transaction as the data. Created when missing.",
                     GROUP_EXACTLY_ONCE, 1, Width.MEDIUM, "Watermark table")
             .define(ConfigName.MAX_RETRIES, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "How many times in a row a transient database error (connection lost, server shutting down, "

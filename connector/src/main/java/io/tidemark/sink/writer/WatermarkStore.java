@@ -15,11 +15,20 @@ import java.util.Map;
 import static io.tidemark.sink.dialect.Identifiers.quote;
 
 /**
- * The watermark table: per (connector, topic, partition) the next Kafka offset to apply and the last
- * applied source position. It is written in the same transaction as the data, so after any crash the
+ * The watermark table: per (connector, topic, partition) the next Kafka offset to apply and the furthest
+ * source position processed. It is written in the same transaction as the data, so after any crash the
  * stored offset says exactly which records are in the target; the task seeks there on open().
  */
 public final class WatermarkStore {
+
+    /**
+     * Whether a save carries a source position further on than the stored one: the source position columns show the
+     * furthest change processed, so a re-published older change (or a batch without a position) does not move them
+     * back, and apply latency ({@code updated_at - source_ts}) does not jump after a replay. A new source server
+     * (a failover, a rebuilt source) starts over.
+     */
+    private static final String FURTHER = "(EXCLUDED.source_lsn IS NOT NULL AND (w.source_lsn IS NULL"
+            + " OR EXCLUDED.source_server IS DISTINCT FROM w.source_server OR EXCLUDED.source_lsn > w.source_lsn))";
 
     private final TableId table;
     private final String connectorName;
@@ -97,11 +106,11 @@ public final class WatermarkStore {
                 + " AS v(topic, part, next, server, lsn, seq, tx, ts)"
                 + " ON CONFLICT (connector_name, topic, kafka_partition) DO UPDATE SET"
                 + " next_offset = EXCLUDED.next_offset,"
-                + " source_server = COALESCE(EXCLUDED.source_server, w.source_server),"
-                + " source_lsn = COALESCE(EXCLUDED.source_lsn, w.source_lsn),"
-                + " source_sequence = CASE WHEN EXCLUDED.source_lsn IS NULL THEN w.source_sequence ELSE EXCLUDED.source_sequence END,"
-                + " source_tx_id = CASE WHEN EXCLUDED.source_lsn IS NULL THEN w.source_tx_id ELSE EXCLUDED.source_tx_id END,"
-                + " source_ts = COALESCE(EXCLUDED.source_ts, w.source_ts),"
+                + " source_server = CASE WHEN " + FURTHER + " THEN EXCLUDED.source_server ELSE w.source_server END,"
+                + " source_lsn = CASE WHEN " + FURTHER + " THEN EXCLUDED.source_lsn ELSE w.source_lsn END,"
+                + " source_sequence = CASE WHEN " + FURTHER + " THEN EXCLUDED.source_sequence ELSE w.source_sequence END,"
+                + " source_tx_id = CASE WHEN " + FURTHER + " THEN EXCLUDED.source_tx_id ELSE w.source_tx_id END,"
+                + " source_ts = CASE WHEN " + FURTHER + " THEN EXCLUDED.source_ts ELSE w.source_ts END,"
                 + " updated_at = now()";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, connectorName);

@@ -245,6 +245,16 @@ class ApplyPathIT {
     }
 
     @Test
+    void watermarkSourcePositionDoesNotMoveBackWhenOlderChangesAreRepublished() {
+        Target target = new Target();
+        SinkRecord older = events.update(1, "b", 2, 0x200L, 43);
+        target.apply(events.insert(1, "a", 1, 0x100L, 42), older, events.update(1, "c", 3, 0x300L, 44));
+        target.apply(events.reemit(older));
+        assertThat(Sql.queryAsText(database, "SELECT next_offset, source_lsn, source_tx_id FROM cdc_watermark"))
+                .containsExactly(List.of("4", "0/300", "44"));
+    }
+
+    @Test
     void newColumnAtTheSourceIsAddedToTheTarget() {
         Target target = new Target();
         target.apply(events.insert(1, "a", 1, 100, 1));
