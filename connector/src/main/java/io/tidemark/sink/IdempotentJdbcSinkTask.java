@@ -5,7 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tidemark.sink.event.ChangeEventReader;
 import io.tidemark.sink.writer.ChangeApplier;
 import io.tidemark.sink.writer.ChangeApplier.RecordException;
-import io.tidemark.sink.writer.ErrantRecords;
+import io.tidemark.sink.writer.ReportedOnce;
 import io.tidemark.sink.writer.SqlErrors;
 import io.tidemark.sink.writer.TableCatalog;
 import io.tidemark.sink.writer.WatermarkStore;
@@ -52,7 +52,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     private final Map<TopicPartition, Long> durableOffsets = new HashMap<>();
     /** Assigned partitions whose stored offset has not been read yet (the database was down at open()). */
     private final Set<TopicPartition> unloaded = new HashSet<>();
-    private final ErrantRecords errantRecords = this::reportErrant;
+    private final ReportedOnce errantRecords = new ReportedOnce(this::reportErrant);
 
     @Override
     public String version() {
@@ -151,6 +151,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
                 }
             }
             consecutiveFailures = 0;
+            errantRecords.forget();
         } catch (SQLException e) {
             throw retryOrFail(e);
         }
