@@ -9,6 +9,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /** What the stack ITs ask of a running stack: rows of its databases, records of its topics, waiting for a condition. */
 final class StackQueries {
@@ -34,9 +36,22 @@ final class StackQueries {
         this.settings = settings;
     }
 
-    /** The environment of a stack of its own for one IT: a fresh home under target/it, free ports. */
+    /**
+     * The environment of a stack of its own for one IT: a fresh home under target/it, free ports. Whatever an
+     * earlier run left running from that home (a test JVM that died skips its clean-up) is stopped first.
+     */
     static Map<String, String> isolatedEnvironment(String name) throws IOException {
         Path home = DEPLOY.resolve("target/it/" + name);
+        if (Files.isDirectory(home)) {
+            StackSettings leftover = StackSettings.fromEnvironment(DEPLOY, Map.of("TIDEMARK_HOME", home.toString()));
+            new LocalStack(leftover, System.out).stop();
+            if (Files.isDirectory(leftover.pids())) {
+                try (Stream<Path> pidFiles = Files.list(leftover.pids())) {
+                    pidFiles.forEach(pidFile -> OperatingSystem.runningWith(pidFile, home.toString())
+                            .ifPresent(ProcessHandle::destroyForcibly));
+                }
+            }
+        }
         PostgresServer.deleteTree(home);
         return Map.of(
                 "TIDEMARK_BUILD", "never",
