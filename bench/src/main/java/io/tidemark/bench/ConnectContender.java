@@ -52,7 +52,7 @@ record ConnectContender(String label, Map<String, String> config) {
     }
 
     /** Runs the connector until {@code lastId} is visible in {@code target}; returns the elapsed nanoseconds. */
-    long run(ConnectWorld world, String name, WireFormat format, TargetDatabase target, long lastId)
+    long run(ConnectWorld world, String name, WireFormat format, ItemsDatabase target, long lastId)
             throws SQLException, InterruptedException {
         Map<String, String> withTarget = new LinkedHashMap<>(config);
         withTarget.putAll(format.connectorConfig());

@@ -38,7 +38,7 @@ final class ResultTable {
                 }
             }
         }
-        List<TargetDatabase.Fingerprint> all = new ArrayList<>();
+        List<ItemsDatabase.Fingerprint> all = new ArrayList<>();
         results.values().forEach(r -> all.addAll(r.fingerprints));
         boolean identical = all.stream().distinct().count() == 1;
         out.println();

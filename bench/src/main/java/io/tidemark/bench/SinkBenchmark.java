@@ -15,7 +15,8 @@ import java.util.Map;
  * {@code runs} times, each against a fresh target database, and prints events/s, ratios, peak heap
  * and whether all final tables are identical. Settings are system properties: {@code events} (default
  * 1,000,000), {@code runs} (3), {@code seed} (42), {@code contenders} (tidemark,debezium,raw), {@code format}
- * (json: JSON with schemas; avro: Avro through an Apicurio registry).
+ * (json: JSON with schemas; avro: Avro through an Apicurio registry). {@code mode=latency} measures
+ * end-to-end latency under a steady load instead ({@link LatencyBenchmark}).
  */
 public final class SinkBenchmark {
 
@@ -23,35 +24,43 @@ public final class SinkBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int events = Integer.getInteger("events", 1_000_000);
-        int runs = Integer.getInteger("runs", 3);
-        long seed = Long.getLong("seed", 42L);
-        List<String> chosen = List.of(System.getProperty("contenders", "tidemark,debezium,raw").split(","));
-        Workload workload = new Workload(events, seed);
-        long lastId = lastInsertedId(workload);
-
         TestPostgres.server();
         String format = System.getProperty("format", "json");
-        boolean identical = switch (format) {
-            case "json" -> run(workload, lastId, runs, chosen, WireFormat.json());
+        boolean passed = switch (format) {
+            case "json" -> measure(WireFormat.json());
             case "avro" -> {
                 SchemaRegistry registry = SchemaRegistry.start().orElseThrow(() -> new IllegalStateException(
                         "the Apicurio Registry did not start; bench/run unpacks its distribution (see "
                         + SchemaRegistry.logFile() + ")"));
                 try (registry) {
-                    yield run(workload, lastId, runs, chosen, WireFormat.avro(registry.registryUrl()));
+                    yield measure(WireFormat.avro(registry.registryUrl()));
                 }
             }
             default -> throw new IllegalArgumentException("unknown format '" + format + "'; choose json or avro");
         };
-        if (!identical) {
+        if (!passed) {
             System.exit(1);
         }
     }
 
+    private static boolean measure(WireFormat format) throws Exception {
+        String mode = System.getProperty("mode", "throughput");
+        return switch (mode) {
+            case "throughput" -> {
+                int events = Integer.getInteger("events", 1_000_000);
+                int runs = Integer.getInteger("runs", 3);
+                List<String> chosen = List.of(System.getProperty("contenders", "tidemark,debezium,raw").split(","));
+                yield run(new Workload(events, Long.getLong("seed", 42L)), runs, chosen, format);
+            }
+            case "latency" -> LatencyBenchmark.run(format, System.out);
+            default -> throw new IllegalArgumentException("unknown mode '" + mode + "'; choose throughput or latency");
+        };
+    }
+
     /** Returns whether all final tables were identical. */
-    private static boolean run(Workload workload, long lastId, int runs, List<String> chosen, WireFormat format)
+    private static boolean run(Workload workload, int runs, List<String> chosen, WireFormat format)
             throws Exception {
+        long lastId = workload.lastInsertedId();
         // Apicurio's converter is on this classpath without a ServiceLoader manifest; the worker loads it
         // with a warning instead of refusing to start, whichever format is measured.
         try (ConnectWorld world = ConnectWorld.start("bench", 1, Map.of("plugin.discovery", "hybrid_warn"))) {
@@ -77,7 +86,7 @@ public final class SinkBenchmark {
 
     private static void runOnce(ConnectWorld world, WireFormat format, String contender, int run,
                                 Workload workload, long lastId, Results results) throws Exception {
-        TargetDatabase target = TargetDatabase.create("bench_" + contender + "_" + run);
+        ItemsDatabase target = ItemsDatabase.create("bench_" + contender + "_" + run);
         long nanos;
         long heap = 0;
         if ("raw".equals(contender)) {
@@ -103,14 +112,6 @@ public final class SinkBenchmark {
         target.drop();
     }
 
-    private static long lastInsertedId(Workload workload) {
-        Workload.Change last = null;
-        for (Workload.Change change : workload) {
-            last = change;
-        }
-        return last.id();
-    }
-
     private static String label(String contender) {
         return switch (contender) {
             case "tidemark" -> ConnectContender.tidemark().label();
@@ -126,7 +127,7 @@ public final class SinkBenchmark {
         final String label;
         final List<Double> eventsPerSecond = new ArrayList<>();
         final List<Long> heapMegabytes = new ArrayList<>();
-        final List<TargetDatabase.Fingerprint> fingerprints = new ArrayList<>();
+        final List<ItemsDatabase.Fingerprint> fingerprints = new ArrayList<>();
 
         Results(String label) {
             this.label = label;
