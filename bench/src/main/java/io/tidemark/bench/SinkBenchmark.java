@@ -4,6 +4,7 @@ import io.tidemark.testkit.ConnectWorld;
 import io.tidemark.testkit.SchemaRegistry;
 import io.tidemark.testkit.TestPostgres;
 
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,9 @@ import java.util.Map;
  * and whether all final tables are identical. Settings are system properties: {@code events} (default
  * 1,000,000), {@code runs} (3), {@code seed} (42), {@code contenders} (tidemark,debezium,raw), {@code format}
  * (json: JSON with schemas; avro: Avro through an Apicurio registry). {@code mode=latency} measures
- * end-to-end latency under a steady load instead ({@link LatencyBenchmark}).
+ * end-to-end latency under a steady load instead ({@link LatencyBenchmark}). {@code worker=process} runs the
+ * sinks in a standalone worker JVM of their own with {@code -Xmx} {@code worker.heap} (256m) instead of the
+ * benchmark's in-JVM worker, so the heap column is the sink's ({@link WorkerProcess}).
  */
 public final class SinkBenchmark {
 
@@ -71,20 +74,38 @@ public final class SinkBenchmark {
             System.out.printf(Locale.ROOT, "  %,d records (change events + tombstones) in %.1f s%n", records,
                     (System.nanoTime() - produceStart) / 1e9);
 
-            Map<String, Results> results = new LinkedHashMap<>();
-            for (int run = 1; run <= runs; run++) {
-                for (String contender : chosen) {
-                    Results r = results.computeIfAbsent(contender, c -> new Results(label(c)));
-                    runOnce(world, format, contender, run, workload, lastId, r);
-                    System.out.printf(Locale.ROOT, "  run %d %-28s %,10.0f events/s  peak heap %4d MB%n", run,
-                            r.label, r.eventsPerSecond.get(run - 1), r.heapMegabytes.get(run - 1));
+            String workerKind = System.getProperty("worker", "in-jvm");
+            WorkerProcess process = switch (workerKind) {
+                case "in-jvm" -> null;
+                case "process" -> WorkerProcess.start(world.bootstrapServers(), System.getProperty("worker.heap", "256m"),
+                        Paths.get("bench", "target", "worker"));
+                default -> throw new IllegalArgumentException("unknown worker '" + workerKind
+                        + "'; choose in-jvm or process");
+            };
+            try {
+                SinkWorker worker = process != null ? process : new InProcessWorker(world);
+                String heapColumn = process != null
+                        ? "heap after GC, sink-only worker JVM (-Xmx" + System.getProperty("worker.heap", "256m") + ")"
+                        : "heap after GC, whole JVM (broker + worker + task)";
+                Map<String, Results> results = new LinkedHashMap<>();
+                for (int run = 1; run <= runs; run++) {
+                    for (String contender : chosen) {
+                        Results r = results.computeIfAbsent(contender, c -> new Results(label(c)));
+                        runOnce(worker, format, contender, run, workload, lastId, r);
+                        System.out.printf(Locale.ROOT, "  run %d %-28s %,10.0f events/s  peak heap %4d MB%n", run,
+                                r.label, r.eventsPerSecond.get(run - 1), r.heapMegabytes.get(run - 1));
+                    }
+                }
+                return ResultTable.print(System.out, workload.events(), records, format, heapColumn, results);
+            } finally {
+                if (process != null) {
+                    process.close();
                 }
             }
-            return ResultTable.print(System.out, workload.events(), records, format, results);
         }
     }
 
-    private static void runOnce(ConnectWorld world, WireFormat format, String contender, int run,
+    private static void runOnce(SinkWorker worker, WireFormat format, String contender, int run,
                                 Workload workload, long lastId, Results results) throws Exception {
         ItemsDatabase target = ItemsDatabase.create("bench_" + contender + "_" + run);
         long nanos;
@@ -99,9 +120,9 @@ public final class SinkBenchmark {
                 default -> throw new IllegalArgumentException("unknown contender '" + contender
                         + "'; choose from tidemark, debezium, raw");
             };
-            HeapPeak peak = new HeapPeak();
+            SinkWorker.HeapMeter peak = worker.measureHeap();
             try {
-                nanos = connector.run(world, "bench-" + contender + "-" + run, format, target, lastId);
+                nanos = connector.run(worker, "bench-" + contender + "-" + run, format, target, lastId);
             } finally {
                 heap = peak.stop();
             }
