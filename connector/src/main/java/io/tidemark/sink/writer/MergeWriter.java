@@ -3,6 +3,7 @@ package io.tidemark.sink.writer;
 import io.tidemark.sink.dialect.ValueText;
 import io.tidemark.sink.event.ChangeEvent;
 import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 
 import java.sql.Connection;
@@ -52,13 +53,25 @@ public final class MergeWriter implements WriteMode {
     public int write(Connection connection, TableDefinition table, Collection<ChangeEvent> changes) throws SQLException {
         Map<List<String>, List<ChangeEvent>> upsertsByColumns = new LinkedHashMap<>();
         List<ChangeEvent> deletes = new ArrayList<>();
+        // Changes without unavailable columns write every field of their schema, usually one schema instance.
+        Schema lastSchema = null;
+        List<String> lastColumns = null;
         for (ChangeEvent change : changes) {
             if (change.isDelete()) {
                 deletes.add(change);
-            } else {
-                List<String> columns = change.writtenFields().stream().map(Field::name).toList();
-                upsertsByColumns.computeIfAbsent(columns, c -> new ArrayList<>()).add(change);
+                continue;
             }
+            List<String> columns;
+            if (change.unavailable().isEmpty() && change.rowSchema() == lastSchema) {
+                columns = lastColumns;
+            } else {
+                columns = change.writtenFields().stream().map(Field::name).toList();
+                if (change.unavailable().isEmpty()) {
+                    lastSchema = change.rowSchema();
+                    lastColumns = columns;
+                }
+            }
+            upsertsByColumns.computeIfAbsent(columns, c -> new ArrayList<>()).add(change);
         }
         int applied = 0;
         for (Map.Entry<List<String>, List<ChangeEvent>> group : upsertsByColumns.entrySet()) {
@@ -74,12 +87,19 @@ public final class MergeWriter implements WriteMode {
             throws SQLException {
         int n = rows.size();
         String[][] values = new String[columns.size() + 2][n];
+        Schema fieldsOf = null;
+        Field[] fields = new Field[columns.size()];
         for (int r = 0; r < n; r++) {
             ChangeEvent change = rows.get(r);
             Struct row = change.row();
-            for (int c = 0; c < columns.size(); c++) {
-                Field f = row.schema().field(columns.get(c));
-                values[c][r] = ValueText.render(f.schema(), row.get(f));
+            if (row.schema() != fieldsOf) {
+                fieldsOf = row.schema();
+                for (int c = 0; c < fields.length; c++) {
+                    fields[c] = fieldsOf.field(columns.get(c));
+                }
+            }
+            for (int c = 0; c < fields.length; c++) {
+                values[c][r] = ValueText.render(fields[c].schema(), row.get(fields[c]));
             }
             String version = Long.toString(change.position().rowVersion());
             boolean snapshot = change.position().snapshot();
