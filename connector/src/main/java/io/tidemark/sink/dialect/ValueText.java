@@ -18,9 +18,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Renders a Connect value as PostgreSQL text input. The sink ships every column as a {@code text[]}
- * and lets PostgreSQL cast it to the column type, which keeps one uniform, array-based statement
- * shape for every type and lets PostgreSQL do the parsing it already does for COPY.
+ * Renders a Connect value as PostgreSQL text input. The sink ships a column as a {@code text[]} and
+ * lets PostgreSQL cast it to the column type unless a typed array fits ({@link ParameterType}), which
+ * keeps one uniform, array-based statement shape for every type and lets PostgreSQL do the parsing it
+ * already does for COPY.
  */
 public final class ValueText {
 
