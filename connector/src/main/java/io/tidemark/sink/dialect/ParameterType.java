@@ -2,6 +2,8 @@ package io.tidemark.sink.dialect;
 
 import org.apache.kafka.connect.data.Schema;
 
+import java.util.function.Function;
+
 /**
  * How one column's values travel in the sink's one-array-per-column statements. Text is the general way:
  * each value rendered as PostgreSQL text input ({@link ValueText}) and cast by the server. Where the Connect
@@ -60,19 +62,19 @@ public enum ParameterType {
         };
     }
 
-    /** {@code value}, of Connect schema {@code schema}, as an element of this type's array; null stays null. */
-    public Object element(Schema schema, Object value) {
-        if (value == null) {
-            return null;
-        }
+    /**
+     * Turns non-null values of Connect schema {@code schema} into elements of this type's array; resolved once
+     * per column and schema, applied to every row.
+     */
+    public Function<Object, ?> encoder(Schema schema) {
         return switch (this) {
-            case TEXT -> ValueText.render(schema, value);
-            case INT2 -> ((Number) value).shortValue();
-            case INT4 -> ((Number) value).intValue();
-            case INT8 -> ((Number) value).longValue();
-            case BOOL -> (Boolean) value;
-            case FLOAT4 -> ((Number) value).floatValue();
-            case FLOAT8 -> ((Number) value).doubleValue();
+            case TEXT -> ValueText.renderer(schema);
+            case INT2 -> value -> ((Number) value).shortValue();
+            case INT4 -> value -> ((Number) value).intValue();
+            case INT8 -> value -> ((Number) value).longValue();
+            case BOOL -> value -> (Boolean) value;
+            case FLOAT4 -> value -> ((Number) value).floatValue();
+            case FLOAT8 -> value -> ((Number) value).doubleValue();
         };
     }
 }

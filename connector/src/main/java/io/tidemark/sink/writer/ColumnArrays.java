@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The statement parameters of a batch: one array per column holding that column's value of every row, each
@@ -44,13 +45,16 @@ final class ColumnArrays {
             Object[] values = type.newArray(n);
             Schema last = null;
             Field field = null;
+            Function<Object, ?> encoder = null;
             for (int r = 0; r < n; r++) {
                 Struct row = rows.get(r);
                 if (row.schema() != last) {
                     last = row.schema();
                     field = fieldsBySchema.get(last)[c];
+                    encoder = type.encoder(field.schema());
                 }
-                values[r] = type.element(field.schema(), row.get(field));
+                Object value = row.get(field);
+                values[r] = value == null ? null : encoder.apply(value);
             }
             out.add(type, values);
         }
