@@ -63,6 +63,35 @@ final class CommitToVisible {
         return null;
     }
 
+    /**
+     * The commit-to-Kafka delay of every change, in microseconds (the append times have millisecond
+     * resolution), in the order given.
+     *
+     * @throws IllegalStateException when a change never reached Kafka
+     */
+    static long[] toKafka(List<Committed> committed, Map<Long, Long> upsertMillisByVersion,
+                          Map<Long, Long> deleteMillisById) {
+        long[] latencies = new long[committed.size()];
+        for (int i = 0; i < latencies.length; i++) {
+            Committed change = committed.get(i);
+            Long millis = change.delete() ? deleteMillisById.get(change.id()) : upsertMillisByVersion.get(change.version());
+            if (millis == null) {
+                throw new IllegalStateException("change " + change + " never reached Kafka");
+            }
+            latencies[i] = millis * 1000 - change.committedMicros();
+        }
+        return latencies;
+    }
+
+    /** {@code total} minus {@code part}, element by element: the rest of each change's delay. */
+    static long[] minus(long[] total, long[] part) {
+        long[] rest = new long[total.length];
+        for (int i = 0; i < rest.length; i++) {
+            rest[i] = total[i] - part[i];
+        }
+        return rest;
+    }
+
     static Summary summarise(long[] latencies) {
         if (latencies.length == 0) {
             throw new IllegalArgumentException("no changes to summarise");

@@ -17,7 +17,8 @@ import java.util.Map;
  * End-to-end latency under a steady load: the workload's changes are written to a source table at a fixed
  * rate, Debezium's PostgreSQL connector captures them, and Tidemark's sink applies them to a target table.
  * For every change it reports the delay from the source commit (as the writing client saw it) to the
- * commit of the target transaction that made it visible ({@link VisibilityLog}). Settings are system
+ * commit of the target transaction that made it visible ({@link VisibilityLog}), and how that splits at the
+ * moment the event reached Kafka ({@link KafkaArrivals}). Settings are system
  * properties: {@code rate} (changes/s, default 5,000), {@code seconds} (measured, 60), {@code warmup}
  * (seconds before that, not measured, 10), {@code tx.changes} (changes per source transaction, 10),
  * {@code seed} (42).
@@ -43,7 +44,7 @@ final class LatencyBenchmark {
         ItemsDatabase target = ItemsDatabase.create("latency_target");
         VisibilityLog.install(target);
         try (ConnectWorld world = ConnectWorld.start("latency", 1, Map.of("plugin.discovery", "hybrid_warn"))) {
-            world.cluster().kafka().createTopic(TOPIC, 1);
+            world.cluster().kafka().createTopic(TOPIC, 1, 1, KafkaArrivals.topicConfig());
             Map<String, String> sourceConfig = DebeziumPostgres.sourceConfig(source.name(), PREFIX,
                     "public." + DebeziumEncoding.TABLE);
             sourceConfig.putAll(format.connectorConfig());
@@ -66,9 +67,11 @@ final class LatencyBenchmark {
             ItemsDatabase.Fingerprint expected = source.fingerprint();
             ItemsDatabase.Fingerprint actual = target.fingerprint("NOT \"__deleted\"");
             List<CommitToVisible.Committed> measured = load.changes().subList(rate * warmup, load.changes().size());
-            CommitToVisible.Summary summary = CommitToVisible.summarise(
-                    CommitToVisible.latencies(measured, VisibilityLog.read(target)));
-            print(out, format, rate, load, summary);
+            long[] total = CommitToVisible.latencies(measured, VisibilityLog.read(target));
+            KafkaArrivals.Arrivals arrivals = KafkaArrivals.read(world.bootstrapServers(), TOPIC, format);
+            long[] toKafka = CommitToVisible.toKafka(measured, arrivals.upsertsByVersion(), arrivals.deletesById());
+            print(out, format, rate, load, CommitToVisible.summarise(total), CommitToVisible.summarise(toKafka),
+                    CommitToVisible.summarise(CommitToVisible.minus(total, toKafka)));
             if (!expected.equals(actual)) {
                 out.println("Target DIFFERS from source: source " + expected + ", target " + actual);
                 return false;
@@ -105,13 +108,22 @@ final class LatencyBenchmark {
     }
 
     private static void print(PrintStream out, WireFormat format, int rate, SourceLoad.Result load,
-                              CommitToVisible.Summary s) {
+                              CommitToVisible.Summary total, CommitToVisible.Summary toKafka,
+                              CommitToVisible.Summary fromKafka) {
         out.printf(Locale.ROOT, "%nCommit-to-visible latency, %s, source PostgreSQL -> Debezium -> Kafka -> Tidemark sink"
-                + " -> target PostgreSQL%n%n", format.name());
-        out.println("| source rate (achieved) | changes measured | p50 | p95 | p99 | max |");
-        out.println("|---|---:|---:|---:|---:|---:|");
-        out.printf(Locale.ROOT, "| %,d/s (%,.0f/s) | %,d | %s | %s | %s | %s |%n%n", rate, load.changesPerSecond(),
-                s.changes(), millis(s.p50()), millis(s.p95()), millis(s.p99()), millis(s.max()));
+                + " -> target PostgreSQL; %,d changes/s asked, %,.0f/s achieved, %,d changes measured%n%n",
+                format.name(), rate, load.changesPerSecond(), total.changes());
+        out.println("| stretch | p50 | p95 | p99 | max |");
+        out.println("|---|---:|---:|---:|---:|");
+        row(out, "source commit -> visible in the target", total);
+        row(out, "source commit -> in Kafka (Debezium)", toKafka);
+        row(out, "in Kafka -> visible in the target (sink)", fromKafka);
+        out.println();
+    }
+
+    private static void row(PrintStream out, String stretch, CommitToVisible.Summary s) {
+        out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", stretch, millis(s.p50()), millis(s.p95()),
+                millis(s.p99()), millis(s.max()));
     }
 
     private static String millis(long micros) {

@@ -5,6 +5,7 @@ import io.tidemark.bench.CommitToVisible.Visible;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,6 +45,20 @@ class CommitToVisibleTest {
 
         assertThatThrownBy(() -> CommitToVisible.latencies(committed, visible))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("never became visible");
+    }
+
+    @Test
+    void theDelayToKafkaIsMatchedByVersionForUpsertsAndByRowForDeletes() {
+        List<Committed> committed = List.of(
+                new Committed(1, 1, false, 1_000_500),
+                new Committed(1, 2, true, 1_000_900));
+
+        long[] toKafka = CommitToVisible.toKafka(committed, Map.of(1L, 1_003L), Map.of(1L, 1_010L));
+
+        assertThat(toKafka).containsExactly(2_500, 9_100);
+        assertThat(CommitToVisible.minus(new long[] {10_000, 20_000}, toKafka)).containsExactly(7_500, 10_900);
+        assertThatThrownBy(() -> CommitToVisible.toKafka(committed, Map.of(), Map.of(1L, 1_010L)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("never reached Kafka");
     }
 
     @Test
