@@ -1,9 +1,6 @@
 package io.tidemark.bench;
 
-import io.tidemark.testkit.ConnectWorld;
 import io.tidemark.testkit.TestPostgres;
-import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
-import org.apache.kafka.connect.runtime.rest.errors.ConnectRestException;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -51,41 +48,30 @@ record ConnectContender(String label, Map<String, String> config) {
         return new ConnectContender("Debezium JDBC sink 3.3.1", config);
     }
 
-    /** Runs the connector until {@code lastId} is visible in {@code target}; returns the elapsed nanoseconds. */
-    long run(ConnectWorld world, String name, WireFormat format, TargetDatabase target, long lastId)
+    /** Runs the connector in {@code worker} until {@code lastId} is visible in {@code target}; returns the elapsed nanoseconds. */
+    long run(SinkWorker worker, String name, WireFormat format, ItemsDatabase target, long lastId)
             throws SQLException, InterruptedException {
         Map<String, String> withTarget = new LinkedHashMap<>(config);
         withTarget.putAll(format.connectorConfig());
         withTarget.put("connection.url", target.jdbcUrl());
         try (Connection probe = target.connect()) {
             long start = System.nanoTime();
-            world.postConnector(name, withTarget);
+            worker.postConnector(name, withTarget);
             long nextStatusCheck = start;
             while (!target.hasRow(probe, lastId)) {
                 long now = System.nanoTime();
                 if (now >= nextStatusCheck) {
-                    failIfAnyTaskFailed(world, name);
+                    String failure = worker.failure(name);
+                    if (failure != null) {
+                        throw new IllegalStateException("contender failed: " + failure);
+                    }
                     nextStatusCheck = now + 2_000_000_000L;
                 }
                 Thread.sleep(20);
             }
             long elapsed = System.nanoTime() - start;
-            world.deleteConnector(name);
+            worker.deleteConnector(name);
             return elapsed;
-        }
-    }
-
-    private static void failIfAnyTaskFailed(ConnectWorld world, String name) {
-        ConnectorStateInfo status;
-        try {
-            status = world.cluster().connectorStatus(name);
-        } catch (ConnectRestException e) {
-            // The worker answers 404 until it has written the new connector's first status.
-            return;
-        }
-        if (status != null && ("FAILED".equals(status.connector().state())
-                || status.tasks().stream().anyMatch(t -> "FAILED".equals(t.state())))) {
-            throw new IllegalStateException("contender failed: " + world.describe(name));
         }
     }
 }

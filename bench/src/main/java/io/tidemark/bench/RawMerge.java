@@ -28,7 +28,7 @@ final class RawMerge {
             + " unit_price = s.unit_price, total = s.total, status = s.status, note = s.note,"
             + " created_at = s.created_at, updated_at = s.updated_at, attrs = s.attrs, active = s.active,"
             + " version = s.version"
-            + " WHEN NOT MATCHED AND NOT s.deleted THEN INSERT (" + TargetDatabase.COLUMNS + ") VALUES (s.id,"
+            + " WHEN NOT MATCHED AND NOT s.deleted THEN INSERT (" + ItemsDatabase.COLUMNS + ") VALUES (s.id,"
             + " s.customer_id, s.quantity, s.unit_price, s.total, s.status, s.note, s.created_at, s.updated_at,"
             + " s.attrs, s.active, s.version)";
 
@@ -47,7 +47,7 @@ final class RawMerge {
     }
 
     /** Applies {@code copyText} to the empty table of {@code target}; returns the elapsed nanoseconds. */
-    static long apply(TargetDatabase target, String copyText) throws SQLException, IOException {
+    static long apply(ItemsDatabase target, String copyText) throws SQLException, IOException {
         try (Connection c = target.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             long start = System.nanoTime();

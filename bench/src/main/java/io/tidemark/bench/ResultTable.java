@@ -15,11 +15,11 @@ final class ResultTable {
     }
 
     /** Returns true when every run of every contender left the same table. */
-    static boolean print(PrintStream out, int events, long records, WireFormat format,
+    static boolean print(PrintStream out, int events, long records, WireFormat format, String heapColumn,
                          Map<String, SinkBenchmark.Results> results) {
         out.printf(Locale.ROOT, "%n%,d change events (%,d Kafka records with tombstones), one partition, %s%n%n",
                 events, records, format.name());
-        out.println("| contender | events/s per run | median events/s | peak heap after GC |");
+        out.println("| contender | events/s per run | median events/s | peak " + heapColumn + " |");
         out.println("|---|---|---:|---:|");
         for (SinkBenchmark.Results r : results.values()) {
             String perRun = r.eventsPerSecond.stream().map(v -> String.format(Locale.ROOT, "%,.0f", v))
@@ -38,7 +38,7 @@ final class ResultTable {
                 }
             }
         }
-        List<TargetDatabase.Fingerprint> all = new ArrayList<>();
+        List<ItemsDatabase.Fingerprint> all = new ArrayList<>();
         results.values().forEach(r -> all.addAll(r.fingerprints));
         boolean identical = all.stream().distinct().count() == 1;
         out.println();

@@ -4,6 +4,7 @@ import io.tidemark.testkit.ConnectWorld;
 import io.tidemark.testkit.SchemaRegistry;
 import io.tidemark.testkit.TestPostgres;
 
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,10 @@ import java.util.Map;
  * {@code runs} times, each against a fresh target database, and prints events/s, ratios, peak heap
  * and whether all final tables are identical. Settings are system properties: {@code events} (default
  * 1,000,000), {@code runs} (3), {@code seed} (42), {@code contenders} (tidemark,debezium,raw), {@code format}
- * (json: JSON with schemas; avro: Avro through an Apicurio registry).
+ * (json: JSON with schemas; avro: Avro through an Apicurio registry). {@code mode=latency} measures
+ * end-to-end latency under a steady load instead ({@link LatencyBenchmark}). {@code worker=process} runs the
+ * sinks in a standalone worker JVM of their own with {@code -Xmx} {@code worker.heap} (256m) instead of the
+ * benchmark's in-JVM worker, so the heap column is the sink's ({@link WorkerProcess}).
  */
 public final class SinkBenchmark {
 
@@ -23,35 +27,43 @@ public final class SinkBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int events = Integer.getInteger("events", 1_000_000);
-        int runs = Integer.getInteger("runs", 3);
-        long seed = Long.getLong("seed", 42L);
-        List<String> chosen = List.of(System.getProperty("contenders", "tidemark,debezium,raw").split(","));
-        Workload workload = new Workload(events, seed);
-        long lastId = lastInsertedId(workload);
-
         TestPostgres.server();
         String format = System.getProperty("format", "json");
-        boolean identical = switch (format) {
-            case "json" -> run(workload, lastId, runs, chosen, WireFormat.json());
+        boolean passed = switch (format) {
+            case "json" -> measure(WireFormat.json());
             case "avro" -> {
                 SchemaRegistry registry = SchemaRegistry.start().orElseThrow(() -> new IllegalStateException(
                         "the Apicurio Registry did not start; bench/run unpacks its distribution (see "
                         + SchemaRegistry.logFile() + ")"));
                 try (registry) {
-                    yield run(workload, lastId, runs, chosen, WireFormat.avro(registry.registryUrl()));
+                    yield measure(WireFormat.avro(registry.registryUrl()));
                 }
             }
             default -> throw new IllegalArgumentException("unknown format '" + format + "'; choose json or avro");
         };
-        if (!identical) {
+        if (!passed) {
             System.exit(1);
         }
     }
 
+    private static boolean measure(WireFormat format) throws Exception {
+        String mode = System.getProperty("mode", "throughput");
+        return switch (mode) {
+            case "throughput" -> {
+                int events = Integer.getInteger("events", 1_000_000);
+                int runs = Integer.getInteger("runs", 3);
+                List<String> chosen = List.of(System.getProperty("contenders", "tidemark,debezium,raw").split(","));
+                yield run(new Workload(events, Long.getLong("seed", 42L)), runs, chosen, format);
+            }
+            case "latency" -> LatencyBenchmark.run(format, System.out);
+            default -> throw new IllegalArgumentException("unknown mode '" + mode + "'; choose throughput or latency");
+        };
+    }
+
     /** Returns whether all final tables were identical. */
-    private static boolean run(Workload workload, long lastId, int runs, List<String> chosen, WireFormat format)
+    private static boolean run(Workload workload, int runs, List<String> chosen, WireFormat format)
             throws Exception {
+        long lastId = workload.lastInsertedId();
         // Apicurio's converter is on this classpath without a ServiceLoader manifest; the worker loads it
         // with a warning instead of refusing to start, whichever format is measured.
         try (ConnectWorld world = ConnectWorld.start("bench", 1, Map.of("plugin.discovery", "hybrid_warn"))) {
@@ -62,22 +74,40 @@ public final class SinkBenchmark {
             System.out.printf(Locale.ROOT, "  %,d records (change events + tombstones) in %.1f s%n", records,
                     (System.nanoTime() - produceStart) / 1e9);
 
-            Map<String, Results> results = new LinkedHashMap<>();
-            for (int run = 1; run <= runs; run++) {
-                for (String contender : chosen) {
-                    Results r = results.computeIfAbsent(contender, c -> new Results(label(c)));
-                    runOnce(world, format, contender, run, workload, lastId, r);
-                    System.out.printf(Locale.ROOT, "  run %d %-28s %,10.0f events/s  peak heap %4d MB%n", run,
-                            r.label, r.eventsPerSecond.get(run - 1), r.heapMegabytes.get(run - 1));
+            String workerKind = System.getProperty("worker", "in-jvm");
+            WorkerProcess process = switch (workerKind) {
+                case "in-jvm" -> null;
+                case "process" -> WorkerProcess.start(world.bootstrapServers(), System.getProperty("worker.heap", "256m"),
+                        Paths.get("bench", "target", "worker"));
+                default -> throw new IllegalArgumentException("unknown worker '" + workerKind
+                        + "'; choose in-jvm or process");
+            };
+            try {
+                SinkWorker worker = process != null ? process : new InProcessWorker(world);
+                String heapColumn = process != null
+                        ? "heap after GC, sink-only worker JVM (-Xmx" + System.getProperty("worker.heap", "256m") + ")"
+                        : "heap after GC, whole JVM (broker + worker + task)";
+                Map<String, Results> results = new LinkedHashMap<>();
+                for (int run = 1; run <= runs; run++) {
+                    for (String contender : chosen) {
+                        Results r = results.computeIfAbsent(contender, c -> new Results(label(c)));
+                        runOnce(worker, format, contender, run, workload, lastId, r);
+                        System.out.printf(Locale.ROOT, "  run %d %-28s %,10.0f events/s  peak heap %4d MB%n", run,
+                                r.label, r.eventsPerSecond.get(run - 1), r.heapMegabytes.get(run - 1));
+                    }
+                }
+                return ResultTable.print(System.out, workload.events(), records, format, heapColumn, results);
+            } finally {
+                if (process != null) {
+                    process.close();
                 }
             }
-            return ResultTable.print(System.out, workload.events(), records, format, results);
         }
     }
 
-    private static void runOnce(ConnectWorld world, WireFormat format, String contender, int run,
+    private static void runOnce(SinkWorker worker, WireFormat format, String contender, int run,
                                 Workload workload, long lastId, Results results) throws Exception {
-        TargetDatabase target = TargetDatabase.create("bench_" + contender + "_" + run);
+        ItemsDatabase target = ItemsDatabase.create("bench_" + contender + "_" + run);
         long nanos;
         long heap = 0;
         if ("raw".equals(contender)) {
@@ -90,9 +120,9 @@ public final class SinkBenchmark {
                 default -> throw new IllegalArgumentException("unknown contender '" + contender
                         + "'; choose from tidemark, debezium, raw");
             };
-            HeapPeak peak = new HeapPeak();
+            SinkWorker.HeapMeter peak = worker.measureHeap();
             try {
-                nanos = connector.run(world, "bench-" + contender + "-" + run, format, target, lastId);
+                nanos = connector.run(worker, "bench-" + contender + "-" + run, format, target, lastId);
             } finally {
                 heap = peak.stop();
             }
@@ -101,14 +131,6 @@ public final class SinkBenchmark {
         results.heapMegabytes.add(heap);
         results.fingerprints.add(target.fingerprint());
         target.drop();
-    }
-
-    private static long lastInsertedId(Workload workload) {
-        Workload.Change last = null;
-        for (Workload.Change change : workload) {
-            last = change;
-        }
-        return last.id();
     }
 
     private static String label(String contender) {
@@ -126,7 +148,7 @@ public final class SinkBenchmark {
         final String label;
         final List<Double> eventsPerSecond = new ArrayList<>();
         final List<Long> heapMegabytes = new ArrayList<>();
-        final List<TargetDatabase.Fingerprint> fingerprints = new ArrayList<>();
+        final List<ItemsDatabase.Fingerprint> fingerprints = new ArrayList<>();
 
         Results(String label) {
             this.label = label;

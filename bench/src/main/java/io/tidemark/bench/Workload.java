@@ -51,6 +51,15 @@ public final class Workload implements Iterable<Workload.Change> {
         return events;
     }
 
+    /** The key the last change inserts: once a sink shows it, it has applied every change before it. */
+    public long lastInsertedId() {
+        Change last = null;
+        for (Change change : this) {
+            last = change;
+        }
+        return last.id();
+    }
+
     @Override
     public Iterator<Change> iterator() {
         return new Generator();

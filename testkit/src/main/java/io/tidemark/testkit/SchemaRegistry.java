@@ -48,7 +48,9 @@ public final class SchemaRegistry implements AutoCloseable {
             return Optional.empty();
         }
         int port = freePort();
-        Path log = Paths.get("target", "apicurio-registry.log");
+        Path log = logFile().toPath();
+        // bench/run starts from the project root, which has no target/ of its own.
+        Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC",

@@ -37,6 +37,8 @@ public final class TestPostgres {
                         .setServerConfig("max_connections", "200")
                         .setServerConfig("fsync", "off")
                         .setServerConfig("synchronous_commit", "off")
+                        // Commit times of transactions: the latency benchmark reads when a target write became visible.
+                        .setServerConfig("track_commit_timestamp", "on")
                         .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start embedded PostgreSQL", e);

@@ -8,7 +8,6 @@ import org.apache.kafka.connect.errors.DataException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -16,11 +15,13 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * Renders a Connect value as PostgreSQL text input. The sink ships every column as a {@code text[]}
- * and lets PostgreSQL cast it to the column type, which keeps one uniform, array-based statement
- * shape for every type and lets PostgreSQL do the parsing it already does for COPY.
+ * Renders a Connect value as PostgreSQL text input. The sink ships a column as a {@code text[]} and
+ * lets PostgreSQL cast it to the column type unless a typed array fits ({@link ParameterType}), which
+ * keeps one uniform, array-based statement shape for every type and lets PostgreSQL do the parsing it
+ * already does for COPY.
  */
 public final class ValueText {
 
@@ -31,42 +32,53 @@ public final class ValueText {
     }
 
     public static String render(Schema schema, Object value) {
-        if (value == null) {
-            return null;
-        }
+        return value == null ? null : renderer(schema).apply(value);
+    }
+
+    /**
+     * The rendering of values of {@code schema}, resolved once: a column of many rows pays for the type
+     * dispatch once, not per value. The function takes non-null values.
+     */
+    public static Function<Object, String> renderer(Schema schema) {
         String logical = schema.name();
         if (logical != null) {
-            String text = renderLogical(logical, value);
-            if (text != null) {
-                return text;
+            Function<Object, String> renderer = logicalRenderer(logical);
+            if (renderer != null) {
+                return renderer;
             }
         }
         return switch (schema.type()) {
-            case BOOLEAN, INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, STRING -> value.toString();
-            case BYTES -> "\\x" + HEX.formatHex(bytes(value));
-            case ARRAY -> arrayLiteral(schema.valueSchema(), (List<?>) value);
-            case MAP, STRUCT -> throw new DataException("cannot write a " + schema.type() + " value to a column");
+            case BOOLEAN, INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, STRING -> Object::toString;
+            case BYTES -> value -> "\\x" + HEX.formatHex(bytes(value));
+            case ARRAY -> {
+                Schema elementSchema = schema.valueSchema();
+                yield value -> arrayLiteral(elementSchema, (List<?>) value);
+            }
+            case MAP, STRUCT -> value -> {
+                throw new DataException("cannot write a " + schema.type() + " value to a column");
+            };
         };
     }
 
-    private static String renderLogical(String logical, Object value) {
+    private static Function<Object, String> logicalRenderer(String logical) {
         return switch (logical) {
-            case Decimal.LOGICAL_NAME -> ((BigDecimal) value).toPlainString();
-            case "io.debezium.data.VariableScaleDecimal" -> variableScaleDecimal((Struct) value);
+            case Decimal.LOGICAL_NAME -> value -> ((BigDecimal) value).toPlainString();
+            case "io.debezium.data.VariableScaleDecimal" -> value -> variableScaleDecimal((Struct) value);
             case org.apache.kafka.connect.data.Date.LOGICAL_NAME ->
-                    LocalDate.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC).toString();
+                    value -> LocalDate.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC).toString();
             case org.apache.kafka.connect.data.Time.LOGICAL_NAME ->
-                    LocalTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC).toString();
+                    value -> LocalTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC).toString();
             case org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME ->
-                    LocalDateTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC).toString();
-            case "io.debezium.time.Date" -> LocalDate.ofEpochDay(((Number) value).longValue()).toString();
-            case "io.debezium.time.Time" -> timeOfDay(((Number) value).longValue() * 1_000);
-            case "io.debezium.time.MicroTime" -> timeOfDay(((Number) value).longValue());
-            case "io.debezium.time.NanoTime" -> timeOfDay(((Number) value).longValue() / 1_000);
-            case "io.debezium.time.Timestamp" -> timestamp(((Number) value).longValue() * 1_000);
-            case "io.debezium.time.MicroTimestamp" -> timestamp(((Number) value).longValue());
-            case "io.debezium.time.NanoTimestamp" -> timestamp(Math.floorDiv(((Number) value).longValue(), 1_000L));
-            case "io.debezium.time.MicroDuration" -> ((Number) value).longValue() + " microseconds";
+                    value -> LocalDateTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC).toString();
+            case "io.debezium.time.Date" -> value -> LocalDate.ofEpochDay(((Number) value).longValue()).toString();
+            case "io.debezium.time.Time" -> value -> timeOfDay(((Number) value).longValue() * 1_000);
+            case "io.debezium.time.MicroTime" -> value -> timeOfDay(((Number) value).longValue());
+            case "io.debezium.time.NanoTime" -> value -> timeOfDay(((Number) value).longValue() / 1_000);
+            case "io.debezium.time.Timestamp" -> value -> timestamp(((Number) value).longValue() * 1_000);
+            case "io.debezium.time.MicroTimestamp" -> value -> timestamp(((Number) value).longValue());
+            case "io.debezium.time.NanoTimestamp" ->
+                    value -> timestamp(Math.floorDiv(((Number) value).longValue(), 1_000L));
+            case "io.debezium.time.MicroDuration" -> value -> ((Number) value).longValue() + " microseconds";
             default -> null;
         };
     }
@@ -80,8 +92,9 @@ public final class ValueText {
     }
 
     private static String timestamp(long epochMicros) {
-        Instant instant = Instant.EPOCH.plus(epochMicros, java.time.temporal.ChronoUnit.MICROS);
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC).toString();
+        long seconds = Math.floorDiv(epochMicros, 1_000_000L);
+        int nanos = (int) Math.floorMod(epochMicros, 1_000_000L) * 1_000;
+        return LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC).toString();
     }
 
     private static String variableScaleDecimal(Struct value) {

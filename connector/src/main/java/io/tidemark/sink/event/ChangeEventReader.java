@@ -26,6 +26,12 @@ public final class ChangeEventReader {
     private final TableNameFormat tableNames;
     private final String unavailablePlaceholder;
     private final byte[] unavailablePlaceholderBytes;
+    private final SourcePositionReader positions = new SourcePositionReader();
+    private volatile EnvelopeFields lastEnvelope;
+
+    /** The envelope fields of one schema; {@code before} and {@code after} are null when the schema lacks them. */
+    private record EnvelopeFields(Schema owner, Field op, Field source, Field before, Field after) {
+    }
 
     public ChangeEventReader(TableNameFormat tableNames, String unavailablePlaceholder) {
         this.tableNames = tableNames;
@@ -48,18 +54,16 @@ public final class ChangeEventReader {
                     + " got " + record.value().getClass().getSimpleName() + "); use a converter with schemas,"
                     + " e.g. JsonConverter with value.converter.schemas.enable=true");
         }
-        Schema schema = envelope.schema();
-        for (String required : List.of("op", "source")) {
-            if (schema.field(required) == null) {
-                throw new DataException("value is not a Debezium change-event envelope: it has no '" + required
-                        + "' field (fields: " + fieldNames(schema) + ")");
-            }
+        EnvelopeFields fields = envelopeFields(envelope.schema());
+        Object code = envelope.get(fields.op());
+        if (code != null && !(code instanceof String)) {
+            throw new DataException("the Debezium envelope's 'op' is not a string: " + code);
         }
-        Op op = Op.fromCode(envelope.getString("op"));
+        Op op = Op.fromCode((String) code);
         if (op == null) {
             return null;
         }
-        Struct source = envelope.getStruct("source");
+        Struct source = struct(envelope, fields.source());
         if (source == null) {
             throw new DataException("the Debezium envelope has an empty 'source' block");
         }
@@ -68,18 +72,44 @@ public final class ChangeEventReader {
                     + " record key (tables without a primary key need REPLICA IDENTITY and message.key.columns"
                     + " on the Debezium source)");
         }
-        Struct row = op.isDelete() ? structOrNull(envelope, "before") : structOrNull(envelope, "after");
+        Struct row = struct(envelope, op.isDelete() ? fields.before() : fields.after());
         if (row == null && !op.isDelete()) {
             throw new DataException("a '" + op.code() + "' event without an 'after' image");
         }
-        SourcePosition position = SourcePositionReader.read(source, op == Op.READ);
+        SourcePosition position = positions.read(source, op == Op.READ);
         TableId table = tableNames.resolve(record.topic(), source);
         return new ChangeEvent(new TopicPartition(record.topic(), record.kafkaPartition()), record.kafkaOffset(),
                 table, op, key, row, position, op == Op.UPDATE ? unavailableColumns(row) : Set.of());
     }
 
-    private static Struct structOrNull(Struct envelope, String name) {
-        return envelope.schema().field(name) == null ? null : envelope.getStruct(name);
+    /** The envelope's fields, looked up by name once per schema instance (converters reuse them). */
+    private EnvelopeFields envelopeFields(Schema schema) {
+        EnvelopeFields fields = lastEnvelope;
+        if (fields != null && fields.owner() == schema) {
+            return fields;
+        }
+        for (String required : List.of("op", "source")) {
+            if (schema.field(required) == null) {
+                throw new DataException("value is not a Debezium change-event envelope: it has no '" + required
+                        + "' field (fields: " + fieldNames(schema) + ")");
+            }
+        }
+        fields = new EnvelopeFields(schema, schema.field("op"), schema.field("source"), schema.field("before"),
+                schema.field("after"));
+        lastEnvelope = fields;
+        return fields;
+    }
+
+    /** The struct in {@code field}, or null when the field is absent or empty. */
+    private static Struct struct(Struct envelope, Field field) {
+        if (field == null) {
+            return null;
+        }
+        Object value = envelope.get(field);
+        if (value == null || value instanceof Struct) {
+            return (Struct) value;
+        }
+        throw new DataException("the Debezium envelope's '" + field.name() + "' is not a struct");
     }
 
     /**

@@ -1,12 +1,14 @@
 package io.tidemark.sink.event;
 
 import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +26,22 @@ public final class TableNameFormat {
 
     private final String format;
     private final Map<String, TableId> cache = new ConcurrentHashMap<>();
+    /*
+     * A topic's records nearly always name the same table and share one source schema instance, so the last
+     * field lookup and the last resolution answer most records with a few comparisons.
+     */
+    private volatile SourceFields lastFields;
+    private volatile Resolved lastResolved;
+
+    /** The {@code source} fields the placeholders read, of one schema; a field the schema lacks is null. */
+    private record SourceFields(Schema owner, Field db, Field schemaName, Field table) {
+        static SourceFields of(Schema schema) {
+            return new SourceFields(schema, schema.field("db"), schema.field("schema"), schema.field("table"));
+        }
+    }
+
+    private record Resolved(String topic, String db, String schema, String table, TableId id) {
+    }
 
     private TableNameFormat(String format) {
         this.format = format;
@@ -62,11 +80,23 @@ public final class TableNameFormat {
     }
 
     public TableId resolve(String topic, Struct source) {
-        String db = field(source, "db");
-        String schema = field(source, "schema");
-        String table = field(source, "table");
-        return cache.computeIfAbsent(topic + '\u0000' + db + '\u0000' + schema + '\u0000' + table,
+        SourceFields fields = lastFields;
+        if (fields == null || fields.owner() != source.schema()) {
+            fields = SourceFields.of(source.schema());
+            lastFields = fields;
+        }
+        String db = field(source, fields.db());
+        String schema = field(source, fields.schemaName());
+        String table = field(source, fields.table());
+        Resolved last = lastResolved;
+        if (last != null && last.topic().equals(topic) && Objects.equals(last.db(), db)
+                && Objects.equals(last.schema(), schema) && Objects.equals(last.table(), table)) {
+            return last.id();
+        }
+        TableId id = cache.computeIfAbsent(topic + '\u0000' + db + '\u0000' + schema + '\u0000' + table,
                 k -> TableId.parse(render(topic, db, schema, table)));
+        lastResolved = new Resolved(topic, db, schema, table, id);
+        return id;
     }
 
     private String render(String topic, String db, String schema, String table) {
@@ -94,9 +124,8 @@ public final class TableNameFormat {
         return out.toString();
     }
 
-    private static String field(Struct source, String name) {
-        Field f = source.schema().field(name);
-        Object v = f == null ? null : source.get(f);
+    private static String field(Struct source, Field field) {
+        Object v = field == null ? null : source.get(field);
         return v == null ? null : v.toString();
     }
 

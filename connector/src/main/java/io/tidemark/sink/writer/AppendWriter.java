@@ -1,5 +1,6 @@
 package io.tidemark.sink.writer;
 
+import io.tidemark.sink.dialect.ParameterType;
 import io.tidemark.sink.dialect.ValueText;
 import io.tidemark.sink.event.ChangeEvent;
 import io.tidemark.sink.position.SourcePosition;
@@ -99,7 +100,11 @@ public final class AppendWriter implements WriteMode {
             values[p + 6][r] = Integer.toString(change.partition().partition());
             values[p + 7][r] = Long.toString(change.offset());
         }
-        return UnnestStatement.execute(connection, sql(table, columns), values);
+        ColumnArrays arrays = new ColumnArrays();
+        for (String[] column : values) {
+            arrays.add(ParameterType.TEXT, column);
+        }
+        return UnnestStatement.execute(connection, sql(table, columns), arrays);
     }
 
     static String sql(TableDefinition table, List<String> columns) {

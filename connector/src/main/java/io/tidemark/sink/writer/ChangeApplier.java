@@ -87,10 +87,15 @@ public final class ChangeApplier {
         int redelivered = 0;
         int errantCount = 0;
         Long lastSourceTs = null;
+        // Records come in runs of one partition: look the partition up once per run, not once per record.
+        TopicPartition tp = null;
+        Long durable = null;
         for (SinkRecord record : records) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
-            Long next = durableOffsets.get(tp);
-            if (next != null && record.kafkaOffset() < next) {
+            if (tp == null || tp.partition() != record.kafkaPartition() || !tp.topic().equals(record.topic())) {
+                tp = new TopicPartition(record.topic(), record.kafkaPartition());
+                durable = durableOffsets.get(tp);
+            }
+            if (durable != null && record.kafkaOffset() < durable) {
                 redelivered++;
                 continue;
             }

@@ -1,8 +1,9 @@
 package io.tidemark.sink.writer;
 
-import io.tidemark.sink.dialect.ValueText;
+import io.tidemark.sink.dialect.ParameterType;
 import io.tidemark.sink.event.ChangeEvent;
 import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 
 import java.sql.Connection;
@@ -52,13 +53,25 @@ public final class MergeWriter implements WriteMode {
     public int write(Connection connection, TableDefinition table, Collection<ChangeEvent> changes) throws SQLException {
         Map<List<String>, List<ChangeEvent>> upsertsByColumns = new LinkedHashMap<>();
         List<ChangeEvent> deletes = new ArrayList<>();
+        // Changes without unavailable columns write every field of their schema, usually one schema instance.
+        Schema lastSchema = null;
+        List<String> lastColumns = null;
         for (ChangeEvent change : changes) {
             if (change.isDelete()) {
                 deletes.add(change);
-            } else {
-                List<String> columns = change.writtenFields().stream().map(Field::name).toList();
-                upsertsByColumns.computeIfAbsent(columns, c -> new ArrayList<>()).add(change);
+                continue;
             }
+            List<String> columns;
+            if (change.unavailable().isEmpty() && change.rowSchema() == lastSchema) {
+                columns = lastColumns;
+            } else {
+                columns = change.writtenFields().stream().map(Field::name).toList();
+                if (change.unavailable().isEmpty()) {
+                    lastSchema = change.rowSchema();
+                    lastColumns = columns;
+                }
+            }
+            upsertsByColumns.computeIfAbsent(columns, c -> new ArrayList<>()).add(change);
         }
         int applied = 0;
         for (Map.Entry<List<String>, List<ChangeEvent>> group : upsertsByColumns.entrySet()) {
@@ -73,36 +86,41 @@ public final class MergeWriter implements WriteMode {
     private int upsert(Connection connection, TableDefinition table, List<String> columns, List<ChangeEvent> rows)
             throws SQLException {
         int n = rows.size();
-        String[][] values = new String[columns.size() + 2][n];
+        List<Struct> images = new ArrayList<>(n);
+        Long[] streamed = new Long[n];
+        Long[] snapshot = new Long[n];
         for (int r = 0; r < n; r++) {
             ChangeEvent change = rows.get(r);
-            Struct row = change.row();
-            for (int c = 0; c < columns.size(); c++) {
-                Field f = row.schema().field(columns.get(c));
-                values[c][r] = ValueText.render(f.schema(), row.get(f));
+            images.add(change.row());
+            Long version = change.position().rowVersion();
+            if (change.position().snapshot()) {
+                snapshot[r] = version;
+            } else {
+                streamed[r] = version;
             }
-            String version = Long.toString(change.position().rowVersion());
-            boolean snapshot = change.position().snapshot();
-            values[columns.size()][r] = snapshot ? null : version;
-            values[columns.size() + 1][r] = snapshot ? version : null;
         }
+        ColumnArrays values = ColumnArrays.of(table, columns, images);
+        List<ParameterType> types = values.types();
+        values.add(ParameterType.INT8, streamed);
+        values.add(ParameterType.INT8, snapshot);
         return UnnestStatement.execute(connection,
-                StatementBuilder.upsert(table, columns, droppedColumns(table, rows.get(0)), softDelete), values);
+                StatementBuilder.upsert(table, columns, types, droppedColumns(table, rows.get(0)), softDelete), values);
     }
 
     private int delete(Connection connection, TableDefinition table, List<ChangeEvent> rows) throws SQLException {
         List<String> keyColumns = rows.get(0).key().schema().fields().stream().map(Field::name).toList();
         int n = rows.size();
-        String[][] values = new String[keyColumns.size() + 1][n];
+        List<Struct> keys = new ArrayList<>(n);
+        Long[] versions = new Long[n];
         for (int r = 0; r < n; r++) {
-            ChangeEvent change = rows.get(r);
-            List<String> key = ChangeBatch.keyOf(change);
-            for (int c = 0; c < keyColumns.size(); c++) {
-                values[c][r] = key.get(c);
-            }
-            values[keyColumns.size()][r] = Long.toString(change.position().rowVersion());
+            keys.add(rows.get(r).key());
+            versions[r] = rows.get(r).position().rowVersion();
         }
-        String sql = softDelete ? StatementBuilder.softDelete(table, keyColumns) : StatementBuilder.hardDelete(table, keyColumns);
+        ColumnArrays values = ColumnArrays.of(table, keyColumns, keys);
+        List<ParameterType> keyTypes = values.types();
+        values.add(ParameterType.INT8, versions);
+        String sql = softDelete ? StatementBuilder.softDelete(table, keyColumns, keyTypes)
+                : StatementBuilder.hardDelete(table, keyColumns, keyTypes);
         return UnnestStatement.execute(connection, sql, values);
     }
 

@@ -1,5 +1,8 @@
 package io.tidemark.sink.writer;
 
+import io.tidemark.sink.dialect.ParameterType;
+
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.tidemark.sink.dialect.Identifiers.quote;
@@ -8,8 +11,9 @@ import static io.tidemark.sink.writer.HiddenColumns.SOURCE_SNAPSHOT;
 import static io.tidemark.sink.writer.HiddenColumns.SOURCE_VERSION;
 
 /**
- * SQL for merge-mode writes. Every statement takes one {@code text[]} parameter per column, unnested
- * into rows and cast to the column types, so a whole batch is one round trip whatever its size.
+ * SQL for merge-mode writes. Every statement takes one array parameter per column ({@code text[]}, or a typed
+ * array where {@link ParameterType} allows), unnested into rows and cast to the column types, so a whole
+ * batch is one round trip whatever its size.
  *
  * <p>The position guard is the statement's own {@code WHERE}: the row changes only when the incoming
  * change supersedes the stored one, by the rule in {@link io.tidemark.sink.position.RowVersions}.
@@ -36,11 +40,12 @@ public final class StatementBuilder {
     }
 
     /**
-     * Inserts or updates rows: parameters are {@code columns} in order, then the streamed row version
-     * (NULL for a snapshot read) and the snapshot point (NULL for a streamed change). {@code columns} must contain the key columns;
-     * {@code nullColumns} are set to NULL (columns dropped at the source).
+     * Inserts or updates rows: parameters are {@code columns} in order, of {@code types}, then the streamed row
+     * version (NULL for a snapshot read) and the snapshot point (NULL for a streamed change), both {@code int8[]}.
+     * {@code columns} must contain the key columns; {@code nullColumns} are set to NULL (columns dropped at the source).
      */
-    public static String upsert(TableDefinition table, List<String> columns, List<String> nullColumns, boolean softDelete) {
+    public static String upsert(TableDefinition table, List<String> columns, List<ParameterType> types,
+                                List<String> nullColumns, boolean softDelete) {
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table.id())).append(" AS t (");
         for (String c : columns) {
             sql.append(quote(c)).append(", ");
@@ -63,7 +68,7 @@ public final class StatementBuilder {
         if (softDelete) {
             sql.append(", false");
         }
-        sql.append("\nFROM ").append(unnest(columns.size() + 2));
+        sql.append("\nFROM ").append(unnest(types, ParameterType.INT8, ParameterType.INT8));
         sql.append("\nON CONFLICT (").append(keyList(table)).append(") DO UPDATE SET ");
         for (String c : columns) {
             if (!table.primaryKey().contains(c)) {
@@ -86,9 +91,9 @@ public final class StatementBuilder {
     /**
      * Marks rows deleted, keeping their values and recording the delete's position, or inserts a
      * deleted marker row for a key never seen (so an older insert replayed later cannot resurrect it).
-     * Parameters: the key columns in order, then the row version.
+     * Parameters: the key columns in order, of {@code keyTypes}, then the row version ({@code int8[]}).
      */
-    public static String softDelete(TableDefinition table, List<String> keyColumns) {
+    public static String softDelete(TableDefinition table, List<String> keyColumns, List<ParameterType> keyTypes) {
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table.id())).append(" AS t (");
         for (String c : keyColumns) {
             sql.append(quote(c)).append(", ");
@@ -99,7 +104,7 @@ public final class StatementBuilder {
             sql.append("v.p").append(i).append("::").append(table.typeOf(keyColumns.get(i))).append(", ");
         }
         sql.append("v.p").append(keyColumns.size()).append("::bigint, NULL, true");
-        sql.append("\nFROM ").append(unnest(keyColumns.size() + 1));
+        sql.append("\nFROM ").append(unnest(keyTypes, ParameterType.INT8));
         sql.append("\nON CONFLICT (").append(keyList(table)).append(") DO UPDATE SET ")
                 .append(quote(SOURCE_VERSION)).append(" = EXCLUDED.").append(quote(SOURCE_VERSION)).append(", ")
                 .append(quote(SOURCE_SNAPSHOT)).append(" = NULL, ")
@@ -107,11 +112,14 @@ public final class StatementBuilder {
         return sql.append("\nWHERE ").append(STREAMED_GUARD).toString();
     }
 
-    /** Removes rows whose stored version the delete supersedes. Parameters: key columns, then the row version. */
-    public static String hardDelete(TableDefinition table, List<String> keyColumns) {
+    /**
+     * Removes rows whose stored version the delete supersedes. Parameters: key columns, of {@code keyTypes}, then
+     * the row version ({@code int8[]}).
+     */
+    public static String hardDelete(TableDefinition table, List<String> keyColumns, List<ParameterType> keyTypes) {
         int version = keyColumns.size();
         StringBuilder sql = new StringBuilder("DELETE FROM ").append(quote(table.id())).append(" AS t\nUSING ")
-                .append(unnest(version + 1)).append("\nWHERE ");
+                .append(unnest(keyTypes, ParameterType.INT8)).append("\nWHERE ");
         for (int i = 0; i < keyColumns.size(); i++) {
             sql.append("t.").append(quote(keyColumns.get(i))).append(" = v.p").append(i).append("::")
                     .append(table.typeOf(keyColumns.get(i))).append(" AND ");
@@ -122,13 +130,15 @@ public final class StatementBuilder {
         return sql.toString();
     }
 
-    private static String unnest(int parameters) {
+    private static String unnest(List<ParameterType> types, ParameterType... more) {
+        List<ParameterType> all = new ArrayList<>(types);
+        all.addAll(List.of(more));
         StringBuilder sql = new StringBuilder("unnest(");
-        for (int i = 0; i < parameters; i++) {
-            sql.append(i == 0 ? "" : ", ").append("?::text[]");
+        for (int i = 0; i < all.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("?::").append(all.get(i).elementType()).append("[]");
         }
         sql.append(") AS v(");
-        for (int i = 0; i < parameters; i++) {
+        for (int i = 0; i < all.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append('p').append(i);
         }
         return sql.append(')').toString();

@@ -8,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.tidemark.sink.dialect.ParameterType.INT4;
+import static io.tidemark.sink.dialect.ParameterType.INT8;
+import static io.tidemark.sink.dialect.ParameterType.TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,12 +28,12 @@ class StatementBuilderTest {
             Map.of("id", "integer", "name", "text"), List.of("id"));
 
     @Test
-    void upsertUnnestsOneTextArrayPerColumnAndGuardsByPosition() {
-        String sql = StatementBuilder.upsert(items, List.of("id", "name"), List.of(), true);
+    void upsertUnnestsOneArrayPerColumnAndGuardsByPosition() {
+        String sql = StatementBuilder.upsert(items, List.of("id", "name"), List.of(INT4, TEXT), List.of(), true);
         assertThat(sql).isEqualTo("""
                 INSERT INTO "public"."items" AS t ("id", "name", "__source_lsn", "__source_snapshot_lsn", "__deleted")
                 SELECT v.p0::integer, v.p1::text, v.p2::bigint, v.p3::bigint, false
-                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS v(p0, p1, p2, p3)
+                FROM unnest(?::int4[], ?::text[], ?::int8[], ?::int8[]) AS v(p0, p1, p2, p3)
                 ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name", \
                 "__source_lsn" = COALESCE(EXCLUDED."__source_lsn", t."__source_lsn"), \
                 "__source_snapshot_lsn" = EXCLUDED."__source_snapshot_lsn", "__deleted" = false
@@ -42,19 +45,19 @@ class StatementBuilderTest {
 
     @Test
     void upsertWithoutSoftDeleteDoesNotTouchTheDeletedColumn() {
-        assertThat(StatementBuilder.upsert(items, List.of("id", "name"), List.of(), false)).doesNotContain("__deleted");
+        assertThat(StatementBuilder.upsert(items, List.of("id", "name"), List.of(INT4, TEXT), List.of(), false)).doesNotContain("__deleted");
     }
 
     @Test
     void upsertLeavesOutColumnsNotWritten() {
-        String sql = StatementBuilder.upsert(items, List.of("id"), List.of(), true);
+        String sql = StatementBuilder.upsert(items, List.of("id"), List.of(INT4), List.of(), true);
         assertThat(sql).doesNotContain("\"name\"");
         assertThat(sql).contains("DO UPDATE SET \"__source_lsn\" = COALESCE(");
     }
 
     @Test
     void columnsDroppedAtTheSourceAreSetToNull() {
-        String sql = StatementBuilder.upsert(items, List.of("id"), List.of("name"), false);
+        String sql = StatementBuilder.upsert(items, List.of("id"), List.of(INT4), List.of("name"), false);
         assertThat(sql).contains("(\"id\", \"name\", \"__source_lsn\"").contains("SELECT v.p0::integer, NULL, v.p1::bigint")
                 .contains("\"name\" = NULL, ");
     }
@@ -79,7 +82,7 @@ class StatementBuilderTest {
 
     @Test
     void softDeleteKeepsValuesAndRecordsThePosition() {
-        String sql = StatementBuilder.softDelete(items, List.of("id"));
+        String sql = StatementBuilder.softDelete(items, List.of("id"), List.of(TEXT));
         assertThat(sql).contains("SELECT v.p0::integer, v.p1::bigint, NULL, true")
                 .contains("DO UPDATE SET \"__source_lsn\" = EXCLUDED.\"__source_lsn\", \"__source_snapshot_lsn\" = NULL, \"__deleted\" = true")
                 .doesNotContain("\"name\"")
@@ -88,9 +91,9 @@ class StatementBuilderTest {
 
     @Test
     void hardDeleteRemovesOnlyRowsTheDeleteSupersedes() {
-        assertThat(StatementBuilder.hardDelete(items, List.of("id"))).isEqualTo("""
+        assertThat(StatementBuilder.hardDelete(items, List.of("id"), List.of(TEXT))).isEqualTo("""
                 DELETE FROM "public"."items" AS t
-                USING unnest(?::text[], ?::text[]) AS v(p0, p1)
+                USING unnest(?::text[], ?::int8[]) AS v(p0, p1)
                 WHERE t."id" = v.p0::integer AND (t."__source_lsn" IS NULL OR v.p1::bigint > t."__source_lsn")""");
     }
 
@@ -98,7 +101,7 @@ class StatementBuilderTest {
     void hostileNamesStayOneQuotedIdentifier() {
         String evil = "x\"; DROP TABLE users; --";
         TableDefinition hostile = table(null, evil, Map.of(evil, "text", "id", "integer"), List.of("id"));
-        String sql = StatementBuilder.upsert(hostile, List.of("id", evil), List.of(), false);
+        String sql = StatementBuilder.upsert(hostile, List.of("id", evil), List.of(INT4, TEXT), List.of(), false);
         String quoted = "\"x\"\"; DROP TABLE users; --\"";
         assertThat(sql).startsWith("INSERT INTO " + quoted + " AS t (\"id\", " + quoted + ",");
         assertThat(sql.replace(quoted, "")).doesNotContain("DROP");
@@ -108,7 +111,7 @@ class StatementBuilderTest {
     void compositeKeysAreListedInKeyOrder() {
         TableDefinition composite = table(null, "lines", Map.of("order_id", "bigint", "line", "integer", "sku", "text"),
                 List.of("order_id", "line"));
-        assertThat(StatementBuilder.upsert(composite, List.of("order_id", "line", "sku"), List.of(), false))
+        assertThat(StatementBuilder.upsert(composite, List.of("order_id", "line", "sku"), List.of(INT8, INT4, TEXT), List.of(), false))
                 .contains("ON CONFLICT (\"order_id\", \"line\")");
     }
 

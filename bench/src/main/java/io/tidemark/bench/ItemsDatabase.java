@@ -8,8 +8,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** A fresh target database holding the table {@code items}, and what a contender left in it. */
-final class TargetDatabase {
+/**
+ * A fresh database holding the table {@code items}: a contender's target, and in the latency mode also the
+ * source Debezium captures. Its fingerprint says what the table holds.
+ */
+final class ItemsDatabase {
 
     /** The 12 user columns, in table order; the comparison reads exactly these. */
     static final String COLUMNS = "id, customer_id, quantity, unit_price, total, status, note, created_at,"
@@ -28,12 +31,12 @@ final class TargetDatabase {
 
     private final String name;
 
-    private TargetDatabase(String name) {
+    private ItemsDatabase(String name) {
         this.name = name;
     }
 
-    static TargetDatabase create(String prefix) throws SQLException {
-        TargetDatabase database = new TargetDatabase(TestPostgres.createDatabase(prefix));
+    static ItemsDatabase create(String prefix) throws SQLException {
+        ItemsDatabase database = new ItemsDatabase(TestPostgres.createDatabase(prefix));
         try (Connection c = database.connect(); Statement s = c.createStatement()) {
             s.execute(DDL);
         }
@@ -63,10 +66,15 @@ final class TargetDatabase {
 
     /** Reads the table in key order in UTC, so equal contents give equal digests whatever wrote them. */
     Fingerprint fingerprint() throws SQLException {
+        return fingerprint("true");
+    }
+
+    /** As {@link #fingerprint()}, over the rows matching {@code where} (e.g. a soft-deleting sink's live rows). */
+    Fingerprint fingerprint(String where) throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("SET TimeZone = 'UTC'");
             try (ResultSet rs = s.executeQuery("SELECT count(*), coalesce(md5(string_agg(r::text, E'\\n' ORDER BY (r).id)), '')"
-                    + " FROM (SELECT " + COLUMNS + " FROM " + DebeziumEncoding.TABLE + ") r")) {
+                    + " FROM (SELECT " + COLUMNS + " FROM " + DebeziumEncoding.TABLE + " WHERE " + where + ") r")) {
                 rs.next();
                 return new Fingerprint(rs.getLong(1), rs.getString(2));
             }

@@ -1,0 +1,23 @@
+package io.tidemark.bench;
+
+import java.util.Map;
+
+/** The Connect worker a sink contender runs in: connectors are posted to it and removed over its REST API. */
+interface SinkWorker {
+
+    void postConnector(String name, Map<String, String> config);
+
+    void deleteConnector(String name);
+
+    /** A description of the connector's failure, or null while neither it nor any of its tasks is FAILED. */
+    String failure(String name);
+
+    /** Starts measuring the heap of the JVM the sinks run in. */
+    HeapMeter measureHeap();
+
+    /** A running heap measurement. */
+    interface HeapMeter {
+        /** Stops measuring; returns the largest heap occupancy left after a garbage collection, in megabytes. */
+        long stop() throws Exception;
+    }
+}

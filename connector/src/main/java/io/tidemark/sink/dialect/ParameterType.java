@@ -1,0 +1,80 @@
+package io.tidemark.sink.dialect;
+
+import org.apache.kafka.connect.data.Schema;
+
+import java.util.function.Function;
+
+/**
+ * How one column's values travel in the sink's one-array-per-column statements. Text is the general way:
+ * each value rendered as PostgreSQL text input ({@link ValueText}) and cast by the server. Where the Connect
+ * type and the column type are the same plain integer, boolean or floating-point type, the values go as a
+ * typed array instead, which pgjdbc sends in binary: nothing to render here and nothing to parse there.
+ */
+public enum ParameterType {
+    TEXT("text"),
+    INT2("int2"),
+    INT4("int4"),
+    INT8("int8"),
+    BOOL("bool"),
+    FLOAT4("float4"),
+    FLOAT8("float8");
+
+    private final String elementType;
+
+    ParameterType(String elementType) {
+        this.elementType = elementType;
+    }
+
+    /** The array element type, for {@code createArrayOf} and the parameter's cast ({@code ?::int8[]}). */
+    public String elementType() {
+        return elementType;
+    }
+
+    /**
+     * The parameter type for values of {@code schema} written to a column whose type {@code format_type}
+     * prints as {@code columnType}. Logical types (dates, timestamps, decimals, ...) always go as text.
+     */
+    public static ParameterType of(Schema schema, String columnType) {
+        if (schema.name() != null) {
+            return TEXT;
+        }
+        return switch (schema.type()) {
+            case INT8, INT16 -> "smallint".equals(columnType) ? INT2 : TEXT;
+            case INT32 -> "integer".equals(columnType) ? INT4 : TEXT;
+            case INT64 -> "bigint".equals(columnType) ? INT8 : TEXT;
+            case BOOLEAN -> "boolean".equals(columnType) ? BOOL : TEXT;
+            case FLOAT32 -> "real".equals(columnType) ? FLOAT4 : TEXT;
+            case FLOAT64 -> "double precision".equals(columnType) ? FLOAT8 : TEXT;
+            default -> TEXT;
+        };
+    }
+
+    /** An empty array of this type's Java element class, which pgjdbc maps to the element type. */
+    public Object[] newArray(int size) {
+        return switch (this) {
+            case TEXT -> new String[size];
+            case INT2 -> new Short[size];
+            case INT4 -> new Integer[size];
+            case INT8 -> new Long[size];
+            case BOOL -> new Boolean[size];
+            case FLOAT4 -> new Float[size];
+            case FLOAT8 -> new Double[size];
+        };
+    }
+
+    /**
+     * Turns non-null values of Connect schema {@code schema} into elements of this type's array; resolved once
+     * per column and schema, applied to every row.
+     */
+    public Function<Object, ?> encoder(Schema schema) {
+        return switch (this) {
+            case TEXT -> ValueText.renderer(schema);
+            case INT2 -> value -> ((Number) value).shortValue();
+            case INT4 -> value -> ((Number) value).intValue();
+            case INT8 -> value -> ((Number) value).longValue();
+            case BOOL -> value -> (Boolean) value;
+            case FLOAT4 -> value -> ((Number) value).floatValue();
+            case FLOAT8 -> value -> ((Number) value).doubleValue();
+        };
+    }
+}
