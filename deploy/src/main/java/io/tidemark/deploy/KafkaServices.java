@@ -149,10 +149,6 @@ final class KafkaServices {
         }
     }
 
-    boolean workerAnswers() {
-        return answers(URI.create(stack.connectUrl() + "/connectors"));
-    }
-
     private static boolean answers(URI connectors) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(
