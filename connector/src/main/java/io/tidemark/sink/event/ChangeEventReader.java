@@ -27,10 +27,10 @@ public final class ChangeEventReader {
     private final String unavailablePlaceholder;
     private final byte[] unavailablePlaceholderBytes;
     private final SourcePositionReader positions = new SourcePositionReader();
-    private volatile EnvelopeFields lastEnvelope;
+    private final PerSchema<EnvelopeFields> envelopes = new PerSchema<>(ChangeEventReader::envelopeFields);
 
     /** The envelope fields of one schema; {@code before} and {@code after} are null when the schema lacks them. */
-    private record EnvelopeFields(Schema owner, Field op, Field source, Field before, Field after) {
+    private record EnvelopeFields(Field op, Field source, Field before, Field after) {
     }
 
     public ChangeEventReader(TableNameFormat tableNames, String unavailablePlaceholder) {
@@ -54,7 +54,7 @@ public final class ChangeEventReader {
                     + " got " + record.value().getClass().getSimpleName() + "); use a converter with schemas,"
                     + " e.g. JsonConverter with value.converter.schemas.enable=true");
         }
-        EnvelopeFields fields = envelopeFields(envelope.schema());
+        EnvelopeFields fields = envelopes.of(envelope.schema());
         Object code = envelope.get(fields.op());
         if (code != null && !(code instanceof String)) {
             throw new DataException("the Debezium envelope's 'op' is not a string: " + code);
@@ -82,22 +82,15 @@ public final class ChangeEventReader {
                 table, op, key, row, position, op == Op.UPDATE ? unavailableColumns(row) : Set.of());
     }
 
-    /** The envelope's fields, looked up by name once per schema instance (converters reuse them). */
-    private EnvelopeFields envelopeFields(Schema schema) {
-        EnvelopeFields fields = lastEnvelope;
-        if (fields != null && fields.owner() == schema) {
-            return fields;
-        }
+    /** The envelope's fields, by name; throws when the schema is not an envelope's. */
+    private static EnvelopeFields envelopeFields(Schema schema) {
         for (String required : List.of("op", "source")) {
             if (schema.field(required) == null) {
                 throw new DataException("value is not a Debezium change-event envelope: it has no '" + required
                         + "' field (fields: " + fieldNames(schema) + ")");
             }
         }
-        fields = new EnvelopeFields(schema, schema.field("op"), schema.field("source"), schema.field("before"),
-                schema.field("after"));
-        lastEnvelope = fields;
-        return fields;
+        return new EnvelopeFields(schema.field("op"), schema.field("source"), schema.field("before"), schema.field("after"));
     }
 
     /** The struct in {@code field}, or null when the field is absent or empty. */

@@ -30,13 +30,13 @@ public final class TableNameFormat {
      * A topic's records nearly always name the same table and share one source schema instance, so the last
      * field lookup and the last resolution answer most records with a few comparisons.
      */
-    private volatile SourceFields lastFields;
+    private final PerSchema<SourceFields> sourceFields = new PerSchema<>(SourceFields::of);
     private volatile Resolved lastResolved;
 
     /** The {@code source} fields the placeholders read, of one schema; a field the schema lacks is null. */
-    private record SourceFields(Schema owner, Field db, Field schemaName, Field table) {
+    private record SourceFields(Field db, Field schemaName, Field table) {
         static SourceFields of(Schema schema) {
-            return new SourceFields(schema, schema.field("db"), schema.field("schema"), schema.field("table"));
+            return new SourceFields(schema.field("db"), schema.field("schema"), schema.field("table"));
         }
     }
 
@@ -80,11 +80,7 @@ public final class TableNameFormat {
     }
 
     public TableId resolve(String topic, Struct source) {
-        SourceFields fields = lastFields;
-        if (fields == null || fields.owner() != source.schema()) {
-            fields = SourceFields.of(source.schema());
-            lastFields = fields;
-        }
+        SourceFields fields = sourceFields.of(source.schema());
         String db = field(source, fields.db());
         String schema = field(source, fields.schemaName());
         String table = field(source, fields.table());

@@ -1,5 +1,6 @@
 package io.tidemark.sink.position;
 
+import io.tidemark.sink.event.PerSchema;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -9,29 +10,23 @@ import org.apache.kafka.connect.errors.DataException;
  * Reads the source position from a Debezium {@code source} block. PostgreSQL is supported now;
  * other connector types (MySQL binlog file/pos/GTID) get their own position class here.
  *
- * <p>Converters hand out one schema instance per distinct schema, so the fields are looked up by name
- * once per schema instance, not once per record.
+ * <p>The fields are looked up by name once per schema instance ({@link PerSchema}), not once per record.
  */
 public final class SourcePositionReader {
 
-    private volatile SourceFields last;
+    private final PerSchema<SourceFields> sourceFields = new PerSchema<>(SourceFields::of);
 
     /** The {@code source} fields of one schema; a field the schema lacks is null. */
-    private record SourceFields(Schema schema, Field connector, Field name, Field lsn, Field sequence, Field txId,
-                                Field tsMs) {
+    private record SourceFields(Field connector, Field name, Field lsn, Field sequence, Field txId, Field tsMs) {
         static SourceFields of(Schema schema) {
-            return new SourceFields(schema, schema.field("connector"), schema.field("name"), schema.field("lsn"),
+            return new SourceFields(schema.field("connector"), schema.field("name"), schema.field("lsn"),
                     schema.field("sequence"), schema.field("txId"), schema.field("ts_ms"));
         }
     }
 
     /** {@code snapshotRead} is true for {@code op = r}: Debezium's own snapshot marker differs between versions. */
     public SourcePosition read(Struct source, boolean snapshotRead) {
-        SourceFields fields = last;
-        if (fields == null || fields.schema() != source.schema()) {
-            fields = SourceFields.of(source.schema());
-            last = fields;
-        }
+        SourceFields fields = sourceFields.of(source.schema());
         String connector = string(source, fields.connector());
         if (connector == null || !"postgresql".equals(connector)) {
             throw new DataException("unsupported source connector '" + connector
