@@ -67,6 +67,12 @@ public record StackSettings(
         }
     }
 
+    /** The same stack reached through another Connect worker's REST port (a second Connect cluster, say). */
+    public StackSettings withConnectPort(int port) {
+        return new StackSettings(deployDir, home, pluginPath, sourceDbPort, targetDbPort, kafkaPort, controllerPort, port,
+                dbUser, dbPassword, sourceDb, targetDb);
+    }
+
     public String sourceJdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + sourceDbPort + "/" + sourceDb;
     }

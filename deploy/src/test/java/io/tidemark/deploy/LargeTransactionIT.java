@@ -60,9 +60,7 @@ class LargeTransactionIT {
         sinkWorker = new JavaService("connect-sinks", "org.apache.kafka.connect.cli.ConnectDistributed", settings);
         kafka.startWorker(sinkWorker, properties, List.of("-Xmx" + (HEAP_CAP >> 20) + "m"), Duration.ofSeconds(120));
 
-        StackSettings sinkCluster = new StackSettings(settings.deployDir(), settings.home(), settings.pluginPath(),
-                settings.sourceDbPort(), settings.targetDbPort(), settings.kafkaPort(), settings.controllerPort(), port,
-                settings.dbUser(), settings.dbPassword(), settings.sourceDb(), settings.targetDb());
+        StackSettings sinkCluster = settings.withConnectPort(port);
         new LocalStack(sinkCluster, System.out).register(List.of(StackSettings.MERGE_SINK, StackSettings.APPEND_SINK))
                 .forEach(System.out::println);
         awaitTrue("both sinks RUNNING in the sink worker", Duration.ofSeconds(90), () -> {
