@@ -5,10 +5,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,17 +83,8 @@ final class LocalStack {
             List<String> connectors = connectorsToRegister();
             List<String> registered = new ArrayList<>();
             step("connectors " + String.join(", ", connectors), () -> {
-                List<String> first = List.of(StackSettings.SOURCE_CONNECTOR, StackSettings.MERGE_SINK);
-                registered.addAll(register(first));
-                awaitConnectorsRunning(first, Duration.ofSeconds(90));
-                if (connectors.size() > first.size()) {
-                    // Two sink tasks opening at once on an empty target race to create the shared watermark table,
-                    // and the loser fails (PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe under concurrency);
-                    // so the second sink starts once the first has created it.
-                    awaitTargetTable("cdc_watermark", Duration.ofSeconds(90));
-                    registered.addAll(register(List.of(StackSettings.APPEND_SINK)));
-                    awaitConnectorsRunning(connectors, Duration.ofSeconds(90));
-                }
+                registered.addAll(register(connectors));
+                awaitConnectorsRunning(connectors, Duration.ofSeconds(90));
             });
             registered.forEach(line -> out.println("    " + line));
         } catch (RuntimeException e) {
@@ -182,23 +169,6 @@ final class LocalStack {
             Thread.currentThread().interrupt();
             throw new StackException("interrupted while registering the connectors", e);
         }
-    }
-
-    private void awaitTargetTable(String table, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Connection c = targetDb.connect(settings.targetDb()); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT to_regclass('public." + table + "') IS NOT NULL")) {
-                if (rs.next() && rs.getBoolean(1)) {
-                    return;
-                }
-            } catch (SQLException e) {
-                // The target may still be busy with the sink's first transaction; try again.
-            }
-            KafkaServices.sleep(Duration.ofMillis(500));
-        }
-        throw new StackException("the sink did not create " + table + " in the target within " + timeout.toSeconds()
-                + " s; see " + kafka.worker().logFile());
     }
 
     private void awaitConnectorsRunning(List<String> connectors, Duration timeout) {
