@@ -16,7 +16,8 @@ import java.util.Map;
  * {@code runs} times, each against a fresh target database, and prints events/s, ratios, peak heap
  * and whether all final tables are identical. Settings are system properties: {@code events} (default
  * 1,000,000), {@code runs} (3), {@code seed} (42), {@code contenders} (tidemark,debezium,raw), {@code format}
- * (json: JSON with schemas; avro: Avro through an Apicurio registry). {@code mode=latency} measures
+ * (json: JSON with schemas; json-cached: the same bytes read by Tidemark's CachedSchemaJsonConverter; avro: Avro
+ * through an Apicurio registry). {@code mode=latency} measures
  * end-to-end latency under a steady load instead ({@link LatencyBenchmark}). {@code worker=process} runs the
  * sinks in a standalone worker JVM of their own with {@code -Xmx} {@code worker.heap} (256m) instead of the
  * benchmark's in-JVM worker, so the heap column is the sink's ({@link WorkerProcess}).
@@ -31,6 +32,7 @@ public final class SinkBenchmark {
         String format = System.getProperty("format", "json");
         boolean passed = switch (format) {
             case "json" -> measure(WireFormat.json());
+            case "json-cached" -> measure(WireFormat.jsonCached());
             case "avro" -> {
                 SchemaRegistry registry = SchemaRegistry.start().orElseThrow(() -> new IllegalStateException(
                         "the Apicurio Registry did not start; bench/run unpacks its distribution (see "
@@ -39,7 +41,7 @@ public final class SinkBenchmark {
                     yield measure(WireFormat.avro(registry.registryUrl()));
                 }
             }
-            default -> throw new IllegalArgumentException("unknown format '" + format + "'; choose json or avro");
+            default -> throw new IllegalArgumentException("unknown format '" + format + "'; choose json, json-cached or avro");
         };
         if (!passed) {
             System.exit(1);

@@ -1,6 +1,7 @@
 package io.tidemark.bench;
 
 import io.apicurio.registry.utils.converter.AvroConverter;
+import io.tidemark.sink.json.CachedSchemaJsonConverter;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.storage.Converter;
 
@@ -17,6 +18,15 @@ record WireFormat(String name, String converterClass, Supplier<Converter> factor
     static WireFormat json() {
         return new WireFormat("JSON with schemas", JsonConverter.class.getName(), JsonConverter::new,
                 Map.of("schemas.enable", "true"));
+    }
+
+    /**
+     * The same bytes as {@link #json()}, read by Tidemark's {@code CachedSchemaJsonConverter}, which writes
+     * with {@code JsonConverter} itself and reads to the same Connect data without re-parsing each schema.
+     */
+    static WireFormat jsonCached() {
+        return new WireFormat("JSON with schemas, read by CachedSchemaJsonConverter",
+                CachedSchemaJsonConverter.class.getName(), CachedSchemaJsonConverter::new, Map.of("schemas.enable", "true"));
     }
 
     /** Avro in Confluent's wire format (magic byte + schema id) through Apicurio's converter and registry. */

@@ -1,0 +1,196 @@
+package io.tidemark.sink.json;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.tidemark.sink.Version;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.components.Versioned;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.json.JsonConverterConfig;
+import org.apache.kafka.connect.storage.Converter;
+import org.apache.kafka.connect.storage.ConverterConfig;
+import org.apache.kafka.connect.storage.ConverterType;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads what Kafka's {@code JsonConverter} writes with {@code schemas.enable=true}, to the same Connect
+ * schemas and values, without parsing the schema of every message. Debezium repeats a table's schema, often
+ * several times the size of the row, in each event; {@code JsonConverter} parses it into a tree and hashes that
+ * tree to find its cached Connect schema, which is most of a JSON sink's work. This converter finds the schema
+ * by its bytes instead ({@link SchemaCache}) and parses only the payload.
+ *
+ * <p>It takes {@code JsonConverter}'s options and writes with {@code JsonConverter} itself. A message that is
+ * not a plain {@code {"schema":{...},"payload":...}} envelope, and every message when {@code schemas.enable}
+ * is false, is read by {@code JsonConverter} too, so its results and errors are exactly that converter's.
+ */
+public class CachedSchemaJsonConverter implements Converter, Versioned {
+
+    private static final byte[] PREFIX = "{\"schema\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] INFIX = ",\"payload\":".getBytes(StandardCharsets.UTF_8);
+
+    private final JsonConverter delegate = new JsonConverter();
+    /** Read as {@code JsonConverter}'s deserializer reads: exact decimals, lenient leading zeros. */
+    private final ObjectMapper mapper = new ObjectMapper()
+            .enable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS.mappedFeature())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+    private boolean schemasEnabled;
+    private boolean replaceNullWithDefault;
+    private SchemaCache schemas;
+    /** Messages read by the compact path, and messages handed to JsonConverter (for tests). */
+    long compactReads;
+    long delegatedReads;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public ConfigDef config() {
+        return JsonConverterConfig.configDef();
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        delegate.configure(configs, isKey);
+        Map<String, Object> typed = new HashMap<>(configs);
+        typed.put(ConverterConfig.TYPE_CONFIG, (isKey ? ConverterType.KEY : ConverterType.VALUE).getName());
+        JsonConverterConfig config = new JsonConverterConfig(typed);
+        schemasEnabled = config.schemasEnabled();
+        replaceNullWithDefault = config.replaceNullWithDefault();
+        schemas = new SchemaCache(config.schemaCacheSize());
+    }
+
+    @Override
+    public byte[] fromConnectData(String topic, Schema schema, Object value) {
+        return delegate.fromConnectData(topic, schema, value);
+    }
+
+    @Override
+    public SchemaAndValue toConnectData(String topic, byte[] value) {
+        if (value == null) {
+            return SchemaAndValue.NULL;
+        }
+        if (!schemasEnabled) {
+            return delegate.toConnectData(topic, value);
+        }
+        SchemaAndValue read = readCompact(value);
+        if (read != null) {
+            compactReads++;
+            return read;
+        }
+        read = readEnvelope(value);
+        if (read != null) {
+            return read;
+        }
+        delegatedReads++;
+        return delegate.toConnectData(topic, value);
+    }
+
+    /**
+     * The common case: {@code {"schema":S,"payload":P}} with S the bytes of the last schema, no whitespace
+     * around S. A JSON value is complete at its last byte, so equal bytes mean the same schema; P is parsed.
+     */
+    private SchemaAndValue readCompact(byte[] value) {
+        SchemaCache.Entry last = schemas.last();
+        if (last == null || !startsWith(value, 0, PREFIX) || !last.matchesAt(value, PREFIX.length)) {
+            return null;
+        }
+        int infix = PREFIX.length + last.json().length;
+        int close = value.length - 1;
+        if (!startsWith(value, infix, INFIX) || close < infix + INFIX.length || value[close] != '}') {
+            return null;
+        }
+        JsonNode payload = readSingleValue(value, infix + INFIX.length, close);
+        return payload == null ? null : read(last.schema(), payload);
+    }
+
+    /** Any envelope with exactly one object {@code schema} and one {@code payload}, in either order. */
+    private SchemaAndValue readEnvelope(byte[] value) {
+        try (JsonParser parser = mapper.createParser(value)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            long schemaFrom = -1;
+            long schemaTo = -1;
+            JsonNode payload = null;
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken first = parser.nextToken();
+                if (name.equals("schema") && schemaFrom < 0 && first == JsonToken.START_OBJECT) {
+                    schemaFrom = parser.currentTokenLocation().getByteOffset();
+                    parser.skipChildren();
+                    schemaTo = parser.currentLocation().getByteOffset();
+                } else if (name.equals("payload") && payload == null) {
+                    payload = first == JsonToken.VALUE_NULL ? NullNode.getInstance() : mapper.readTree(parser);
+                } else {
+                    return null;
+                }
+            }
+            if (token != JsonToken.END_OBJECT || schemaFrom < 0 || schemaTo <= schemaFrom || payload == null) {
+                return null;
+            }
+            SchemaCache.Entry entry = schemas.get(value, (int) schemaFrom, (int) schemaTo, this::parseSchema);
+            return read(entry.schema(), payload);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private SchemaAndValue read(Schema schema, JsonNode payload) {
+        return new SchemaAndValue(schema, JsonPayload.toConnect(schema, payload, replaceNullWithDefault));
+    }
+
+    /** The one JSON value that fills {@code value[from, to)} exactly, or null. */
+    private JsonNode readSingleValue(byte[] value, int from, int to) {
+        try (JsonParser parser = mapper.createParser(value, from, to - from)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return null;
+            }
+            JsonNode node = first == JsonToken.VALUE_NULL ? NullNode.getInstance() : mapper.readTree(parser);
+            return parser.nextToken() == null ? node : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private Schema parseSchema(byte[] json) {
+        try {
+            return delegate.asConnectSchema(mapper.readTree(json));
+        } catch (IOException e) {
+            throw new DataException("cannot read the schema of a JSON envelope: " + e.getMessage(), e);
+        }
+    }
+
+    /** How many schemas the cache holds (for tests). */
+    int cachedSchemas() {
+        return schemas.size();
+    }
+
+    private static boolean startsWith(byte[] value, int at, byte[] expected) {
+        return at + expected.length <= value.length
+                && Arrays.equals(value, at, at + expected.length, expected, 0, expected.length);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
