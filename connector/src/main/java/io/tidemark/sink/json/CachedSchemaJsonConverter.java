@@ -51,8 +51,8 @@ public class CachedSchemaJsonConverter implements Converter, Versioned {
     private boolean schemasEnabled;
     private boolean replaceNullWithDefault;
     private SchemaCache schemas;
-    /** Messages read by the compact path, and messages handed to JsonConverter (for tests). */
-    long compactReads;
+    /** Payloads read through a tree instead of as they stream past, and messages handed to JsonConverter (for tests). */
+    long treeReads;
     long delegatedReads;
 
     @Override
@@ -90,11 +90,9 @@ public class CachedSchemaJsonConverter implements Converter, Versioned {
             return delegate.toConnectData(topic, value);
         }
         SchemaAndValue read = readCompact(value);
-        if (read != null) {
-            compactReads++;
-            return read;
+        if (read == null) {
+            read = readEnvelope(value);
         }
-        read = readEnvelope(value);
         if (read != null) {
             return read;
         }
@@ -116,8 +114,26 @@ public class CachedSchemaJsonConverter implements Converter, Versioned {
         if (!startsWith(value, infix, INFIX) || close < infix + INFIX.length || value[close] != '}') {
             return null;
         }
+        Object streamed = streamSingleValue(value, infix + INFIX.length, close, last.schema());
+        if (streamed != JsonPayload.NOT_PLAIN) {
+            return new SchemaAndValue(last.schema(), streamed);
+        }
         JsonNode payload = readSingleValue(value, infix + INFIX.length, close);
         return payload == null ? null : read(last.schema(), payload);
+    }
+
+    /** The one JSON value that fills {@code value[from, to)} exactly, read as it streams past, or NOT_PLAIN. */
+    private Object streamSingleValue(byte[] value, int from, int to, Schema schema) {
+        try (JsonParser parser = mapper.createParser(value, from, to - from)) {
+            if (parser.nextToken() == null) {
+                return JsonPayload.NOT_PLAIN;
+            }
+            Object read = JsonPayload.fromParser(parser, schema, replaceNullWithDefault);
+            return parser.nextToken() == null ? read : JsonPayload.NOT_PLAIN;
+        } catch (IOException | DataException e) {
+            // Not plain, not well-formed, or refused by the schema: the tree reading gives JsonConverter's answer.
+            return JsonPayload.NOT_PLAIN;
+        }
     }
 
     /** Any envelope with exactly one object {@code schema} and one {@code payload}, in either order. */
@@ -154,6 +170,7 @@ public class CachedSchemaJsonConverter implements Converter, Versioned {
     }
 
     private SchemaAndValue read(Schema schema, JsonNode payload) {
+        treeReads++;
         return new SchemaAndValue(schema, JsonPayload.toConnect(schema, payload, replaceNullWithDefault));
     }
 

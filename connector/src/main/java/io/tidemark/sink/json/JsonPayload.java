@@ -1,5 +1,7 @@
 package io.tidemark.sink.json;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -26,7 +28,103 @@ import java.util.Map;
  */
 final class JsonPayload {
 
+    /** What {@link #fromParser} returns when a value is not in its plain form, or not valid for its schema. */
+    static final Object NOT_PLAIN = new Object();
+
     private JsonPayload() {
+    }
+
+    /**
+     * Reads the value at the parser's current token without building a tree, for values in the plain form a
+     * converter writes: a struct as an object, strings as strings, booleans as {@code true}/{@code false},
+     * integers within their type, dates and times as integers, decimals as base64 text or numbers. Returns
+     * {@link #NOT_PLAIN} for anything else (arrays, maps, a string where a number is expected, a value the
+     * schema refuses); the caller then reads the payload with {@link #toConnect}, whose lenient rules and errors
+     * apply. Where both read a value, they read it the same way.
+     */
+    static Object fromParser(JsonParser parser, Schema schema, boolean replaceNullWithDefault) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_NULL) {
+            if (schema.defaultValue() != null && replaceNullWithDefault) {
+                return schema.defaultValue();
+            }
+            return schema.isOptional() ? null : NOT_PLAIN;
+        }
+        if (schema.name() != null) {
+            switch (schema.name()) {
+                case Decimal.LOGICAL_NAME:
+                    if (token == JsonToken.VALUE_STRING) {
+                        return Decimal.toLogical(schema, parser.getBinaryValue());
+                    }
+                    return token.isNumeric() ? parser.getDecimalValue() : NOT_PLAIN;
+                case Date.LOGICAL_NAME:
+                    return isInt(parser, token) ? Date.toLogical(schema, parser.getIntValue()) : NOT_PLAIN;
+                case Time.LOGICAL_NAME:
+                    return isInt(parser, token) ? Time.toLogical(schema, parser.getIntValue()) : NOT_PLAIN;
+                case Timestamp.LOGICAL_NAME:
+                    return isLong(parser, token) ? Timestamp.toLogical(schema, parser.getLongValue()) : NOT_PLAIN;
+                default:
+                    break;
+            }
+        }
+        return switch (schema.type()) {
+            case BOOLEAN -> token == JsonToken.VALUE_TRUE ? Boolean.TRUE : token == JsonToken.VALUE_FALSE ? Boolean.FALSE : NOT_PLAIN;
+            case INT8 -> isInt(parser, token) ? (Object) (byte) parser.getIntValue() : NOT_PLAIN;
+            case INT16 -> isInt(parser, token) ? (Object) (short) parser.getIntValue() : NOT_PLAIN;
+            case INT32 -> isInt(parser, token) ? (Object) parser.getIntValue() : NOT_PLAIN;
+            case INT64 -> isLong(parser, token) ? (Object) parser.getLongValue() : NOT_PLAIN;
+            case FLOAT32 -> token == JsonToken.VALUE_NUMBER_FLOAT ? (Object) parser.getDecimalValue().floatValue()
+                    : isLong(parser, token) ? (Object) (float) parser.getLongValue() : NOT_PLAIN;
+            case FLOAT64 -> token == JsonToken.VALUE_NUMBER_FLOAT ? (Object) parser.getDecimalValue().doubleValue()
+                    : isLong(parser, token) ? (Object) (double) parser.getLongValue() : NOT_PLAIN;
+            case STRING -> token == JsonToken.VALUE_STRING ? parser.getText() : NOT_PLAIN;
+            case BYTES -> token == JsonToken.VALUE_STRING ? parser.getBinaryValue() : NOT_PLAIN;
+            case STRUCT -> token == JsonToken.START_OBJECT ? structFromParser(parser, schema, replaceNullWithDefault) : NOT_PLAIN;
+            case ARRAY, MAP -> NOT_PLAIN;
+        };
+    }
+
+    private static boolean isInt(JsonParser parser, JsonToken token) throws IOException {
+        return token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT;
+    }
+
+    private static boolean isLong(JsonParser parser, JsonToken token) throws IOException {
+        return token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+    }
+
+    private static Object structFromParser(JsonParser parser, Schema schema, boolean replaceNullWithDefault) throws IOException {
+        Struct result = new Struct(schema.schema());
+        List<Field> fields = schema.fields();
+        boolean[] seen = new boolean[fields.size()];
+        int next = 0;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            // Fields nearly always come in schema order: try the next one before a lookup by name.
+            Field field = next < fields.size() && fields.get(next).name().equals(name) ? fields.get(next) : schema.field(name);
+            parser.nextToken();
+            if (field == null) {
+                parser.skipChildren();
+                continue;
+            }
+            Object value = fromParser(parser, field.schema(), replaceNullWithDefault);
+            if (value == NOT_PLAIN) {
+                return NOT_PLAIN;
+            }
+            result.put(field, value);
+            seen[field.index()] = true;
+            next = field.index() + 1;
+        }
+        for (Field field : fields) {
+            if (!seen[field.index()]) {
+                Schema missing = field.schema();
+                if (missing.defaultValue() != null && replaceNullWithDefault) {
+                    result.put(field, missing.defaultValue());
+                } else if (!missing.isOptional()) {
+                    return NOT_PLAIN;
+                }
+            }
+        }
+        return result;
     }
 
     static Object toConnect(Schema schema, JsonNode value, boolean replaceNullWithDefault) {
