@@ -60,7 +60,7 @@ class PluginArchivesIT {
     void sinkArchiveHasTheHubLayoutAndManifest() throws IOException {
         Path root = plugins.resolve("tidemark-jdbc-sink-" + VERSION);
         JsonNode manifest = JSON.readTree(root.resolve("manifest.json").toFile());
-        assertManifest(manifest, "jdbc-sink", "sink");
+        assertManifest(manifest, "jdbc-sink", "sink", "converter");
         assertThat(jarNames(root.resolve("lib"))).contains("tidemark-jdbc-sink-" + VERSION + ".jar")
                 .anyMatch(n -> n.startsWith("postgresql-")).anyMatch(n -> n.startsWith("HikariCP-"));
         assertThat(root.resolve("etc/shop-orders-merge.json")).isRegularFile();
@@ -91,7 +91,7 @@ class PluginArchivesIT {
     }
 
     @Test
-    void anIsolatedWorkerLoadsBothPluginsFromTheUnpackedArchivesThroughServiceLoading() throws IOException {
+    void anIsolatedWorkerLoadsThePluginsAndTheConverterFromTheUnpackedArchivesThroughServiceLoading() throws IOException {
         startWorkerOnUnpackedArchives();
         ConnectRest rest = new ConnectRest(settings.connectUrl());
 
@@ -102,7 +102,8 @@ class PluginArchivesIT {
             versionByClass.put(plugin.path("class").asText(), plugin.path("version").asText());
         }
         assertThat(typeByClass).containsEntry("io.tidemark.sink.IdempotentJdbcSinkConnector", "sink")
-                .containsEntry("io.tidemark.outbox.OutboxEventRouter", "transformation");
+                .containsEntry("io.tidemark.outbox.OutboxEventRouter", "transformation")
+                .containsEntry("io.tidemark.sink.json.CachedSchemaJsonConverter", "converter");
         assertThat(versionByClass.get("io.tidemark.sink.IdempotentJdbcSinkConnector")).isEqualTo(VERSION);
 
         // Validation instantiates the connector and its ConfigDef inside the plugin's own class loader.
@@ -132,14 +133,14 @@ class PluginArchivesIT {
         kafka.startWorker(Duration.ofSeconds(90));
     }
 
-    private static void assertManifest(JsonNode manifest, String name, String componentType) {
+    private static void assertManifest(JsonNode manifest, String name, String... componentTypes) {
         assertThat(manifest.path("name").asText()).isEqualTo(name);
         assertThat(manifest.path("version").asText()).isEqualTo(VERSION);
         assertThat(manifest.path("title").asText()).isNotBlank();
         assertThat(manifest.path("description").asText()).isNotBlank();
         assertThat(manifest.path("owner").path("username").asText()).isEqualTo("tidemark");
         assertThat(manifest.path("owner").path("name").asText()).isNotBlank();
-        assertThat(manifest.path("component_types")).extracting(JsonNode::asText).containsExactly(componentType);
+        assertThat(manifest.path("component_types")).extracting(JsonNode::asText).containsExactly(componentTypes);
         assertThat(manifest.path("tags")).isNotEmpty();
         assertThat(manifest.path("requirements")).isNotEmpty();
         assertThat(manifest.path("features").isObject()).isTrue();
