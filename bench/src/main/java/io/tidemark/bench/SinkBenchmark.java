@@ -18,7 +18,8 @@ import java.util.Map;
  * 1,000,000), {@code runs} (3), {@code seed} (42), {@code contenders} (tidemark,debezium,raw), {@code format}
  * (json: JSON with schemas; json-cached: the same bytes read by Tidemark's CachedSchemaJsonConverter; avro: Avro
  * through an Apicurio registry). {@code mode=latency} measures
- * end-to-end latency under a steady load instead ({@link LatencyBenchmark}). {@code worker=process} runs the
+ * end-to-end latency under a steady load instead ({@link LatencyBenchmark}); {@code mode=converter} times the JSON
+ * converters alone ({@link ConverterBenchmark}). {@code worker=process} runs the
  * sinks in a standalone worker JVM of their own with {@code -Xmx} {@code worker.heap} (256m) instead of the
  * benchmark's in-JVM worker, so the heap column is the sink's ({@link WorkerProcess}).
  */
@@ -28,6 +29,10 @@ public final class SinkBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (System.getProperty("mode", "").equals("converter")) {
+            ConverterBenchmark.run(Integer.getInteger("events", 200_000), Long.getLong("seed", 42L), System.out);
+            return;
+        }
         TestPostgres.server();
         String format = System.getProperty("format", "json");
         boolean passed = switch (format) {
@@ -58,7 +63,7 @@ public final class SinkBenchmark {
                 yield run(new Workload(events, Long.getLong("seed", 42L)), runs, chosen, format);
             }
             case "latency" -> LatencyBenchmark.run(format, System.out);
-            default -> throw new IllegalArgumentException("unknown mode '" + mode + "'; choose throughput or latency");
+            default -> throw new IllegalArgumentException("unknown mode '" + mode + "'; choose throughput, latency or converter");
         };
     }
 
