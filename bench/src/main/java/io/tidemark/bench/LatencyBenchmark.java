@@ -21,7 +21,8 @@ import java.util.Map;
  * moment the event reached Kafka ({@link KafkaArrivals}). Settings are system
  * properties: {@code rate} (changes/s, default 5,000), {@code seconds} (measured, 60), {@code warmup}
  * (seconds before that, not measured, 10), {@code tx.changes} (changes per source transaction, 10),
- * {@code seed} (42).
+ * {@code seed} (42). Properties {@code source.*} and {@code sink.*} are added to the source and sink connector
+ * configs without the prefix (e.g. {@code -Dsource.producer.override.linger.ms=5}).
  */
 final class LatencyBenchmark {
 
@@ -48,11 +49,13 @@ final class LatencyBenchmark {
             Map<String, String> sourceConfig = DebeziumPostgres.sourceConfig(source.name(), PREFIX,
                     "public." + DebeziumEncoding.TABLE);
             sourceConfig.putAll(format.connectorConfig());
+            sourceConfig.putAll(prefixed("source."));
             world.postConnector("latency-source", sourceConfig);
             world.awaitRunning("latency-source", 1);
             world.postConnector("latency-sink", sinkConfig(target, format));
             world.awaitRunning("latency-sink", 1);
 
+            out.printf(Locale.ROOT, "Source overrides %s, sink overrides %s%n", prefixed("source."), prefixed("sink."));
             out.printf(Locale.ROOT, "Writing %,d changes to the source at %,d changes/s (%d per transaction) as %s:"
                     + " %d s warm-up, %d s measured; load average %.2f%n", workload.events(), rate, perTransaction,
                     format.name(), warmup, seconds, loadAverage());
@@ -90,7 +93,16 @@ final class LatencyBenchmark {
         config.put("connection.user", TestPostgres.USER);
         config.put("connection.password", TestPostgres.PASSWORD);
         config.putAll(format.connectorConfig());
+        config.putAll(prefixed("sink."));
         return config;
+    }
+
+    /** The system properties that start with {@code prefix}, without it: connector settings to try. */
+    private static Map<String, String> prefixed(String prefix) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(prefix)).sorted()
+                .forEach(name -> settings.put(name.substring(prefix.length()), System.getProperty(name)));
+        return settings;
     }
 
     private static void awaitRow(ConnectWorld world, ItemsDatabase target, long id)

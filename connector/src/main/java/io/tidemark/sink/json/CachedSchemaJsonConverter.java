@@ -1,8 +1,10 @@
 package io.tidemark.sink.json;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +16,7 @@ import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.json.DecimalFormat;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.json.JsonConverterConfig;
 import org.apache.kafka.connect.storage.Converter;
@@ -23,7 +26,9 @@ import org.apache.kafka.connect.storage.ConverterType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -33,9 +38,11 @@ import java.util.Map;
  * tree to find its cached Connect schema, which is most of a JSON sink's work. This converter finds the schema
  * by its bytes instead ({@link SchemaCache}) and parses only the payload.
  *
- * <p>It takes {@code JsonConverter}'s options and writes with {@code JsonConverter} itself. A message that is
- * not a plain {@code {"schema":{...},"payload":...}} envelope, and every message when {@code schemas.enable}
- * is false, is read by {@code JsonConverter} too, so its results and errors are exactly that converter's.
+ * <p>Writing is the mirror image: each schema's JSON is serialised once and copied into every message, and the
+ * payload is written straight from the Connect value, to the same bytes as {@code JsonConverter}'s. It takes
+ * {@code JsonConverter}'s options. A message that is not a plain {@code {"schema":{...},"payload":...}}
+ * envelope, a value that does not fit its schema, and everything when {@code schemas.enable} is false go to
+ * {@code JsonConverter} itself, so results and errors are exactly that converter's.
  */
 public class CachedSchemaJsonConverter implements Converter, Versioned {
 
@@ -50,10 +57,18 @@ public class CachedSchemaJsonConverter implements Converter, Versioned {
             .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
     private boolean schemasEnabled;
     private boolean replaceNullWithDefault;
+    private boolean decimalsAsNumbers;
     private SchemaCache schemas;
-    /** Payloads read through a tree instead of as they stream past, and messages handed to JsonConverter (for tests). */
+    /** The JSON of schemas written, by schema (equal schemas share it); the last one is checked by identity first. */
+    private Map<Schema, byte[]> writtenSchemas;
+    private SchemaJson lastWritten;
+    /** Payloads read through a tree instead of as they stream past, and messages read or written by JsonConverter (for tests). */
     long treeReads;
     long delegatedReads;
+    long delegatedWrites;
+
+    private record SchemaJson(Schema schema, byte[] json) {
+    }
 
     @Override
     public String version() {
@@ -73,12 +88,56 @@ public class CachedSchemaJsonConverter implements Converter, Versioned {
         JsonConverterConfig config = new JsonConverterConfig(typed);
         schemasEnabled = config.schemasEnabled();
         replaceNullWithDefault = config.replaceNullWithDefault();
+        decimalsAsNumbers = config.decimalFormat() == DecimalFormat.NUMERIC;
         schemas = new SchemaCache(config.schemaCacheSize());
+        int capacity = config.schemaCacheSize();
+        writtenSchemas = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Schema, byte[]> eldest) {
+                return size() > capacity;
+            }
+        });
     }
 
+    /**
+     * Writes the bytes {@code JsonConverter} writes. The schema's JSON is serialised once per schema and copied
+     * into each message; the payload is written straight from the Connect value, without a tree.
+     */
     @Override
     public byte[] fromConnectData(String topic, Schema schema, Object value) {
-        return delegate.fromConnectData(topic, schema, value);
+        if (!schemasEnabled || schema == null) {
+            return delegate.fromConnectData(topic, schema, value);
+        }
+        try {
+            byte[] schemaJson = schemaJson(schema);
+            ByteArrayBuilder out = new ByteArrayBuilder(schemaJson.length + 512);
+            out.write(PREFIX);
+            out.write(schemaJson);
+            out.write(INFIX);
+            try (JsonGenerator generator = mapper.createGenerator(out)) {
+                JsonPayload.write(generator, schema, value, replaceNullWithDefault, decimalsAsNumbers);
+            }
+            out.write('}');
+            return out.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            // A value that does not fit its schema: JsonConverter reports it in its own words.
+            delegatedWrites++;
+            return delegate.fromConnectData(topic, schema, value);
+        }
+    }
+
+    private byte[] schemaJson(Schema schema) throws IOException {
+        SchemaJson last = lastWritten;
+        if (last != null && last.schema() == schema) {
+            return last.json();
+        }
+        byte[] json = writtenSchemas.get(schema);
+        if (json == null) {
+            json = mapper.writeValueAsBytes(delegate.asJsonSchema(schema));
+            writtenSchemas.put(schema, json);
+        }
+        lastWritten = new SchemaJson(schema, json);
+        return json;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.tidemark.sink.json;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,10 +14,14 @@ import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.DataException;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Turns the {@code payload} of a JSON envelope into a Connect value of a known schema, with the rules of
@@ -82,6 +87,110 @@ final class JsonPayload {
             case STRUCT -> token == JsonToken.START_OBJECT ? structFromParser(parser, schema, replaceNullWithDefault) : NOT_PLAIN;
             case ARRAY, MAP -> NOT_PLAIN;
         };
+    }
+
+    /**
+     * Writes {@code value} as {@code JsonConverter} (4.1) writes a payload with a schema, token for token: a null
+     * becomes the schema's default when {@code replace.null.with.default} is on, else JSON null if the schema is
+     * optional; decimals as base64 bytes or as a number, per {@code decimal.format}; dates, times and timestamps as
+     * integers; maps with string keys as objects, others as arrays of {@code [key, value]} pairs.
+     *
+     * @throws DataException or ClassCastException when the value does not fit its schema; the caller lets
+     *                       {@code JsonConverter} report it
+     */
+    static void write(JsonGenerator out, Schema schema, Object value, boolean replaceNullWithDefault,
+                      boolean decimalsAsNumbers) throws IOException {
+        if (value == null) {
+            if (schema.defaultValue() != null && replaceNullWithDefault) {
+                write(out, schema, schema.defaultValue(), replaceNullWithDefault, decimalsAsNumbers);
+            } else if (schema.isOptional()) {
+                out.writeNull();
+            } else {
+                throw new DataException("null for a required " + schema.type() + " value without a default");
+            }
+            return;
+        }
+        if (schema.name() != null) {
+            switch (schema.name()) {
+                case Decimal.LOGICAL_NAME -> {
+                    BigDecimal decimal = (BigDecimal) value;
+                    if (decimalsAsNumbers) {
+                        out.writeNumber(decimal);
+                    } else {
+                        out.writeBinary(Decimal.fromLogical(schema, decimal));
+                    }
+                    return;
+                }
+                case Date.LOGICAL_NAME -> {
+                    out.writeNumber(Date.fromLogical(schema, (java.util.Date) value));
+                    return;
+                }
+                case Time.LOGICAL_NAME -> {
+                    out.writeNumber(Time.fromLogical(schema, (java.util.Date) value));
+                    return;
+                }
+                case Timestamp.LOGICAL_NAME -> {
+                    out.writeNumber(Timestamp.fromLogical(schema, (java.util.Date) value));
+                    return;
+                }
+                default -> {
+                }
+            }
+        }
+        switch (schema.type()) {
+            case INT8 -> out.writeNumber((int) (Byte) value);
+            case INT16 -> out.writeNumber((Short) value);
+            case INT32 -> out.writeNumber((Integer) value);
+            case INT64 -> out.writeNumber((Long) value);
+            case FLOAT32 -> out.writeNumber((Float) value);
+            case FLOAT64 -> out.writeNumber((Double) value);
+            case BOOLEAN -> out.writeBoolean((Boolean) value);
+            case STRING -> out.writeString(((CharSequence) value).toString());
+            case BYTES -> out.writeBinary(value instanceof ByteBuffer buffer ? buffer.array() : (byte[]) value);
+            case ARRAY -> {
+                out.writeStartArray();
+                for (Object element : (Collection<?>) value) {
+                    write(out, schema.valueSchema(), element, replaceNullWithDefault, decimalsAsNumbers);
+                }
+                out.writeEndArray();
+            }
+            case MAP -> writeMap(out, schema, (Map<?, ?>) value, replaceNullWithDefault, decimalsAsNumbers);
+            case STRUCT -> {
+                Struct struct = (Struct) value;
+                if (struct.schema() != schema && !struct.schema().equals(schema)) {
+                    throw new DataException("a struct of schema " + struct.schema().name() + " where " + schema.name()
+                            + " is expected");
+                }
+                out.writeStartObject();
+                for (Field field : schema.fields()) {
+                    out.writeFieldName(field.name());
+                    write(out, field.schema(), struct.getWithoutDefault(field.name()), replaceNullWithDefault,
+                            decimalsAsNumbers);
+                }
+                out.writeEndObject();
+            }
+        }
+    }
+
+    private static void writeMap(JsonGenerator out, Schema schema, Map<?, ?> map, boolean replaceNullWithDefault,
+                                 boolean decimalsAsNumbers) throws IOException {
+        if (schema.keySchema().type() == Schema.Type.STRING) {
+            out.writeStartObject();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                out.writeFieldName((String) Objects.requireNonNull(entry.getKey()));
+                write(out, schema.valueSchema(), entry.getValue(), replaceNullWithDefault, decimalsAsNumbers);
+            }
+            out.writeEndObject();
+            return;
+        }
+        out.writeStartArray();
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            out.writeStartArray();
+            write(out, schema.keySchema(), entry.getKey(), replaceNullWithDefault, decimalsAsNumbers);
+            write(out, schema.valueSchema(), entry.getValue(), replaceNullWithDefault, decimalsAsNumbers);
+            out.writeEndArray();
+        }
+        out.writeEndArray();
     }
 
     private static boolean isInt(JsonParser parser, JsonToken token) throws IOException {

@@ -303,11 +303,87 @@ class CachedSchemaJsonConverterTest {
         assertReadsAlike(json, cached, bytes("{\"schema\":{\"type\":\"int32\",\"optional\":false},\"payload\":7}"));
     }
 
+    /** Writes {@code value} with both converters and requires the same bytes, or a DataException from both. */
+    private static void assertWritesAlike(JsonConverter expected, CachedSchemaJsonConverter actual, Schema schema, Object value) {
+        byte[] want;
+        try {
+            want = expected.fromConnectData("t", schema, value);
+        } catch (DataException e) {
+            assertThatThrownBy(() -> actual.fromConnectData("t", schema, value))
+                    .as("JsonConverter refused %s", value).isInstanceOf(DataException.class);
+            return;
+        }
+        assertThat(text(actual.fromConnectData("t", schema, value))).as("writing %s", value).isEqualTo(text(want));
+    }
+
+    @ParameterizedTest(name = "decimal.format={0}")
+    @ValueSource(strings = {"BASE64", "NUMERIC"})
+    void writesTheBytesJsonConverterWritesForEveryType(String decimalFormat) {
+        Map<String, Object> config = config("decimal.format", decimalFormat);
+        JsonConverter json = jsonConverter(config, false);
+        CachedSchemaJsonConverter cached = cached(config, false);
+        Random random = new Random(5);
+        for (int i = 0; i < 1_000; i++) {
+            assertWritesAlike(json, cached, ALL_TYPES, fullRow(i));
+            assertWritesAlike(json, cached, ALL_TYPES, sparseRow(i));
+            assertWritesAlike(json, cached, PLAIN, randomPlainRow(random));
+        }
+        assertThat(cached.delegatedWrites).isZero();
+    }
+
     @Test
-    void writesExactlyWhatJsonConverterWrites() {
+    void writesTheBytesJsonConverterWritesForDebeziumChangeEvents() {
+        JsonConverter keys = jsonConverter(config(), true);
+        JsonConverter values = jsonConverter(config(), false);
+        CachedSchemaJsonConverter cachedKeys = cached(config(), true);
+        CachedSchemaJsonConverter cachedValues = cached(config(), false);
+        for (SinkRecord record : new DebeziumEvents().randomStream(new Random(3), 500, 40)) {
+            assertWritesAlike(keys, cachedKeys, record.keySchema(), record.key());
+            assertWritesAlike(values, cachedValues, record.valueSchema(), record.value());
+        }
+        assertThat(cachedKeys.delegatedWrites + cachedValues.delegatedWrites).isZero();
+    }
+
+    @Test
+    void writesNullsAndDefaultsAsJsonConverterDoesWithEitherReplaceNullWithDefault() {
+        for (String replace : List.of("true", "false")) {
+            Map<String, Object> config = config("replace.null.with.default", replace);
+            JsonConverter json = jsonConverter(config, false);
+            CachedSchemaJsonConverter cached = cached(config, false);
+            assertWritesAlike(json, cached, ALL_TYPES, sparseRow(3));
+            assertWritesAlike(json, cached, SchemaBuilder.int32().optional().defaultValue(7).build(), null);
+            assertWritesAlike(json, cached, Schema.OPTIONAL_STRING_SCHEMA, null);
+        }
+    }
+
+    @Test
+    void writesOddValuesAsJsonConverterDoesAndLeavesItsErrorsToIt() {
         JsonConverter json = jsonConverter(config(), false);
         CachedSchemaJsonConverter cached = cached(config(), false);
-        assertThat(cached.fromConnectData("t", ALL_TYPES, fullRow(4))).isEqualTo(json.fromConnectData("t", ALL_TYPES, fullRow(4)));
-        assertThat(cached.config().names()).isEqualTo(json.config().names());
+        assertWritesAlike(json, cached, Schema.FLOAT64_SCHEMA, Double.NaN);
+        assertWritesAlike(json, cached, Schema.FLOAT32_SCHEMA, Float.NEGATIVE_INFINITY);
+        assertWritesAlike(json, cached, Schema.BYTES_SCHEMA, java.nio.ByteBuffer.wrap(new byte[]{1, 2, 3}));
+        assertWritesAlike(json, cached, Schema.STRING_SCHEMA, new StringBuilder("built"));
+        assertWritesAlike(json, cached, SchemaBuilder.map(Schema.OPTIONAL_STRING_SCHEMA, Schema.INT32_SCHEMA).build(),
+                new HashMap<>(Map.of("a", 1)));
+        Map<String, Integer> nullKey = new HashMap<>();
+        nullKey.put(null, 1);
+        assertWritesAlike(json, cached, SchemaBuilder.map(Schema.OPTIONAL_STRING_SCHEMA, Schema.INT32_SCHEMA).build(), nullKey);
+        // Refused by JsonConverter, so refused here too.
+        assertWritesAlike(json, cached, Schema.INT32_SCHEMA, "not a number");
+        assertWritesAlike(json, cached, Schema.INT32_SCHEMA, null);
+        assertWritesAlike(json, cached, Decimal.schema(2), 12.5);
+        assertWritesAlike(json, cached, PLAIN, new Struct(ALL_TYPES));
+        // Without a schema JsonConverter infers one; this converter hands such values to it.
+        assertWritesAlike(json, cached, null, Map.of("k", List.of(1L, 2L)));
+        assertWritesAlike(json, cached, null, null);
+        assertThat(cached.delegatedWrites).isPositive();
+    }
+
+    @Test
+    void writesWithoutSchemasExactlyAsJsonConverterDoes() {
+        Map<String, Object> schemaless = config("schemas.enable", "false");
+        assertWritesAlike(jsonConverter(schemaless, false), cached(schemaless, false), ALL_TYPES, fullRow(2));
+        assertThat(cached(config(), false).config().names()).isEqualTo(jsonConverter(config(), false).config().names());
     }
 }
