@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,8 +74,12 @@ final class LatencyBenchmark {
             long[] total = CommitToVisible.latencies(measured, VisibilityLog.read(target));
             KafkaArrivals.Arrivals arrivals = KafkaArrivals.read(world.bootstrapServers(), TOPIC, format);
             long[] toKafka = CommitToVisible.toKafka(measured, arrivals.upsertsByVersion(), arrivals.deletesById());
+            long[] fromKafka = CommitToVisible.minus(total, toKafka);
             print(out, format, rate, load, CommitToVisible.summarise(total), CommitToVisible.summarise(toKafka),
-                    CommitToVisible.summarise(CommitToVisible.minus(total, toKafka)));
+                    CommitToVisible.summarise(fromKafka));
+            int window = rate * 10;
+            out.println("Largest delay in each 10 s of the measured load (ms): source commit -> visible "
+                    + windowMaxima(total, window) + "; in Kafka -> visible " + windowMaxima(fromKafka, window));
             if (!expected.equals(actual)) {
                 out.println("Target DIFFERS from source: source " + expected + ", target " + actual);
                 return false;
@@ -131,6 +136,19 @@ final class LatencyBenchmark {
         row(out, "source commit -> in Kafka (Debezium)", toKafka);
         row(out, "in Kafka -> visible in the target (sink)", fromKafka);
         out.println();
+    }
+
+    /** The largest value of each run of {@code window} values, in milliseconds. */
+    private static List<Long> windowMaxima(long[] micros, int window) {
+        List<Long> maxima = new ArrayList<>();
+        for (int from = 0; from < micros.length; from += window) {
+            long max = 0;
+            for (int i = from; i < Math.min(micros.length, from + window); i++) {
+                max = Math.max(max, micros[i]);
+            }
+            maxima.add(max / 1000);
+        }
+        return maxima;
     }
 
     private static void row(PrintStream out, String stretch, CommitToVisible.Summary s) {
