@@ -161,7 +161,8 @@ public class CachedSchemaJsonConverter implements Converter, Versioned {
 
     /**
      * The common case: {@code {"schema":S,"payload":P}} with S the bytes of the last schema, no whitespace
-     * around S. A JSON value is complete at its last byte, so equal bytes mean the same schema; P is parsed.
+     * around S. A JSON value is complete at its last byte, so equal bytes mean the same schema. P is read as it
+     * streams past, or through a tree when it is not in its plain form.
      */
     private SchemaAndValue readCompact(byte[] value) {
         SchemaCache.Entry last = schemas.last();

@@ -24,12 +24,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns the {@code payload} of a JSON envelope into a Connect value of a known schema, with the rules of
- * Kafka's {@code JsonConverter} (4.1): a missing or null value becomes the schema's default when
- * {@code replace.null.with.default} is on, else null if the schema is optional; the four Connect logical types
- * are read from their JSON forms (a decimal as a number or as base64 bytes); other values are read with
- * Jackson's lenient accessors, exactly as {@code JsonConverter} reads them. {@code CachedSchemaJsonConverterTest}
- * compares the two on every type.
+ * The {@code payload} of a JSON envelope and its Connect value, both ways, with the rules of Kafka's
+ * {@code JsonConverter} (4.1). Reading: a missing or null value becomes the schema's default when
+ * {@code replace.null.with.default} is on, else null if the schema is optional; the four Connect logical types are
+ * read from their JSON forms (a decimal as a number or as base64 bytes); other values with Jackson's lenient
+ * accessors, as {@code JsonConverter} reads them ({@link #toConnect}), or straight from the parser when they are
+ * in their plain form ({@link #fromParser}). Writing ({@link #write}): token for token what {@code JsonConverter}
+ * writes. {@code CachedSchemaJsonConverterTest} compares both directions with {@code JsonConverter} on every type.
  */
 final class JsonPayload {
 
