@@ -21,11 +21,11 @@ record WireFormat(String name, String converterClass, Supplier<Converter> factor
     }
 
     /**
-     * The same bytes as {@link #json()}, read by Tidemark's {@code CachedSchemaJsonConverter}, which writes
-     * with {@code JsonConverter} itself and reads to the same Connect data without re-parsing each schema.
+     * The same bytes as {@link #json()}, through Tidemark's {@code CachedSchemaJsonConverter}, which writes
+     * {@code JsonConverter}'s bytes and reads them to the same Connect data without re-parsing each schema.
      */
     static WireFormat jsonCached() {
-        return new WireFormat("JSON with schemas, read by CachedSchemaJsonConverter",
+        return new WireFormat("JSON with schemas, through CachedSchemaJsonConverter",
                 CachedSchemaJsonConverter.class.getName(), CachedSchemaJsonConverter::new, Map.of("schemas.enable", "true"));
     }
 
