@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
 import io.tidemark.sink.Version;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.components.Versioned;
@@ -28,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -90,13 +88,7 @@ public class CachedSchemaJsonConverter implements Converter, Versioned {
         replaceNullWithDefault = config.replaceNullWithDefault();
         decimalsAsNumbers = config.decimalFormat() == DecimalFormat.NUMERIC;
         schemas = new SchemaCache(config.schemaCacheSize());
-        int capacity = config.schemaCacheSize();
-        writtenSchemas = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Schema, byte[]> eldest) {
-                return size() > capacity;
-            }
-        });
+        writtenSchemas = Collections.synchronizedMap(Lru.map(config.schemaCacheSize()));
     }
 
     /**
@@ -214,7 +206,7 @@ public class CachedSchemaJsonConverter implements Converter, Versioned {
                     parser.skipChildren();
                     schemaTo = parser.currentLocation().getByteOffset();
                 } else if (name.equals("payload") && payload == null) {
-                    payload = first == JsonToken.VALUE_NULL ? NullNode.getInstance() : mapper.readTree(parser);
+                    payload = mapper.readTree(parser);
                 } else {
                     return null;
                 }
@@ -237,11 +229,10 @@ public class CachedSchemaJsonConverter implements Converter, Versioned {
     /** The one JSON value that fills {@code value[from, to)} exactly, or null. */
     private JsonNode readSingleValue(byte[] value, int from, int to) {
         try (JsonParser parser = mapper.createParser(value, from, to - from)) {
-            JsonToken first = parser.nextToken();
-            if (first == null) {
+            if (parser.nextToken() == null) {
                 return null;
             }
-            JsonNode node = first == JsonToken.VALUE_NULL ? NullNode.getInstance() : mapper.readTree(parser);
+            JsonNode node = mapper.readTree(parser);
             return parser.nextToken() == null ? node : null;
         } catch (IOException e) {
             return null;

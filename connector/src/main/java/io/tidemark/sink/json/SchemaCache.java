@@ -3,7 +3,6 @@ package io.tidemark.sink.json;
 import org.apache.kafka.connect.data.Schema;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -28,12 +27,7 @@ final class SchemaCache {
     private Entry last;
 
     SchemaCache(int capacity) {
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
-                return size() > capacity;
-            }
-        };
+        this.entries = Lru.map(capacity);
     }
 
     /** The entry used last, or null. */
