@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tidemark.sink.event.ChangeEventReader;
 import io.tidemark.sink.writer.ChangeApplier;
 import io.tidemark.sink.writer.ChangeApplier.RecordException;
+import io.tidemark.sink.writer.ErrantRecords;
 import io.tidemark.sink.writer.ReportedOnce;
 import io.tidemark.sink.writer.SqlErrors;
 import io.tidemark.sink.writer.TableCatalog;
@@ -32,14 +33,28 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Lifecycle and offsets only: each {@code put()} is applied (in transactions of at most
- * {@code batch.size} records) before it returns, and {@code preCommit} reports exactly the offsets
- * stored in the target's watermark table.
+ * Lifecycle and offsets only. Each {@code put()} hands its records to an {@link ApplyThread} that applies them
+ * (in transactions of at most {@code batch.size} records) while the worker polls and converts the next batch;
+ * the next {@code put()} first waits for it. {@code preCommit} reports exactly the offsets stored in the target's
+ * watermark table.
+ *
+ * <p>Everything that talks to Connect (seeking to stored offsets, the dead-letter queue, retry timeouts) stays on
+ * the task thread: a background batch that fails for any reason, or meets a record it would have to report, is
+ * rolled back and applied again on the task thread at the next {@code put()}, exactly as if there were no
+ * background thread.
  */
 public class IdempotentJdbcSinkTask extends SinkTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdempotentJdbcSinkTask.class);
     private static final long MAX_BACKOFF_MS = 60_000;
+    private static final long STOP_TIMEOUT_MS = 10_000;
+    /**
+     * Stands in for the dead-letter queue on the apply thread, since Connect's reporter belongs to the task thread:
+     * the batch is rolled back and redone there.
+     */
+    private static final ErrantRecords DEFER_TO_TASK_THREAD = (record, error) -> {
+        throw new ErrantOnApplyThread();
+    };
 
     private SinkConfig config;
     private HikariDataSource dataSource;
@@ -48,7 +63,13 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     private SinkTaskMetrics metrics;
     private boolean watermarkTableReady;
     private int consecutiveFailures;
-    /** Next offset per partition whose records before it are committed in the target. */
+    private ApplyThread applyThread;
+    /** Records handed to the apply thread, or failed there, whose commit has not been seen yet. */
+    private List<SinkRecord> unconfirmed = List.of();
+    /**
+     * Next offset per partition whose records before it are committed in the target. The apply thread updates it;
+     * the task thread reads or changes it only after awaiting that thread's batch.
+     */
     private final Map<TopicPartition, Long> durableOffsets = new HashMap<>();
     /** Assigned partitions whose stored offset has not been read yet (the database was down at open()). */
     private final Set<TopicPartition> unloaded = new HashSet<>();
@@ -66,7 +87,9 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         dataSource = dataSource(config, connectorName);
         watermarks = new WatermarkStore(config.watermarkTable(), connectorName);
         applier = newApplier(config, watermarks);
-        metrics = new SinkTaskMetrics(connectorName, props.getOrDefault(IdempotentJdbcSinkConnector.TASK_ID, "0"));
+        String taskId = props.getOrDefault(IdempotentJdbcSinkConnector.TASK_ID, "0");
+        metrics = new SinkTaskMetrics(connectorName, taskId);
+        applyThread = new ApplyThread("tidemark-apply-" + connectorName + "-" + taskId);
         LOG.info("Started sink task for connector {} writing to {} (mode={}, delete.mode={})",
                 connectorName, config.urlForDisplay(), config.mode(), config.deleteMode());
     }
@@ -101,6 +124,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
 
     @Override
     public void open(Collection<TopicPartition> partitions) {
+        awaitApplyThread();
         unloaded.addAll(partitions);
         try (Connection connection = dataSource.getConnection()) {
             loadOffsets(connection);
@@ -132,28 +156,83 @@ public class IdempotentJdbcSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        if (records.isEmpty() && unloaded.isEmpty()) {
+        if (records.isEmpty() && applyThread.busy()) {
             return;
         }
-        List<SinkRecord> all = records instanceof List<SinkRecord> list ? list : new ArrayList<>(records);
+        List<SinkRecord> batch = new ArrayList<>(records);
+        awaitApplyThread();
+        if (!unconfirmed.isEmpty() || !unloaded.isEmpty()) {
+            applyOnTaskThread(unconfirmed);
+            unconfirmed = List.of();
+        }
+        if (!batch.isEmpty()) {
+            unconfirmed = batch;
+            applyThread.start(() -> {
+                try (Connection connection = dataSource.getConnection()) {
+                    applyAll(connection, batch, DEFER_TO_TASK_THREAD);
+                }
+            });
+        }
+    }
+
+    /**
+     * Waits for the batch on the apply thread. If it completed, its records are confirmed; otherwise they stay in
+     * {@link #unconfirmed}, for the next {@code put()} to apply on the task thread.
+     */
+    private void awaitApplyThread() {
+        if (!applyThread.started()) {
+            return;
+        }
+        Throwable failure;
+        try {
+            failure = applyThread.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("interrupted while waiting for the batch being applied", e);
+        }
+        if (failure == null) {
+            unconfirmed = List.of();
+            consecutiveFailures = 0;
+        } else if (!(failure instanceof ErrantOnApplyThread)) {
+            LOG.debug("Applying {} records in the background failed ({}); applying them on the task thread",
+                    unconfirmed.size(), failure.toString());
+        }
+    }
+
+    /**
+     * Reads stored offsets if some are still unknown, then applies {@code records} on the task thread, reporting
+     * errant records to Connect; a transient database error becomes a {@link RetriableException} with back-off.
+     */
+    private void applyOnTaskThread(List<SinkRecord> records) {
         try (Connection connection = dataSource.getConnection()) {
             loadOffsets(connection);
-            int batchSize = config.batchSize();
-            for (int from = 0; from < all.size(); from += batchSize) {
-                List<SinkRecord> chunk = all.subList(from, Math.min(all.size(), from + batchSize));
-                long started = System.nanoTime();
-                ChangeApplier.Result result = applier.applyIsolatingFailures(connection, chunk, durableOffsets, errantRecords);
-                durableOffsets.putAll(result.nextOffsets());
-                metrics.recordCommit(result, (System.nanoTime() - started) / 1_000_000);
-                if (LOG.isDebugEnabled()) {
-                    LOG.debug("Applied {} records: {} rows written, {} stale, {} redelivered",
-                            result.records(), result.rowsWritten(), result.skippedStale(), result.skippedRedelivered());
-                }
-            }
+            applyAll(connection, records, errantRecords);
             consecutiveFailures = 0;
             errantRecords.forget();
         } catch (SQLException e) {
             throw retryOrFail(e);
+        }
+    }
+
+    /** Applies {@code records} in transactions of at most {@code batch.size} records. */
+    private void applyAll(Connection connection, List<SinkRecord> records, ErrantRecords errant) throws SQLException {
+        int batchSize = config.batchSize();
+        for (int from = 0; from < records.size(); from += batchSize) {
+            List<SinkRecord> chunk = records.subList(from, Math.min(records.size(), from + batchSize));
+            long started = System.nanoTime();
+            ChangeApplier.Result result = applier.applyIsolatingFailures(connection, chunk, durableOffsets, errant);
+            durableOffsets.putAll(result.nextOffsets());
+            metrics.recordCommit(result, (System.nanoTime() - started) / 1_000_000);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Applied {} records: {} rows written, {} stale, {} redelivered",
+                        result.records(), result.rowsWritten(), result.skippedStale(), result.skippedRedelivered());
+            }
+        }
+    }
+
+    private static final class ErrantOnApplyThread extends RuntimeException {
+        ErrantOnApplyThread() {
+            super("a record must be reported on the task thread", null, false, false);
         }
     }
 
@@ -201,6 +280,8 @@ public class IdempotentJdbcSinkTask extends SinkTask {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        // Once per commit interval (and before partitions are closed): report the batch in flight too.
+        awaitApplyThread();
         Map<TopicPartition, OffsetAndMetadata> durable = new HashMap<>();
         for (TopicPartition tp : currentOffsets.keySet()) {
             Long next = durableOffsets.get(tp);
@@ -213,12 +294,21 @@ public class IdempotentJdbcSinkTask extends SinkTask {
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
+        awaitApplyThread();
+        // Records of a failed batch from revoked partitions are the new owner's to apply, from the watermark.
+        unconfirmed = unconfirmed.stream()
+                .filter(r -> !partitions.contains(new TopicPartition(r.topic(), r.kafkaPartition())))
+                .toList();
         partitions.forEach(durableOffsets::remove);
         unloaded.removeAll(partitions);
     }
 
     @Override
     public void stop() {
+        if (applyThread != null && !applyThread.close(STOP_TIMEOUT_MS)) {
+            LOG.warn("The batch being applied did not finish within {} ms of stop(); closing its connection rolls it back",
+                    STOP_TIMEOUT_MS);
+        }
         if (metrics != null) {
             metrics.close();
         }
