@@ -1,6 +1,10 @@
 package io.tidemark.sink.dialect;
 
+import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Timestamp;
+
+import java.util.Set;
 
 import java.util.function.Function;
 
@@ -9,6 +13,9 @@ import java.util.function.Function;
  * each value rendered as PostgreSQL text input ({@link ValueText}) and cast by the server. Where the Connect
  * type and the column type are the same plain integer, boolean or floating-point type, the values go as a
  * typed array instead, which pgjdbc sends in binary: nothing to render here and nothing to parse there.
+ * Timestamps and dates bound for a {@code timestamp without time zone} or {@code date} column go the same way,
+ * as microseconds or days since the epoch that the statement adds to the epoch: exact, and far cheaper for
+ * both sides than rendering and parsing text.
  */
 public enum ParameterType {
     TEXT("text"),
@@ -17,7 +24,17 @@ public enum ParameterType {
     INT8("int8"),
     BOOL("bool"),
     FLOAT4("float4"),
-    FLOAT8("float8");
+    FLOAT8("float8"),
+    /** Microseconds since 1970-01-01T00:00, for a {@code timestamp without time zone} column. */
+    EPOCH_MICROS("int8"),
+    /** Days since 1970-01-01, for a {@code date} column. */
+    EPOCH_DAYS("int4");
+
+    private static final Set<String> TIMESTAMPS = Set.of("io.debezium.time.Timestamp", "io.debezium.time.MicroTimestamp",
+            "io.debezium.time.NanoTimestamp", Timestamp.LOGICAL_NAME);
+    private static final Set<String> DATES = Set.of("io.debezium.time.Date", Date.LOGICAL_NAME);
+
+    private static final long MILLIS_PER_DAY = 86_400_000L;
 
     private final String elementType;
 
@@ -31,12 +48,27 @@ public enum ParameterType {
     }
 
     /**
+     * The expression that turns the unnested parameter {@code ref} into a value of {@code columnType}.
+     */
+    public String cast(String ref, String columnType) {
+        return switch (this) {
+            case EPOCH_MICROS -> "(timestamp 'epoch' + " + ref + " * interval '1 microsecond')::" + columnType;
+            case EPOCH_DAYS -> "(date 'epoch' + " + ref + ")::" + columnType;
+            default -> ref + "::" + columnType;
+        };
+    }
+
+    /**
      * The parameter type for values of {@code schema} written to a column whose type {@code format_type}
-     * prints as {@code columnType}. Logical types (dates, timestamps, decimals, ...) always go as text.
+     * prints as {@code columnType}. Other logical types (decimals, times, zoned timestamps, ...) go as text.
      */
     public static ParameterType of(Schema schema, String columnType) {
         if (schema.name() != null) {
-            return TEXT;
+            if (TIMESTAMPS.contains(schema.name()) && columnType.startsWith("timestamp")
+                    && columnType.endsWith("without time zone")) {
+                return EPOCH_MICROS;
+            }
+            return DATES.contains(schema.name()) && "date".equals(columnType) ? EPOCH_DAYS : TEXT;
         }
         return switch (schema.type()) {
             case INT8, INT16 -> "smallint".equals(columnType) ? INT2 : TEXT;
@@ -54,8 +86,8 @@ public enum ParameterType {
         return switch (this) {
             case TEXT -> new String[size];
             case INT2 -> new Short[size];
-            case INT4 -> new Integer[size];
-            case INT8 -> new Long[size];
+            case INT4, EPOCH_DAYS -> new Integer[size];
+            case INT8, EPOCH_MICROS -> new Long[size];
             case BOOL -> new Boolean[size];
             case FLOAT4 -> new Float[size];
             case FLOAT8 -> new Double[size];
@@ -75,6 +107,25 @@ public enum ParameterType {
             case BOOL -> value -> (Boolean) value;
             case FLOAT4 -> value -> ((Number) value).floatValue();
             case FLOAT8 -> value -> ((Number) value).doubleValue();
+            case EPOCH_MICROS -> epochMicros(schema.name());
+            case EPOCH_DAYS -> epochDays(schema.name());
         };
+    }
+
+    /** The same instants {@link ValueText} renders: milliseconds scaled up, nanoseconds rounded down. */
+    private static Function<Object, ?> epochMicros(String logical) {
+        return switch (logical) {
+            case "io.debezium.time.Timestamp" -> value -> ((Number) value).longValue() * 1_000;
+            case "io.debezium.time.MicroTimestamp" -> value -> ((Number) value).longValue();
+            case "io.debezium.time.NanoTimestamp" -> value -> Math.floorDiv(((Number) value).longValue(), 1_000L);
+            default -> value -> ((java.util.Date) value).getTime() * 1_000;
+        };
+    }
+
+    private static Function<Object, ?> epochDays(String logical) {
+        if ("io.debezium.time.Date".equals(logical)) {
+            return value -> ((Number) value).intValue();
+        }
+        return value -> Math.toIntExact(Math.floorDiv(((java.util.Date) value).getTime(), MILLIS_PER_DAY));
     }
 }

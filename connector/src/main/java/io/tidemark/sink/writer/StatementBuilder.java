@@ -59,7 +59,7 @@ public final class StatementBuilder {
         }
         sql.append(")\nSELECT ");
         for (int i = 0; i < columns.size(); i++) {
-            sql.append("v.p").append(i).append("::").append(table.typeOf(columns.get(i))).append(", ");
+            sql.append(types.get(i).cast("v.p" + i, table.typeOf(columns.get(i)))).append(", ");
         }
         for (int i = 0; i < nullColumns.size(); i++) {
             sql.append("NULL, ");
@@ -101,7 +101,7 @@ public final class StatementBuilder {
         sql.append(quote(SOURCE_VERSION)).append(", ").append(quote(SOURCE_SNAPSHOT)).append(", ").append(quote(DELETED));
         sql.append(")\nSELECT ");
         for (int i = 0; i < keyColumns.size(); i++) {
-            sql.append("v.p").append(i).append("::").append(table.typeOf(keyColumns.get(i))).append(", ");
+            sql.append(keyTypes.get(i).cast("v.p" + i, table.typeOf(keyColumns.get(i)))).append(", ");
         }
         sql.append("v.p").append(keyColumns.size()).append("::bigint, NULL, true");
         sql.append("\nFROM ").append(unnest(keyTypes, ParameterType.INT8));
@@ -121,8 +121,8 @@ public final class StatementBuilder {
         StringBuilder sql = new StringBuilder("DELETE FROM ").append(quote(table.id())).append(" AS t\nUSING ")
                 .append(unnest(keyTypes, ParameterType.INT8)).append("\nWHERE ");
         for (int i = 0; i < keyColumns.size(); i++) {
-            sql.append("t.").append(quote(keyColumns.get(i))).append(" = v.p").append(i).append("::")
-                    .append(table.typeOf(keyColumns.get(i))).append(" AND ");
+            sql.append("t.").append(quote(keyColumns.get(i))).append(" = ")
+                    .append(keyTypes.get(i).cast("v.p" + i, table.typeOf(keyColumns.get(i)))).append(" AND ");
         }
         // A delete is a streamed change: the streamed rule decides.
         sql.append("(").append(STORED_STREAMED).append(" IS NULL OR v.p").append(version).append("::bigint > ")

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.tidemark.sink.dialect.ParameterType.BOOL;
+import static io.tidemark.sink.dialect.ParameterType.EPOCH_DAYS;
 import static io.tidemark.sink.dialect.ParameterType.FLOAT8;
 import static io.tidemark.sink.dialect.ParameterType.INT2;
 import static io.tidemark.sink.dialect.ParameterType.INT4;
@@ -54,17 +55,17 @@ class ColumnArraysTest {
     }
 
     @Test
-    void plainNumbersAndBooleansAreTypedWhenTheColumnHasTheSameTypeEverythingElseIsText() {
+    void plainNumbersBooleansAndDatesAreTypedWhenTheColumnHasTheSameTypeEverythingElseIsText() {
         ColumnArrays arrays = ColumnArrays.of(table("integer"), COLUMNS, List.of(row(1, 5), row(2, null)));
 
-        assertThat(arrays.types()).containsExactly(INT8, INT4, INT2, BOOL, FLOAT8, TEXT, TEXT, TEXT);
+        assertThat(arrays.types()).containsExactly(INT8, INT4, INT2, BOOL, FLOAT8, TEXT, EPOCH_DAYS, TEXT);
         assertThat(arrays.arrays().get(0)).isInstanceOf(Long[].class).containsExactly(1L, 2L);
         assertThat(arrays.arrays().get(1)).isInstanceOf(Integer[].class).containsExactly(5, null);
         assertThat(arrays.arrays().get(2)).containsExactly((short) 7, (short) 7);
         assertThat(arrays.arrays().get(3)).containsExactly(true, true);
         assertThat(arrays.arrays().get(4)).containsExactly(0.1, 0.1);
         assertThat(arrays.arrays().get(5)).isInstanceOf(String[].class).containsExactly("12.50", "12.50");
-        assertThat(arrays.arrays().get(6)).containsExactly("2022-01-08", "2022-01-08");
+        assertThat(arrays.arrays().get(6)).isInstanceOf(Integer[].class).containsExactly(19000, 19000);
         assertThat(arrays.arrays().get(7)).containsExactly("a,\"b\"", "a,\"b\"");
     }
 

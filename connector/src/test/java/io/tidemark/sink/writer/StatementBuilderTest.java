@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.tidemark.sink.dialect.ParameterType.EPOCH_DAYS;
+import static io.tidemark.sink.dialect.ParameterType.EPOCH_MICROS;
 import static io.tidemark.sink.dialect.ParameterType.INT4;
 import static io.tidemark.sink.dialect.ParameterType.INT8;
 import static io.tidemark.sink.dialect.ParameterType.TEXT;
@@ -87,6 +89,20 @@ class StatementBuilderTest {
                 .contains("DO UPDATE SET \"__source_lsn\" = EXCLUDED.\"__source_lsn\", \"__source_snapshot_lsn\" = NULL, \"__deleted\" = true")
                 .doesNotContain("\"name\"")
                 .endsWith(StatementBuilder.STREAMED_GUARD);
+    }
+
+    @Test
+    void epochTypedColumnsAreAddedToTheEpochInEveryStatement() {
+        TableDefinition events = table(null, "events",
+                Map.of("day", "date", "at", "timestamp without time zone"), List.of("day"));
+        assertThat(StatementBuilder.upsert(events, List.of("day", "at"), List.of(EPOCH_DAYS, EPOCH_MICROS), List.of(), false))
+                .contains("SELECT (date 'epoch' + v.p0)::date, "
+                        + "(timestamp 'epoch' + v.p1 * interval '1 microsecond')::timestamp without time zone, v.p2::bigint")
+                .contains("FROM unnest(?::int4[], ?::int8[], ?::int8[], ?::int8[])");
+        assertThat(StatementBuilder.softDelete(events, List.of("day"), List.of(EPOCH_DAYS)))
+                .contains("SELECT (date 'epoch' + v.p0)::date, v.p1::bigint, NULL, true");
+        assertThat(StatementBuilder.hardDelete(events, List.of("day"), List.of(EPOCH_DAYS)))
+                .contains("WHERE t.\"day\" = (date 'epoch' + v.p0)::date AND ");
     }
 
     @Test
