@@ -100,9 +100,10 @@ public final class SinkConfig extends AbstractConfig {
                             + "Such a column keeps its stored value instead of being overwritten.",
                     GROUP_WRITES, 6, Width.LONG, "Unavailable value placeholder")
             .define(ConfigName.BATCH_SIZE, Type.INT, 5000, ConfigDef.Range.between(1, 1_000_000), Importance.MEDIUM,
-                    "Most records applied in one database transaction. Each put() from the worker is applied before it "
-                            + "returns, in as many transactions as this allows; raise consumer.override.max.poll.records "
-                            + "with it for larger batches.",
+                    "Most records applied in one database transaction. The records of each put() from the worker are "
+                            + "applied on a thread of the task's own, in as many transactions as this allows, while the "
+                            + "worker polls and converts the next ones; raise consumer.override.max.poll.records with it "
+                            + "for larger batches.",
                     GROUP_WRITES, 7, Width.SHORT, "Batch size")
             .define(ConfigName.WATERMARK_TABLE, Type.STRING, "cdc_watermark",
                     ConfigDef.LambdaValidator.with(SinkConfig::validateWatermarkTable, () -> "[schema.]table"),
