@@ -166,7 +166,7 @@ public class CachedSchemaJsonConverter implements Converter, Versioned {
         if (!startsWith(value, infix, INFIX) || close < infix + INFIX.length || value[close] != '}') {
             return null;
         }
-        Object streamed = streamSingleValue(value, infix + INFIX.length, close, last.schema());
+        Object streamed = streamSingleValue(value, infix + INFIX.length, close, last);
         if (streamed != JsonPayload.NOT_PLAIN) {
             return new SchemaAndValue(last.schema(), streamed);
         }
@@ -175,12 +175,12 @@ public class CachedSchemaJsonConverter implements Converter, Versioned {
     }
 
     /** The one JSON value that fills {@code value[from, to)} exactly, read as it streams past, or NOT_PLAIN. */
-    private Object streamSingleValue(byte[] value, int from, int to, Schema schema) {
+    private Object streamSingleValue(byte[] value, int from, int to, SchemaCache.Entry entry) {
         try (JsonParser parser = mapper.createParser(value, from, to - from)) {
             if (parser.nextToken() == null) {
                 return JsonPayload.NOT_PLAIN;
             }
-            Object read = JsonPayload.fromParser(parser, schema, replaceNullWithDefault);
+            Object read = JsonPayload.fromParser(parser, entry.schema(), entry.names(), replaceNullWithDefault);
             return parser.nextToken() == null ? read : JsonPayload.NOT_PLAIN;
         } catch (IOException | DataException e) {
             // Not plain, not well-formed, or refused by the schema: the tree reading gives JsonConverter's answer.

@@ -3,6 +3,7 @@ package io.tidemark.sink.json;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -46,9 +47,11 @@ final class JsonPayload {
      * integers within their type, dates and times as integers, decimals as base64 text or numbers. Returns
      * {@link #NOT_PLAIN} for anything else (arrays, maps, a string where a number is expected, a value the
      * schema refuses); the caller then reads the payload with {@link #toConnect}, whose lenient rules and errors
-     * apply. Where both read a value, they read it the same way.
+     * apply. Where both read a value, they read it the same way. {@code names} holds the field names of
+     * {@code schema}'s structs.
      */
-    static Object fromParser(JsonParser parser, Schema schema, boolean replaceNullWithDefault) throws IOException {
+    static Object fromParser(JsonParser parser, Schema schema, FieldNames names, boolean replaceNullWithDefault)
+            throws IOException {
         JsonToken token = parser.currentToken();
         if (token == JsonToken.VALUE_NULL) {
             if (schema.defaultValue() != null && replaceNullWithDefault) {
@@ -85,7 +88,8 @@ final class JsonPayload {
                     : isLong(parser, token) ? (Object) (double) parser.getLongValue() : NOT_PLAIN;
             case STRING -> token == JsonToken.VALUE_STRING ? parser.getText() : NOT_PLAIN;
             case BYTES -> token == JsonToken.VALUE_STRING ? parser.getBinaryValue() : NOT_PLAIN;
-            case STRUCT -> token == JsonToken.START_OBJECT ? structFromParser(parser, schema, replaceNullWithDefault) : NOT_PLAIN;
+            case STRUCT -> token == JsonToken.START_OBJECT ? structFromParser(parser, schema, names, replaceNullWithDefault)
+                    : NOT_PLAIN;
             case ARRAY, MAP -> NOT_PLAIN;
         };
     }
@@ -202,21 +206,32 @@ final class JsonPayload {
         return token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
     }
 
-    private static Object structFromParser(JsonParser parser, Schema schema, boolean replaceNullWithDefault) throws IOException {
+    private static Object structFromParser(JsonParser parser, Schema schema, FieldNames names,
+                                           boolean replaceNullWithDefault) throws IOException {
         Struct result = new Struct(schema.schema());
         List<Field> fields = schema.fields();
+        SerializableString[] expected = names.of(schema);
         boolean[] seen = new boolean[fields.size()];
         int next = 0;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            // Fields nearly always come in schema order: try the next one before a lookup by name.
-            Field field = next < fields.size() && fields.get(next).name().equals(name) ? fields.get(next) : schema.field(name);
+        while (true) {
+            // Fields nearly always come in schema order: match the next one's bytes before decoding a name.
+            boolean guess = expected != null && next < expected.length;
+            Field field;
+            if (guess && parser.nextFieldName(expected[next])) {
+                field = fields.get(next);
+            } else {
+                JsonToken token = guess ? parser.currentToken() : parser.nextToken();
+                if (token != JsonToken.FIELD_NAME) {
+                    break;
+                }
+                field = schema.field(parser.currentName());
+            }
             parser.nextToken();
             if (field == null) {
                 parser.skipChildren();
                 continue;
             }
-            Object value = fromParser(parser, field.schema(), replaceNullWithDefault);
+            Object value = fromParser(parser, field.schema(), names, replaceNullWithDefault);
             if (value == NOT_PLAIN) {
                 return NOT_PLAIN;
             }

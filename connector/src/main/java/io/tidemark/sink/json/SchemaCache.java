@@ -13,8 +13,8 @@ import java.util.function.Function;
  */
 final class SchemaCache {
 
-    /** A schema and the JSON bytes it was read from. */
-    record Entry(byte[] json, Schema schema) {
+    /** A schema, the JSON bytes it was read from and the names of its fields. */
+    record Entry(byte[] json, Schema schema, FieldNames names) {
 
         /** Whether {@code bytes} hold this entry's JSON at {@code from}. */
         boolean matchesAt(byte[] bytes, int from) {
@@ -43,7 +43,8 @@ final class SchemaCache {
         Entry entry = entries.get(probe);
         if (entry == null) {
             byte[] json = Arrays.copyOfRange(bytes, from, to);
-            entry = new Entry(json, parse.apply(json));
+            Schema schema = parse.apply(json);
+            entry = new Entry(json, schema, new FieldNames(schema));
             entries.put(new Key(json, 0, json.length), entry);
         }
         last = entry;

@@ -240,6 +240,14 @@ class CachedSchemaJsonConverterTest {
             "{\"schema\":{\"type\":\"int32\",\"optional\":true},\"payload\":null}",
             "{\"schema\":null,\"payload\":{\"a\":[1,2.5,\"x\"]}}",
             "{\"schema\":{\"type\":\"int32\",\"optional\":false},\"payload\":7,\"payload\":8}",
+            // struct fields out of schema order, unknown, repeated, missing, or named like an expected one
+            "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"field\":\"a\",\"type\":\"int32\",\"optional\":true},{\"field\":\"b\",\"type\":\"string\",\"optional\":true}],\"optional\":false},\"payload\":{\"b\":\"x\",\"a\":1}}",
+            "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"field\":\"a\",\"type\":\"int32\",\"optional\":true},{\"field\":\"b\",\"type\":\"string\",\"optional\":true}],\"optional\":false},\"payload\":{\"a\":1,\"zz\":{\"q\":[1,{\"a\":2}]},\"b\":\"x\"}}",
+            "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"field\":\"a\",\"type\":\"int32\",\"optional\":true},{\"field\":\"b\",\"type\":\"string\",\"optional\":true}],\"optional\":false},\"payload\":{\"a\":1,\"a\":2,\"b\":\"x\"}}",
+            "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"field\":\"a\",\"type\":\"int32\",\"optional\":true},{\"field\":\"b\",\"type\":\"string\",\"optional\":true}],\"optional\":false},\"payload\":{\"b\":\"x\"}}",
+            "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"field\":\"a\",\"type\":\"int32\",\"optional\":true},{\"field\":\"b\",\"type\":\"string\",\"optional\":true}],\"optional\":false},\"payload\":{\"ab\":1,\"b\":\"x\"}}",
+            "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"field\":\"a\",\"type\":\"int32\",\"optional\":true},{\"field\":\"b\",\"type\":\"string\",\"optional\":true}],\"optional\":false},\"payload\":{\"a\" : 1 ,\n \"b\" :\"x\" }}",
+            "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"field\":\"a\",\"type\":\"int32\",\"optional\":true},{\"field\":\"b\",\"type\":\"string\",\"optional\":true}],\"optional\":false},\"payload\":{\"\\u0061\":1,\"b\":\"x\"}}",
             // lenient readings of mismatched JSON types
             "{\"schema\":{\"type\":\"int32\",\"optional\":false},\"payload\":\"12\"}",
             "{\"schema\":{\"type\":\"boolean\",\"optional\":false},\"payload\":1}",
