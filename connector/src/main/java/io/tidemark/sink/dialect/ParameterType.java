@@ -5,7 +5,6 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Timestamp;
 
 import java.util.Set;
-
 import java.util.function.Function;
 
 /**
