@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The field names of a cached schema's structs, nested ones included, encoded once as quoted JSON: the streaming
- * reader matches the bytes of the next field name against the one it expects
+ * The field names of a cached schema's struct and of the structs in its fields at any depth, encoded once as quoted
+ * JSON. The streaming reader matches the bytes of the next field name against the one it expects
  * ({@link JsonParser#nextFieldName(SerializableString)}) instead of decoding every name and looking it up in
- * Jackson's symbol table. Built in full when the schema is cached and never changed after, so it may be read from
- * any thread.
+ * Jackson's symbol table. Structs inside arrays and maps are left out: the streaming reader hands those to the tree.
+ * Built in full when the schema is cached and never changed after, so it may be read from any thread.
  */
 final class FieldNames {
 
@@ -39,7 +39,7 @@ final class FieldNames {
         byStruct.put(schema, names);
     }
 
-    /** The names of the fields of {@code struct} in schema order, or null for a struct not reachable from the root. */
+    /** The names of the fields of {@code struct} in schema order, or null for a struct not collected. */
     SerializableString[] of(Schema struct) {
         return byStruct.get(struct);
     }
