@@ -1,10 +1,7 @@
 package io.tidemark.sink.dialect;
 
-import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Timestamp;
 
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -28,12 +25,6 @@ public enum ParameterType {
     EPOCH_MICROS("int8"),
     /** Days since 1970-01-01, for a {@code date} column. */
     EPOCH_DAYS("int4");
-
-    private static final Set<String> TIMESTAMPS = Set.of("io.debezium.time.Timestamp", "io.debezium.time.MicroTimestamp",
-            "io.debezium.time.NanoTimestamp", Timestamp.LOGICAL_NAME);
-    private static final Set<String> DATES = Set.of("io.debezium.time.Date", Date.LOGICAL_NAME);
-
-    private static final long MILLIS_PER_DAY = 86_400_000L;
 
     private final String elementType;
 
@@ -63,11 +54,11 @@ public enum ParameterType {
      */
     public static ParameterType of(Schema schema, String columnType) {
         if (schema.name() != null) {
-            if (TIMESTAMPS.contains(schema.name()) && columnType.startsWith("timestamp")
+            if (ValueText.epochMicros(schema.name()) != null && columnType.startsWith("timestamp")
                     && columnType.endsWith("without time zone")) {
                 return EPOCH_MICROS;
             }
-            return DATES.contains(schema.name()) && "date".equals(columnType) ? EPOCH_DAYS : TEXT;
+            return ValueText.epochDays(schema.name()) != null && "date".equals(columnType) ? EPOCH_DAYS : TEXT;
         }
         return switch (schema.type()) {
             case INT8, INT16 -> "smallint".equals(columnType) ? INT2 : TEXT;
@@ -106,25 +97,8 @@ public enum ParameterType {
             case BOOL -> value -> (Boolean) value;
             case FLOAT4 -> value -> ((Number) value).floatValue();
             case FLOAT8 -> value -> ((Number) value).doubleValue();
-            case EPOCH_MICROS -> epochMicros(schema.name());
-            case EPOCH_DAYS -> epochDays(schema.name());
+            case EPOCH_MICROS -> ValueText.epochMicros(schema.name());
+            case EPOCH_DAYS -> ValueText.epochDays(schema.name());
         };
-    }
-
-    /** The same instants {@link ValueText} renders: milliseconds scaled up, nanoseconds rounded down. */
-    private static Function<Object, ?> epochMicros(String logical) {
-        return switch (logical) {
-            case "io.debezium.time.Timestamp" -> value -> ((Number) value).longValue() * 1_000;
-            case "io.debezium.time.MicroTimestamp" -> value -> ((Number) value).longValue();
-            case "io.debezium.time.NanoTimestamp" -> value -> Math.floorDiv(((Number) value).longValue(), 1_000L);
-            default -> value -> ((java.util.Date) value).getTime() * 1_000;
-        };
-    }
-
-    private static Function<Object, ?> epochDays(String logical) {
-        if ("io.debezium.time.Date".equals(logical)) {
-            return value -> ((Number) value).intValue();
-        }
-        return value -> Math.toIntExact(Math.floorDiv(((java.util.Date) value).getTime(), MILLIS_PER_DAY));
     }
 }

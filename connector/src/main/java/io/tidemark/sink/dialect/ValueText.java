@@ -27,6 +27,7 @@ public final class ValueText {
 
     private static final HexFormat HEX = HexFormat.of();
     private static final long MICROS_PER_DAY = TimeUnit.DAYS.toMicros(1);
+    private static final long MILLIS_PER_DAY = TimeUnit.DAYS.toMillis(1);
 
     private ValueText() {
     }
@@ -70,15 +71,42 @@ public final class ValueText {
                     value -> LocalTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC).toString();
             case org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME ->
                     value -> LocalDateTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC).toString();
-            case "io.debezium.time.Date" -> value -> LocalDate.ofEpochDay(((Number) value).longValue()).toString();
+            case "io.debezium.time.Date" -> {
+                Function<Object, Integer> days = epochDays(logical);
+                yield value -> LocalDate.ofEpochDay(days.apply(value)).toString();
+            }
             case "io.debezium.time.Time" -> value -> timeOfDay(((Number) value).longValue() * 1_000);
             case "io.debezium.time.MicroTime" -> value -> timeOfDay(((Number) value).longValue());
             case "io.debezium.time.NanoTime" -> value -> timeOfDay(((Number) value).longValue() / 1_000);
-            case "io.debezium.time.Timestamp" -> value -> timestamp(((Number) value).longValue() * 1_000);
-            case "io.debezium.time.MicroTimestamp" -> value -> timestamp(((Number) value).longValue());
-            case "io.debezium.time.NanoTimestamp" ->
-                    value -> timestamp(Math.floorDiv(((Number) value).longValue(), 1_000L));
+            case "io.debezium.time.Timestamp", "io.debezium.time.MicroTimestamp", "io.debezium.time.NanoTimestamp" -> {
+                Function<Object, Long> micros = epochMicros(logical);
+                yield value -> timestamp(micros.apply(value));
+            }
             case "io.debezium.time.MicroDuration" -> value -> ((Number) value).longValue() + " microseconds";
+            default -> null;
+        };
+    }
+
+    /**
+     * Microseconds since 1970-01-01T00:00 of values of the timestamp logical type {@code logical} (milliseconds
+     * scaled up, nanoseconds rounded down), or null for any other type.
+     */
+    static Function<Object, Long> epochMicros(String logical) {
+        return switch (logical) {
+            case "io.debezium.time.Timestamp" -> value -> ((Number) value).longValue() * 1_000;
+            case "io.debezium.time.MicroTimestamp" -> value -> ((Number) value).longValue();
+            case "io.debezium.time.NanoTimestamp" -> value -> Math.floorDiv(((Number) value).longValue(), 1_000L);
+            case org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME -> value -> ((java.util.Date) value).getTime() * 1_000;
+            default -> null;
+        };
+    }
+
+    /** Days since 1970-01-01 of values of the date logical type {@code logical}, or null for any other type. */
+    static Function<Object, Integer> epochDays(String logical) {
+        return switch (logical) {
+            case "io.debezium.time.Date" -> value -> ((Number) value).intValue();
+            case org.apache.kafka.connect.data.Date.LOGICAL_NAME ->
+                    value -> Math.toIntExact(Math.floorDiv(((java.util.Date) value).getTime(), MILLIS_PER_DAY));
             default -> null;
         };
     }
