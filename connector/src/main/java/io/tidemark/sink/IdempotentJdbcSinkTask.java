@@ -86,7 +86,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         String connectorName = props.getOrDefault("name", "tidemark-jdbc-sink");
         dataSource = dataSource(config, connectorName);
         watermarks = new WatermarkStore(config.watermarkTable(), connectorName);
-        applier = newApplier(config, watermarks);
+        applier = newApplier(config, watermarks, connectorName);
         String taskId = props.getOrDefault(IdempotentJdbcSinkConnector.TASK_ID, "0");
         metrics = new SinkTaskMetrics(connectorName, taskId);
         applyThread = new ApplyThread("tidemark-apply-" + connectorName + "-" + taskId);
@@ -95,8 +95,8 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     }
 
     /** The applier for a configuration: the one place that wires reader, catalog and write mode together. */
-    public static ChangeApplier newApplier(SinkConfig config, WatermarkStore watermarks) {
-        WriteMode mode = config.writeMode();
+    public static ChangeApplier newApplier(SinkConfig config, WatermarkStore watermarks, String connectorName) {
+        WriteMode mode = config.writeMode(connectorName);
         return new ChangeApplier(
                 new ChangeEventReader(config.tableNameFormat(), config.unavailablePlaceholder()),
                 new TableCatalog(config.autoCreate(), config.schemaEvolution(), mode),

@@ -3,6 +3,7 @@ package io.tidemark.sink;
 import io.tidemark.sink.event.TableId;
 import io.tidemark.sink.event.TableNameFormat;
 import io.tidemark.sink.writer.AppendWriter;
+import io.tidemark.sink.writer.AuditEventStore;
 import io.tidemark.sink.writer.MergeWriter;
 import io.tidemark.sink.writer.WriteMode;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -31,6 +32,7 @@ public final class SinkConfig extends AbstractConfig {
         String UNAVAILABLE_VALUE_PLACEHOLDER = "unavailable.value.placeholder";
         String BATCH_SIZE = "batch.size";
         String WATERMARK_TABLE = "watermark.table";
+        String AUDIT_EVENTS_TABLE = "audit.events.table";
         String MAX_RETRIES = "max.retries";
         String RETRY_BACKOFF_MS = "retry.backoff.ms";
     }
@@ -106,11 +108,18 @@ public final class SinkConfig extends AbstractConfig {
                             + "for larger batches.",
                     GROUP_WRITES, 7, Width.SHORT, "Batch size")
             .define(ConfigName.WATERMARK_TABLE, Type.STRING, "cdc_watermark",
-                    ConfigDef.LambdaValidator.with(SinkConfig::validateWatermarkTable, () -> "[schema.]table"),
+                    ConfigDef.LambdaValidator.with(SinkConfig::validateTableName, () -> "[schema.]table"),
                     Importance.MEDIUM,
                     "Table holding, per connector and topic partition, the next Kafka offset and the furthest source "
                             + "position processed, written in the same transaction as the data. Created when missing.",
                     GROUP_EXACTLY_ONCE, 1, Width.MEDIUM, "Watermark table")
+            .define(ConfigName.AUDIT_EVENTS_TABLE, Type.STRING, "cdc_audit_events",
+                    ConfigDef.LambdaValidator.with(SinkConfig::validateTableName, () -> "[schema.]table"),
+                    Importance.LOW,
+                    "Append mode: table recording changes that concern a whole table rather than a row (truncates), "
+                            + "one row per change with the connector, target table, op, source position and Kafka "
+                            + "coordinates; a change delivered again adds nothing. Created on the first such change.",
+                    GROUP_EXACTLY_ONCE, 2, Width.MEDIUM, "Audit events table")
             .define(ConfigName.MAX_RETRIES, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "How many times in a row a transient database error (connection lost, server shutting down, "
                             + "serialization failure, deadlock) is retried before the task fails.",
@@ -153,9 +162,11 @@ public final class SinkConfig extends AbstractConfig {
         return parseEnum(Mode.class, getString(ConfigName.MODE));
     }
 
-    /** The write mode this configuration asks for. */
-    public WriteMode writeMode() {
-        return mode() == Mode.APPEND ? new AppendWriter() : new MergeWriter(deleteMode() == DeleteMode.SOFT);
+    /** The write mode this configuration asks for, for the connector {@code connectorName}. */
+    public WriteMode writeMode(String connectorName) {
+        return mode() == Mode.APPEND
+                ? new AppendWriter(new AuditEventStore(TableId.parse(getString(ConfigName.AUDIT_EVENTS_TABLE)), connectorName))
+                : new MergeWriter(deleteMode() == DeleteMode.SOFT);
     }
 
     public DeleteMode deleteMode() {
@@ -234,7 +245,7 @@ public final class SinkConfig extends AbstractConfig {
         }
     }
 
-    private static void validateWatermarkTable(String name, Object value) {
+    private static void validateTableName(String name, Object value) {
         String table = (String) value;
         if (table == null || table.isBlank()) {
             throw new ConfigException(name, value, "must name a table");

@@ -94,6 +94,12 @@ public final class DebeziumEvents {
         return record(id, "d", new Struct(ROW).put("id", id), null, lsn, txId, "false");
     }
 
+    /** A truncate as Debezium emits it when skipped.operations lets it through: no key, no row image. */
+    public SinkRecord truncate(long lsn, long txId) {
+        SinkRecord keyed = record(0, "t", null, null, lsn, txId, "false");
+        return new SinkRecord(topic, partition, null, null, keyed.valueSchema(), keyed.value(), keyed.kafkaOffset());
+    }
+
     public SinkRecord tombstone(int id) {
         return new SinkRecord(topic, partition, KEY, new Struct(KEY).put("id", id), null, null, nextOffset++);
     }
@@ -118,7 +124,7 @@ public final class DebeziumEvents {
     /**
      * A random stream of {@code changes} records over keys {@code 0..keys-1} in shapes Debezium really
      * delivers: inserts, updates (some with an unchanged-TOAST placeholder), deletes, snapshot reads at the
-     * current LSN, incremental-snapshot reads, and re-emitted earlier records. A streamed change's LSN is always above the row's
+     * current LSN, incremental-snapshot reads, truncates, and re-emitted earlier records. A streamed change's LSN is always above the row's
      * previous streamed change (row locks) but may lie below later snapshot points, as for a transaction
      * open across the snapshot.
      */
@@ -126,10 +132,17 @@ public final class DebeziumEvents {
         List<SinkRecord> records = new ArrayList<>();
         Map<Integer, Long> lastStreamed = new HashMap<>();
         long lsn = 1000;
+        // A truncate's lock orders it after every earlier change of the table and before every later one.
+        long truncatedAt = 900;
         for (int i = 0; i < changes; i++) {
             int id = random.nextInt(keys);
             lsn += 1 + random.nextInt(10);
-            long floor = lastStreamed.getOrDefault(id, 900L);
+            if (random.nextInt(60) == 0) {
+                records.add(truncate(lsn, i));
+                truncatedAt = lsn;
+                continue;
+            }
+            long floor = Math.max(truncatedAt, lastStreamed.getOrDefault(id, 900L));
             long changeLsn = random.nextInt(4) == 0 ? floor + 1 + random.nextInt((int) Math.max(1, lsn - floor)) : lsn;
             int kind = random.nextInt(7);
             if (kind == 2) {

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * One row change read from a Debezium envelope, independent of the converter that produced it.
  *
- * @param key         the primary-key values (the record key struct)
+ * @param key         the primary-key values (the record key struct); null for a truncate
  * @param row         the row image: {@code after}, or {@code before} for a delete (may hold only key
  *                    columns, or be null, under REPLICA IDENTITY DEFAULT)
  * @param unavailable columns whose value the source did not send (unchanged TOASTed values); they
@@ -24,6 +24,11 @@ public record ChangeEvent(TopicPartition partition, long offset, TableId table, 
 
     public boolean isDelete() {
         return op.isDelete();
+    }
+
+    /** A truncate: every row of the table as of its position goes, rows written by later changes stay. */
+    public boolean isTruncate() {
+        return op == Op.TRUNCATE;
     }
 
     public Schema rowSchema() {

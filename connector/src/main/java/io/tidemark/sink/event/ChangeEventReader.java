@@ -47,7 +47,7 @@ public final class ChangeEventReader {
 
     /**
      * The change in {@code record}, or null when the record changes no row: a tombstone (null value,
-     * which Debezium sends after a delete for log compaction), a truncate or a logical message.
+     * which Debezium sends after a delete for log compaction) or a logical message.
      *
      * @throws DataException when the record is not a keyed Debezium envelope
      */
@@ -73,6 +73,11 @@ public final class ChangeEventReader {
         if (source == null) {
             throw new DataException("the Debezium envelope has an empty 'source' block");
         }
+        TopicPartition partition = new TopicPartition(record.topic(), record.kafkaPartition());
+        if (op == Op.TRUNCATE) {
+            return new ChangeEvent(partition, record.kafkaOffset(), tableNames.resolve(record.topic(), source), op,
+                    null, null, positions.read(source, false), Set.of());
+        }
         if (!(record.key() instanceof Struct key)) {
             throw new DataException("the record has no key struct; merge mode needs the table's primary key as the"
                     + " record key (tables without a primary key need REPLICA IDENTITY and message.key.columns"
@@ -84,8 +89,8 @@ public final class ChangeEventReader {
         }
         SourcePosition position = positions.read(source, op == Op.READ);
         TableId table = tableNames.resolve(record.topic(), source);
-        return new ChangeEvent(new TopicPartition(record.topic(), record.kafkaPartition()), record.kafkaOffset(),
-                table, op, key, row, position, op == Op.UPDATE ? unavailableColumns(row) : Set.of());
+        return new ChangeEvent(partition, record.kafkaOffset(), table, op, key, row, position,
+                op == Op.UPDATE ? unavailableColumns(row) : Set.of());
     }
 
     /** The envelope's fields, by name; throws when the schema is not an envelope's. */

@@ -4,7 +4,9 @@ import org.apache.kafka.connect.errors.DataException;
 
 /** Debezium's {@code op} codes that change rows. */
 public enum Op {
-    CREATE('c'), UPDATE('u'), DELETE('d'), READ('r');
+    CREATE('c'), UPDATE('u'), DELETE('d'), READ('r'),
+    /** The whole table emptied ({@code TRUNCATE}); the event has no key and no row image. */
+    TRUNCATE('t');
 
     private final char code;
 
@@ -20,7 +22,7 @@ public enum Op {
         return this == DELETE;
     }
 
-    /** The op for a code, or null for codes that change no row ({@code t} truncate, {@code m} message). */
+    /** The op for a code, or null for a code that changes no row ({@code m}, a logical decoding message). */
     public static Op fromCode(String code) {
         if (code == null || code.length() != 1) {
             throw new DataException("invalid Debezium op '" + code + "'");
@@ -30,7 +32,8 @@ public enum Op {
             case 'u' -> UPDATE;
             case 'd' -> DELETE;
             case 'r' -> READ;
-            case 't', 'm' -> null;
+            case 't' -> TRUNCATE;
+            case 'm' -> null;
             default -> throw new DataException("invalid Debezium op '" + code + "'");
         };
     }

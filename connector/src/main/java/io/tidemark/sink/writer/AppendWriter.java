@@ -3,6 +3,7 @@ package io.tidemark.sink.writer;
 import io.tidemark.sink.dialect.ParameterType;
 import io.tidemark.sink.dialect.ValueText;
 import io.tidemark.sink.event.ChangeEvent;
+import io.tidemark.sink.event.TableId;
 import io.tidemark.sink.position.SourcePosition;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
@@ -22,9 +23,16 @@ import static io.tidemark.sink.dialect.Identifiers.quote;
  * delete) plus {@code __op}, the source position and the Kafka coordinates. The primary key is the
  * record key plus {@code (__source_lsn, __op)}, and rows are inserted with {@code ON CONFLICT DO NOTHING},
  * so a change delivered again (Kafka redelivery, Debezium re-emission) adds nothing. Unchanged TOAST
- * values are written as NULL, never as the placeholder.
+ * values are written as NULL, never as the placeholder. Truncates go to the {@link AuditEventStore}.
  */
 public final class AppendWriter implements WriteMode {
+
+    private final AuditEventStore tableEvents;
+
+    /** {@code tableEvents} records the changes that concern a whole table (truncates). */
+    public AppendWriter(AuditEventStore tableEvents) {
+        this.tableEvents = tableEvents;
+    }
 
     private static final List<String> POSITION_COLUMNS = List.of(HiddenColumns.OP, HiddenColumns.SOURCE_VERSION,
             HiddenColumns.SOURCE_SEQUENCE, HiddenColumns.SOURCE_TX_ID, HiddenColumns.SOURCE_TS_MS,
@@ -55,6 +63,18 @@ public final class AppendWriter implements WriteMode {
     @Override
     public ChangeBatch newBatch() {
         return ChangeBatch.keepingEveryChange();
+    }
+
+    @Override
+    public void prepareForTruncates(Connection connection) throws SQLException {
+        tableEvents.createIfMissing(connection);
+    }
+
+    /** A truncate is recorded in the audit events table; the audit table keeps every row it holds. */
+    @Override
+    public int truncate(Connection connection, TableId id, TableDefinition table, ChangeEvent truncate)
+            throws SQLException {
+        return tableEvents.record(connection, id, truncate);
     }
 
     @Override

@@ -133,19 +133,34 @@ public final class ChangeApplier {
             for (TableId table : batch.tables()) {
                 tables.put(table, prepare(connection, table, batch.rows(table)));
             }
+            if (batch.truncates() > 0) {
+                mode.prepareForTruncates(connection);
+            }
             int written = 0;
             int reduced = 0;
+            int truncated = 0;
             for (int round = 0; round < batch.roundCount(); round++) {
-                for (Map.Entry<TableId, Collection<ChangeEvent>> rows : batch.round(round).entrySet()) {
-                    reduced += rows.getValue().size();
-                    written += mode.write(connection, tables.get(rows.getKey()), rows.getValue());
+                for (Map.Entry<TableId, Collection<ChangeEvent>> changes : batch.round(round).entrySet()) {
+                    TableDefinition table = tables.get(changes.getKey());
+                    List<ChangeEvent> rows = new ArrayList<>(changes.getValue().size());
+                    for (ChangeEvent change : changes.getValue()) {
+                        if (change.isTruncate()) {
+                            truncated += mode.truncate(connection, changes.getKey(), table, change);
+                        } else {
+                            rows.add(change);
+                        }
+                    }
+                    if (!rows.isEmpty()) {
+                        reduced += rows.size();
+                        written += mode.write(connection, table, rows);
+                    }
                 }
             }
             watermarks.save(connection, progress.values());
             connection.commit();
             Map<TopicPartition, Long> next = new LinkedHashMap<>();
             progress.values().forEach(p -> next.put(p.partition(), p.nextOffset()));
-            return new Result(next, records.size(), written, batch.folded(), batch.stale() + reduced - written,
+            return new Result(next, records.size(), written + truncated, batch.folded(), batch.stale() + reduced - written,
                     redelivered, errantCount, neighbours, lastSourceTs);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(connection, e);
@@ -237,7 +252,7 @@ public final class ChangeApplier {
         Schema keySchema = null;
         Set<Schema> rowSchemas = new LinkedHashSet<>();
         for (ChangeEvent row : rows) {
-            if (keySchema == null) {
+            if (keySchema == null && row.key() != null) {
                 keySchema = row.key().schema();
             }
             if (row.row() != null) {

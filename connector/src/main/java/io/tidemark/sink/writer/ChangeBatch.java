@@ -26,8 +26,8 @@ import java.util.Set;
  * transaction: a switch between kinds (the rules differ, and an incremental read folded over a streamed change
  * would hide that change's version from the guard),
  * an update with unchanged-TOAST columns (they keep the value the row holds), and a soft delete after
- * an upsert (the deleted row keeps its values). A batch that keeps every change (append mode) only
- * groups, in one round.
+ * an upsert (the deleted row keeps its values). A truncate takes a round of its own between the table's changes
+ * before and after it. A batch that keeps every change (append mode) only groups, in one round.
  */
 public final class ChangeBatch {
 
@@ -37,8 +37,13 @@ public final class ChangeBatch {
     private final List<Map<TableId, Map<Object, ChangeEvent>>> rounds = new ArrayList<>();
     /** Per table and key, the round holding the key's latest change. */
     private final Map<TableId, Map<List<String>, Integer>> roundOfKey = new HashMap<>();
+    /** Per table, the highest round holding one of its changes. */
+    private final Map<TableId, Integer> lastRoundOfTable = new HashMap<>();
+    /** Per table, the round after its latest truncate, where changes after the truncate start. */
+    private final Map<TableId, Integer> firstRoundOfTable = new HashMap<>();
     private int folded;
     private int stale;
+    private int truncates;
 
     private ChangeBatch(boolean reduce, boolean softDelete) {
         this.reduce = reduce;
@@ -54,16 +59,28 @@ public final class ChangeBatch {
     }
 
     public void add(ChangeEvent event) {
+        if (event.isTruncate()) {
+            truncates++;
+        }
         if (!reduce) {
             round(0, event.table()).put(event.describe(), event);
+            return;
+        }
+        if (event.isTruncate()) {
+            // A round of its own, after every earlier change of the table and before every later one.
+            int index = lastRoundOfTable.getOrDefault(event.table(), -1) + 1;
+            round(index, event.table()).put(event.describe(), event);
+            roundOfKey.remove(event.table());
+            firstRoundOfTable.put(event.table(), index + 1);
             return;
         }
         List<String> key = keyOf(event);
         Map<List<String>, Integer> rounds = roundOfKey.computeIfAbsent(event.table(), t -> new HashMap<>());
         Integer index = rounds.get(key);
         if (index == null) {
-            rounds.put(key, 0);
-            round(0, event.table()).put(key, event);
+            int first = firstRoundOfTable.getOrDefault(event.table(), 0);
+            rounds.put(key, first);
+            round(first, event.table()).put(key, event);
             return;
         }
         Map<Object, ChangeEvent> rows = round(index, event.table());
@@ -90,6 +107,7 @@ public final class ChangeBatch {
         while (rounds.size() <= index) {
             rounds.add(new LinkedHashMap<>());
         }
+        lastRoundOfTable.merge(table, index, Math::max);
         return rounds.get(index).computeIfAbsent(table, t -> new LinkedHashMap<>());
     }
 
@@ -129,6 +147,11 @@ public final class ChangeBatch {
             rows.addAll(round.getOrDefault(table, Map.of()).values());
         }
         return rows;
+    }
+
+    /** Truncates in this batch. */
+    public int truncates() {
+        return truncates;
     }
 
     /** Changes replaced by a newer change of the same row in this batch. */

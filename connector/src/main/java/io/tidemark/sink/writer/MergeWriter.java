@@ -2,11 +2,13 @@ package io.tidemark.sink.writer;
 
 import io.tidemark.sink.dialect.ParameterType;
 import io.tidemark.sink.event.ChangeEvent;
+import io.tidemark.sink.event.TableId;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -46,6 +48,29 @@ public final class MergeWriter implements WriteMode {
     @Override
     public ChangeBatch newBatch() {
         return ChangeBatch.reducing(softDelete);
+    }
+
+    @Override
+    public void prepareForTruncates(Connection connection) {
+        // A truncate changes rows of the table itself.
+    }
+
+    /**
+     * Deletes (soft or hard) every row the truncate is newer than: rows whose stored versions are both below its
+     * LSN. Its lock on the table orders it after every earlier change of the table and before every later one,
+     * so rows written by later changes stay, and a re-emitted truncate changes nothing it has not changed before
+     * (correctness.md §3.5).
+     */
+    @Override
+    public int truncate(Connection connection, TableId id, TableDefinition table, ChangeEvent truncate)
+            throws SQLException {
+        if (table == null) {
+            return 0;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(StatementBuilder.truncate(table, softDelete))) {
+            ps.setLong(1, truncate.position().rowVersion());
+            return ps.executeUpdate();
+        }
     }
 
     /** Applies the changes; returns how many rows the guard let through. */

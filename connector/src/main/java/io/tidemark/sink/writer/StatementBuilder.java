@@ -137,6 +137,22 @@ public final class StatementBuilder {
         return sql.toString();
     }
 
+    /**
+     * Deletes, soft or hard, the rows a truncate is newer than: both stored versions below its LSN, the one
+     * parameter ({@code int8}). A soft delete records the truncate's LSN as the row's streamed version, so a
+     * replayed older insert cannot resurrect the row.
+     */
+    public static String truncate(TableDefinition table, boolean softDelete) {
+        String older = "(" + STORED_STREAMED + " IS NULL OR " + STORED_STREAMED + " < v.lsn) AND ("
+                + STORED_SNAPSHOT + " IS NULL OR " + STORED_SNAPSHOT + " < v.lsn)";
+        String truncate = "(SELECT ?::bigint AS lsn) AS v";
+        if (!softDelete) {
+            return "DELETE FROM " + quote(table.id()) + " AS t USING " + truncate + " WHERE " + older;
+        }
+        return "UPDATE " + quote(table.id()) + " AS t SET " + quote(DELETED) + " = true, " + quote(SOURCE_VERSION)
+                + " = v.lsn, " + quote(SOURCE_SNAPSHOT) + " = NULL FROM " + truncate + " WHERE " + older;
+    }
+
     private static String unnest(List<ParameterType> types, ParameterType... more) {
         List<ParameterType> all = new ArrayList<>(types);
         all.addAll(List.of(more));

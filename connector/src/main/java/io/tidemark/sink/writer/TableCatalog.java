@@ -54,7 +54,8 @@ public final class TableCatalog {
 
     /**
      * The definition of {@code id}, created or extended so that every field of {@code rowSchemas} and
-     * the sink's position columns exist. Commits its own DDL on {@code connection}.
+     * the sink's position columns exist. Commits its own DDL on {@code connection}. Without a {@code keySchema}
+     * (a batch that only truncates the table) a missing table is not created: the result is null.
      */
     public TableDefinition prepare(Connection connection, TableId id, Schema keySchema, List<Schema> rowSchemas)
             throws SQLException {
@@ -63,6 +64,9 @@ public final class TableCatalog {
             return table;
         }
         table = load(connection, id);
+        if (table == null && keySchema == null) {
+            return null;
+        }
         if (table == null) {
             if (!autoCreate) {
                 throw new ConnectException("table " + id + " does not exist and auto.create=false");
@@ -73,7 +77,9 @@ public final class TableCatalog {
                 throw new ConnectException("table " + id + " was created but cannot be read back");
             }
         }
-        checkPrimaryKey(table, keySchema);
+        if (keySchema != null) {
+            checkPrimaryKey(table, keySchema);
+        }
         Map<String, String> missing = missingColumns(table, keySchema, rowSchemas);
         if (!missing.isEmpty()) {
             if (evolution == SchemaEvolution.NONE) {
@@ -96,7 +102,7 @@ public final class TableCatalog {
 
     private Map<String, String> missingColumns(TableDefinition table, Schema keySchema, List<Schema> rowSchemas) {
         Map<String, String> missing = new LinkedHashMap<>();
-        for (Field f : keySchema.fields()) {
+        for (Field f : keySchema == null ? List.<Field>of() : keySchema.fields()) {
             if (!table.has(f.name())) {
                 missing.put(f.name(), ColumnTypes.sqlType(f.schema()));
             }

@@ -1,6 +1,7 @@
 package io.tidemark.sink.writer;
 
 import io.tidemark.sink.event.ChangeEvent;
+import io.tidemark.sink.event.TableId;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,6 +21,19 @@ public interface WriteMode {
     /** An empty batch that collects one transaction's changes the way this mode needs them. */
     ChangeBatch newBatch();
 
+    /**
+     * Creates what this mode needs beside the tables before a batch holding truncates is written (it runs DDL, in
+     * a committed transaction of its own).
+     */
+    void prepareForTruncates(Connection connection) throws SQLException;
+
     /** Writes one table's changes of a batch inside the caller's transaction; returns the rows written. */
     int write(Connection connection, TableDefinition table, Collection<ChangeEvent> changes) throws SQLException;
+
+    /**
+     * Applies a truncate of {@code table} inside the caller's transaction; {@code definition} is null when the
+     * target table does not exist. Returns the rows written.
+     */
+    int truncate(Connection connection, TableId table, TableDefinition definition, ChangeEvent truncate)
+            throws SQLException;
 }

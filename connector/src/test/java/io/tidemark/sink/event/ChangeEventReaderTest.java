@@ -60,9 +60,20 @@ class ChangeEventReaderTest {
     }
 
     @Test
-    void tombstonesTruncatesAndMessagesChangeNoRow() {
+    void tombstonesAndMessagesChangeNoRow() {
         assertThat(reader.read(events.tombstone(1))).isNull();
-        assertThat(reader.read(events.record(1, "t", null, null, 10, 1L, "false"))).isNull();
+        assertThat(reader.read(events.record(1, "m", null, null, 10, 1L, "false"))).isNull();
+    }
+
+    @Test
+    void truncateHasNoKeyNoRowAndTheTruncatesLsn() {
+        ChangeEvent e = reader.read(events.truncate(0x1F4L, 9));
+        assertThat(e.isTruncate()).isTrue();
+        assertThat(e.key()).isNull();
+        assertThat(e.row()).isNull();
+        assertThat(e.table()).isEqualTo(new TableId(null, "items"));
+        assertThat(e.position().kind()).isEqualTo(ReadKind.STREAMED);
+        assertThat(e.position().rowVersion()).isEqualTo(0x1F4L);
     }
 
     @Test

@@ -57,7 +57,7 @@ class ApplyPathIT {
             props.putAll(overrides);
             SinkConfig config = new SinkConfig(props);
             watermarks = new WatermarkStore(config.watermarkTable(), props.get("name"));
-            applier = IdempotentJdbcSinkTask.newApplier(config, watermarks);
+            applier = IdempotentJdbcSinkTask.newApplier(config, watermarks, props.get("name"));
             try (Connection c = connection()) {
                 watermarks.createIfMissing(c);
                 durable.putAll(watermarks.load(c, List.of(TP)));
@@ -189,6 +189,43 @@ class ApplyPathIT {
         audit.apply(events.reemit(read));
         assertThat(Sql.queryAsText(database, "SELECT id, name, __op, __source_lsn FROM items_audit ORDER BY __kafka_offset"))
                 .containsExactly(row(1, "chunk", "r", 100), row(1, "read again", "r", 140));
+    }
+
+    @Test
+    void truncateSoftDeletesEveryOlderRowKeepsLaterOnesAndIsIdempotentWhenReemitted() {
+        Target target = new Target();
+        target.apply(events.snapshot(1, "snap", 1, 50), events.insert(2, "b", 1, 100, 1), events.insert(3, "c", 1, 110, 2));
+        SinkRecord truncate = events.truncate(200, 3);
+        // Rows 1 and 2 again after the truncate, in the same transaction.
+        target.apply(truncate, events.insert(1, "after", 2, 300, 4));
+        target.apply(events.insert(2, "after", 2, 310, 5));
+        assertThat(items()).containsExactly(row(1, "after", 2, "f"), row(2, "after", 2, "f"), row(3, "c", 1, "t"));
+        // Re-emitted: the insert of row 3 before it stays old (the truncate's LSN is the row's version), and the
+        // truncate itself leaves the rows written after it.
+        target.apply(events.reemit(events.insert(3, "c", 1, 110, 2)), events.reemit(truncate));
+        assertThat(items()).containsExactly(row(1, "after", 2, "f"), row(2, "after", 2, "f"), row(3, "c", 1, "t"));
+    }
+
+    @Test
+    void truncateWithHardDeleteRemovesOlderRowsAndATruncateOfAMissingTableIsANoOp() {
+        Target target = new Target(Map.of("delete.mode", "hard"));
+        target.apply(events.truncate(50, 1));
+        assertThat(Sql.count(database, "SELECT count(*) FROM pg_tables WHERE tablename = 'items'")).isZero();
+        target.apply(events.insert(1, "a", 1, 100, 2), events.insert(2, "b", 1, 110, 2), events.truncate(200, 3),
+                events.insert(2, "after", 2, 300, 4));
+        assertThat(Sql.queryAsText(database, "SELECT id, name FROM items ORDER BY id")).containsExactly(List.of("2", "after"));
+    }
+
+    @Test
+    void appendModeRecordsATruncateOnceInTheAuditEventsTable() {
+        Target audit = new Target(Map.of("mode", "append", "table.name.format", "${source.table}_audit", "name", "audit"));
+        SinkRecord insert = events.insert(1, "a", 1, 100, 1);
+        SinkRecord truncate = events.truncate(200, 3);
+        audit.apply(insert, truncate);
+        audit.apply(events.reemit(truncate));
+        assertThat(Sql.queryAsText(database, "SELECT connector_name, table_name, op, source_lsn, source_tx_id, kafka_offset"
+                + " FROM cdc_audit_events")).containsExactly(row("audit", "items_audit", "t", 200, 3, 1));
+        assertThat(Sql.count(database, "SELECT count(*) FROM items_audit")).isEqualTo(1);
     }
 
     @Test

@@ -94,6 +94,20 @@ class ChangeBatchTest {
     }
 
     @Test
+    void truncateTakesARoundOfItsOwnBetweenTheChangesBeforeAndAfterIt() {
+        ChangeBatch batch = batchOf(events.insert(1, "before", 1, 100, 1), events.insert(2, "before", 1, 101, 1),
+                events.truncate(200, 2), events.insert(1, "after", 2, 300, 3));
+        assertThat(batch.roundCount()).isEqualTo(3);
+        assertThat(batch.round(0).get(new TableId(null, "items"))).extracting(e -> e.row().getString("name"))
+                .containsExactly("before", "before");
+        assertThat(batch.round(1).get(new TableId(null, "items"))).singleElement()
+                .satisfies(e -> assertThat(e.isTruncate()).isTrue());
+        assertThat(batch.round(2).get(new TableId(null, "items"))).extracting(e -> e.row().getString("name"))
+                .containsExactly("after");
+        assertThat(batch.truncates()).isEqualTo(1);
+    }
+
+    @Test
     void incrementalReadsOfOneRowFoldIntoTheLatest() {
         ChangeBatch batch = batchOf(events.incremental(1, "first read", 1, 100), events.incremental(1, "read again", 2, 90));
         assertThat(rows(batch)).singleElement().satisfies(e -> assertThat(e.row().getString("name")).isEqualTo("read again"));
@@ -170,6 +184,17 @@ class ChangeBatchTest {
         private final Set<Integer> deleted = new HashSet<>();
 
         void apply(ChangeEvent e) {
+            if (e.isTruncate()) {
+                long lsn = e.position().rowVersion();
+                versions.forEach((id, stored) -> {
+                    if ((stored.streamed() == null || stored.streamed() < lsn)
+                            && (stored.snapshotPoint() == null || stored.snapshotPoint() < lsn)) {
+                        versions.put(id, new RowVersions.Stored(lsn, null));
+                        deleted.add(id);
+                    }
+                });
+                return;
+            }
             int id = e.key().getInt32("id");
             RowVersions.Stored stored = versions.getOrDefault(id, RowVersions.Stored.NONE);
             if (!RowVersions.supersedes(e.position(), stored)) {

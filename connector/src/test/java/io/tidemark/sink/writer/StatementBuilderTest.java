@@ -72,9 +72,9 @@ class StatementBuilderTest {
         Map<String, String> columns = new LinkedHashMap<>();
         columns.put("id", "integer");
         columns.put("name", "text");
-        new AppendWriter().hiddenColumns().forEach((name, type) -> columns.put(name, type));
+        new AppendWriter(new AuditEventStore(new TableId(null, "cdc_audit_events"), "sink")).hiddenColumns().forEach((name, type) -> columns.put(name, type));
         TableDefinition audit = new TableDefinition(new TableId(null, "items_audit"), columns,
-                new AppendWriter().primaryKey(List.of("id")));
+                new AppendWriter(new AuditEventStore(new TableId(null, "cdc_audit_events"), "sink")).primaryKey(List.of("id")));
         assertThat(AppendWriter.sql(audit, List.of("id", "name"))).isEqualTo("""
                 INSERT INTO "items_audit" ("id", "name", "__op", "__source_lsn", "__source_sequence", "__source_tx_id", \
                 "__source_ts_ms", "__kafka_topic", "__kafka_partition", "__kafka_offset")

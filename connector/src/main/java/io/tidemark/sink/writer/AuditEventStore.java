@@ -1,0 +1,85 @@
+package io.tidemark.sink.writer;
+
+import io.tidemark.sink.event.ChangeEvent;
+import io.tidemark.sink.event.TableId;
+import io.tidemark.sink.position.SourcePosition;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+
+import static io.tidemark.sink.dialect.Identifiers.quote;
+
+/**
+ * Append mode's record of changes that concern a whole table rather than one row (truncates): one row per change,
+ * keyed by connector, target table, op and source position, so a change delivered again adds nothing. An audit
+ * table cannot hold them, since its primary key holds the row's key.
+ */
+public final class AuditEventStore {
+
+    private final TableId table;
+    private final String connectorName;
+    private boolean ready;
+
+    public AuditEventStore(TableId table, String connectorName) {
+        this.table = table;
+        this.connectorName = connectorName;
+    }
+
+    /** Creates the table on first use, in a committed transaction of its own. */
+    void createIfMissing(Connection connection) throws SQLException {
+        if (ready) {
+            return;
+        }
+        String create = "CREATE TABLE IF NOT EXISTS " + quote(table) + " ("
+                + "connector_name text NOT NULL, "
+                + "table_name text NOT NULL, "
+                + "op text NOT NULL, "
+                + "source_lsn bigint NOT NULL, "
+                + "source_sequence text, "
+                + "source_tx_id bigint, "
+                + "source_ts_ms bigint, "
+                + "kafka_topic text NOT NULL, "
+                + "kafka_partition integer NOT NULL, "
+                + "kafka_offset bigint NOT NULL, "
+                + "recorded_at timestamptz NOT NULL DEFAULT now(), "
+                + "PRIMARY KEY (connector_name, table_name, op, source_lsn))";
+        if (table.schema() != null) {
+            Ddl.run(connection, "CREATE SCHEMA IF NOT EXISTS " + quote(table.schema()), create);
+        } else {
+            Ddl.run(connection, create);
+        }
+        ready = true;
+    }
+
+    /** Records {@code change} of {@code target} inside the caller's transaction; returns 1, or 0 if it was recorded before. */
+    int record(Connection connection, TableId target, ChangeEvent change) throws SQLException {
+        String sql = "INSERT INTO " + quote(table) + " (connector_name, table_name, op, source_lsn, source_sequence,"
+                + " source_tx_id, source_ts_ms, kafka_topic, kafka_partition, kafka_offset)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (connector_name, table_name, op, source_lsn) DO NOTHING";
+        SourcePosition position = change.position();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, connectorName);
+            ps.setString(2, target.toString());
+            ps.setString(3, String.valueOf(change.op().code()));
+            ps.setLong(4, position.rowVersion());
+            ps.setString(5, position.sequence());
+            setLong(ps, 6, position.txId());
+            setLong(ps, 7, position.timestampMs());
+            ps.setString(8, change.partition().topic());
+            ps.setInt(9, change.partition().partition());
+            ps.setLong(10, change.offset());
+            return ps.executeUpdate();
+        }
+    }
+
+    private static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+}
