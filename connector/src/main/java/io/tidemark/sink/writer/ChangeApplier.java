@@ -2,10 +2,13 @@ package io.tidemark.sink.writer;
 
 import io.tidemark.sink.event.ChangeEvent;
 import io.tidemark.sink.event.ChangeEventReader;
+import io.tidemark.sink.event.PgoutputNames;
 import io.tidemark.sink.event.TableId;
 import io.tidemark.sink.writer.WatermarkStore.Progress;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -32,12 +35,15 @@ import java.util.Set;
 public final class ChangeApplier {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeApplier.class);
+    /** Handed to the reader in place of a missing key, for {@link PgoutputNames} to rebuild. */
+    private static final Struct KEY_TO_REBUILD = new Struct(SchemaBuilder.struct().build());
 
     private final ChangeEventReader reader;
     private final TableCatalog catalog;
     private final WriteMode mode;
     private final WatermarkStore watermarks;
     private final TableId watermarkTable;
+    private final PgoutputNames names = new PgoutputNames();
 
     public ChangeApplier(ChangeEventReader reader, TableCatalog catalog, WriteMode mode, WatermarkStore watermarks,
                          TableId watermarkTable) {
@@ -108,7 +114,7 @@ public final class ChangeApplier {
                 neighbours++;
             } else {
                 try {
-                    event = read(record);
+                    event = read(connection, record);
                 } catch (RecordException e) {
                     errant.report(record, e);
                     errantCount++;
@@ -234,10 +240,23 @@ public final class ChangeApplier {
         }
     }
 
-    private ChangeEvent read(SinkRecord record) {
+    private ChangeEvent read(Connection connection, SinkRecord record) throws SQLException {
         ChangeEvent event;
+        // Debezium's pgoutput decoder loses the key of tables whose names it garbles; the repair rebuilds it.
+        // A truncate has no key of its own to lose.
+        boolean keyMissing = record.key() == null && record.value() instanceof Struct;
         try {
-            event = reader.read(record);
+            event = reader.read(keyMissing ? record.newRecord(record.topic(), record.kafkaPartition(),
+                    KEY_TO_REBUILD.schema(), KEY_TO_REBUILD, record.valueSchema(), record.value(), record.timestamp())
+                    : record);
+            keyMissing &= event != null && !event.isTruncate();
+            if (keyMissing && !PgoutputNames.hasCandidates(event)) {
+                // Nothing garbled: the key is simply missing, and the reader's own error says what to do.
+                return reader.read(record);
+            }
+            if (event != null) {
+                event = names.repair(event, keyMissing, table -> describe(connection, table));
+            }
         } catch (DataException e) {
             throw new RecordException(record, e);
         }
@@ -246,6 +265,23 @@ public final class ChangeApplier {
                     + watermarkTable + "; change events must not be written into it"));
         }
         return event;
+    }
+
+    private PgoutputNames.TargetTable describe(Connection connection, TableId table) throws SQLException {
+        TableDefinition definition;
+        try {
+            definition = TableCatalog.load(connection, table);
+        } catch (SQLException e) {
+            // Nothing is written yet; leave no aborted transaction behind for the retry.
+            rollbackQuietly(connection, e);
+            throw e;
+        }
+        if (definition == null) {
+            return null;
+        }
+        List<String> key = new ArrayList<>(definition.primaryKey());
+        key.removeAll(mode.hiddenColumns().keySet());
+        return new PgoutputNames.TargetTable(definition.columns().keySet(), key);
     }
 
     private TableDefinition prepare(Connection connection, TableId table, Collection<ChangeEvent> rows) throws SQLException {
