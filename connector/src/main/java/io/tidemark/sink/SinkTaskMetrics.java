@@ -20,6 +20,7 @@ final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseable {
     private final AtomicLong stale = new AtomicLong();
     private final AtomicLong duplicate = new AtomicLong();
     private final AtomicLong dlq = new AtomicLong();
+    private final AtomicLong neighbours = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private volatile long lastCommitDurationMs;
     private volatile long sourceToApplyLagMs;
@@ -53,6 +54,7 @@ final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseable {
         stale.addAndGet(result.skippedStale());
         duplicate.addAndGet(result.skippedRedelivered());
         dlq.addAndGet(result.errant());
+        neighbours.addAndGet(result.neighbours());
         if (!result.nextOffsets().isEmpty()) {
             batches.incrementAndGet();
             lastCommitDurationMs = durationMs;
@@ -85,6 +87,11 @@ final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseable {
     @Override
     public long getRecordsSentToDlq() {
         return dlq.get();
+    }
+
+    @Override
+    public long getRecordsSkippedNeighbour() {
+        return neighbours.get();
     }
 
     @Override

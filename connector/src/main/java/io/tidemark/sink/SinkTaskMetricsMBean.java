@@ -21,6 +21,12 @@ public interface SinkTaskMetricsMBean {
     /** Records that could not be applied and were reported to the dead-letter queue. */
     long getRecordsSentToDlq();
 
+    /**
+     * Debezium records on the subscribed topics that change no row (transaction markers, heartbeats, schema
+     * changes, notifications), moved past.
+     */
+    long getRecordsSkippedNeighbour();
+
     /** Database transactions committed with data and watermark. */
     long getBatchesCommitted();
 

@@ -71,6 +71,17 @@ public final class DebeziumEvents {
         return record(id, "r", null, row(id, name, qty), snapshotLsn, null, "true");
     }
 
+    /**
+     * A row of an incremental-snapshot chunk as Debezium emits it: no lsn or txId, a sequence whose second element
+     * is the LSN of the window's close marker.
+     */
+    public SinkRecord incremental(int id, String name, Integer qty, long closeLsn) {
+        SinkRecord record = record(id, "r", null, row(id, name, qty), closeLsn, null, "incremental");
+        Struct source = ((Struct) record.value()).getStruct("source");
+        source.put("lsn", null).put("sequence", "[\"" + (closeLsn - 1) + "\",\"" + closeLsn + "\"]");
+        return record;
+    }
+
     public SinkRecord insert(int id, String name, Integer qty, long lsn, long txId) {
         return record(id, "c", null, row(id, name, qty), lsn, txId, "false");
     }
@@ -107,7 +118,7 @@ public final class DebeziumEvents {
     /**
      * A random stream of {@code changes} records over keys {@code 0..keys-1} in shapes Debezium really
      * delivers: inserts, updates (some with an unchanged-TOAST placeholder), deletes, snapshot reads at the
-     * current LSN, and re-emitted earlier records. A streamed change's LSN is always above the row's
+     * current LSN, incremental-snapshot reads, and re-emitted earlier records. A streamed change's LSN is always above the row's
      * previous streamed change (row locks) but may lie below later snapshot points, as for a transaction
      * open across the snapshot.
      */
@@ -120,9 +131,11 @@ public final class DebeziumEvents {
             lsn += 1 + random.nextInt(10);
             long floor = lastStreamed.getOrDefault(id, 900L);
             long changeLsn = random.nextInt(4) == 0 ? floor + 1 + random.nextInt((int) Math.max(1, lsn - floor)) : lsn;
-            int kind = random.nextInt(6);
+            int kind = random.nextInt(7);
             if (kind == 2) {
                 records.add(snapshot(id, "s" + i, i, lsn));
+            } else if (kind == 6) {
+                records.add(incremental(id, "i" + i, i, lsn));
             } else if (kind == 3 && !records.isEmpty()) {
                 records.add(reemit(records.get(random.nextInt(records.size()))));
             } else {

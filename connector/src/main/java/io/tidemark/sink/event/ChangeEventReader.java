@@ -28,6 +28,7 @@ public final class ChangeEventReader {
     private final byte[] unavailablePlaceholderBytes;
     private final SourcePositionReader positions = new SourcePositionReader();
     private final PerSchema<EnvelopeFields> envelopes = new PerSchema<>(ChangeEventReader::envelopeFields);
+    private final PerSchema<Neighbour> neighbours = new PerSchema<>(Neighbour::of);
 
     /** The envelope fields of one schema; {@code before} and {@code after} are null when the schema lacks them. */
     private record EnvelopeFields(Field op, Field source, Field before, Field after) {
@@ -37,6 +38,11 @@ public final class ChangeEventReader {
         this.tableNames = tableNames;
         this.unavailablePlaceholder = unavailablePlaceholder;
         this.unavailablePlaceholderBytes = unavailablePlaceholder.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The kind of Debezium neighbour record {@code record} is (a transaction marker, a heartbeat, ...), or null. */
+    public Neighbour neighbour(SinkRecord record) {
+        return record.value() instanceof Struct value ? neighbours.of(value.schema()) : null;
     }
 
     /**

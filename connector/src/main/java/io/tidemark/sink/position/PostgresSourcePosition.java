@@ -2,11 +2,12 @@ package io.tidemark.sink.position;
 
 /**
  * A Debezium PostgreSQL position. The change LSN is the row version: changes to one row are
- * serialised by row locks, so their LSNs increase in commit order (DESIGN.md §3), while across rows
- * of interleaved transactions the LSN may go backwards.
+ * serialised by row locks, so their LSNs increase in commit order (docs/correctness.md §2.1), while across rows
+ * of interleaved transactions the LSN may go backwards. An incremental-snapshot row has no change LSN; it holds
+ * the LSN of the window's close marker (the second element of its sequence).
  */
 public record PostgresSourcePosition(String server, long lsn, String sequence, Long txId, Long timestampMs,
-                                     boolean snapshot) implements SourcePosition {
+                                     ReadKind kind) implements SourcePosition {
 
     @Override
     public long rowVersion() {

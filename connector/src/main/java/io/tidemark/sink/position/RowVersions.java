@@ -1,8 +1,8 @@
 package io.tidemark.sink.position;
 
 /**
- * The rule that decides whether a change may replace the stored state of a row. The SQL guards in
- * the statement builder state the same rule; keep the two in step.
+ * The rule that decides whether a change may replace the stored state of a row (docs/correctness.md §3). The SQL
+ * guards in the statement builder state the same rule; keep the two in step.
  *
  * <p>A merge-mode row remembers two versions: the highest row version of any <em>streamed</em> change
  * applied to it ({@code streamed}, null if none), and the snapshot point of the snapshot read that
@@ -16,6 +16,10 @@ package io.tidemark.sink.position;
  *       applies over the snapshot image.</li>
  *   <li>A snapshot read applies when its snapshot point is after every streamed change of the row and
  *       after the snapshot that wrote it, i.e. a newer image of the row.</li>
+ *   <li>An incremental-snapshot read always applies and keeps both versions: Debezium places it in the topic
+ *       partition after every change its image holds and before every change newer than it, so in Kafka order it
+ *       is newer than what the row holds, while a later change still finds the row's streamed version untouched
+ *       (correctness.md §3.3).</li>
  * </ul>
  * Equal versions never apply: they are the same change emitted again.
  */
@@ -32,16 +36,19 @@ public final class RowVersions {
     public static boolean supersedes(SourcePosition incoming, Stored stored) {
         long version = incoming.rowVersion();
         boolean newerThanStreamed = stored.streamed() == null || version > stored.streamed();
-        if (!incoming.snapshot()) {
-            return newerThanStreamed;
-        }
-        return newerThanStreamed && (stored.snapshotPoint() == null || version > stored.snapshotPoint());
+        return switch (incoming.kind()) {
+            case STREAMED -> newerThanStreamed;
+            case SNAPSHOT -> newerThanStreamed && (stored.snapshotPoint() == null || version > stored.snapshotPoint());
+            case INCREMENTAL -> true;
+        };
     }
 
     /** The row's versions after {@code applied} was written over {@code before}. */
     public static Stored after(Stored before, SourcePosition applied) {
-        return applied.snapshot()
-                ? new Stored(before.streamed(), applied.rowVersion())
-                : new Stored(applied.rowVersion(), null);
+        return switch (applied.kind()) {
+            case STREAMED -> new Stored(applied.rowVersion(), null);
+            case SNAPSHOT -> new Stored(before.streamed(), applied.rowVersion());
+            case INCREMENTAL -> before;
+        };
     }
 }

@@ -4,17 +4,21 @@ package io.tidemark.sink.position;
  * Where in the source's log one change event comes from.
  *
  * <p>{@link #rowVersion()} orders the changes of <em>one row</em>: the source serialises changes to a
- * row (row locks), so a later change of the same row always has a greater row version. It is not a
- * safe order across rows or across a partition (see DESIGN.md §3); the sink uses it only per row,
+ * row (row locks), so a later streamed change of the same row always has a greater row version. It is not a
+ * safe order across rows or across a partition (docs/correctness.md §2.1); the sink uses it only per row,
  * stored beside the row. The remaining fields are what the watermark table shows a person.
  */
 public interface SourcePosition {
 
-    /** Greater for a later change of the same row; equal for the same change emitted again. */
+    /**
+     * Streamed changes: greater for a later change of the same row, equal for the same change emitted again.
+     * Snapshot reads: the snapshot point. Incremental reads: the log position at which the chunk was emitted,
+     * which identifies the read but does not order it against the row's changes (correctness.md §2.3).
+     */
     long rowVersion();
 
-    /** True for a snapshot read: the row as of the snapshot point rather than a change. */
-    boolean snapshot();
+    /** How the event came to be: streamed, or read by a snapshot or an incremental snapshot. */
+    ReadKind kind();
 
     /** The logical name of the source (Debezium's {@code source.name}, the topic prefix). */
     String server();

@@ -48,16 +48,19 @@ public final class ChangeApplier {
         this.watermarkTable = watermarkTable;
     }
 
-    /** What one transaction did. */
     /**
+     * What one transaction did.
+     *
      * @param folded             changes replaced by a newer change of the same row inside the batch
      * @param skippedStale       changes older than what the batch or the target already held (re-emitted)
      * @param skippedRedelivered records below the durable offset of their partition (Kafka redelivery)
      * @param errant             records that could not be read as changes and were reported
+     * @param neighbours         Debezium records that change no row (transaction markers, heartbeats, schema
+     *                           changes, notifications), moved past
      * @param lastSourceTsMs     the newest source commit time among the applied changes, or null
      */
     public record Result(Map<TopicPartition, Long> nextOffsets, int records, int rowsWritten, int folded,
-                         int skippedStale, int skippedRedelivered, int errant, Long lastSourceTsMs) {
+                         int skippedStale, int skippedRedelivered, int errant, int neighbours, Long lastSourceTsMs) {
 
         /** The two results together, as if one transaction had done both. */
         public Result plus(Result other) {
@@ -69,7 +72,7 @@ public final class ChangeApplier {
             }
             return new Result(offsets, records + other.records, rowsWritten + other.rowsWritten, folded + other.folded,
                     skippedStale + other.skippedStale, skippedRedelivered + other.skippedRedelivered,
-                    errant + other.errant, ts);
+                    errant + other.errant, neighbours + other.neighbours, ts);
         }
     }
 
@@ -86,6 +89,7 @@ public final class ChangeApplier {
         Map<TopicPartition, Progress> progress = new LinkedHashMap<>();
         int redelivered = 0;
         int errantCount = 0;
+        int neighbours = 0;
         Long lastSourceTs = null;
         // Records come in runs of one partition: look the partition up once per run, not once per record.
         TopicPartition tp = null;
@@ -99,13 +103,16 @@ public final class ChangeApplier {
                 redelivered++;
                 continue;
             }
-            ChangeEvent event;
-            try {
-                event = read(record);
-            } catch (RecordException e) {
-                errant.report(record, e);
-                errantCount++;
-                event = null;
+            ChangeEvent event = null;
+            if (reader.neighbour(record) != null) {
+                neighbours++;
+            } else {
+                try {
+                    event = read(record);
+                } catch (RecordException e) {
+                    errant.report(record, e);
+                    errantCount++;
+                }
             }
             if (event != null) {
                 batch.add(event);
@@ -119,7 +126,7 @@ public final class ChangeApplier {
                     event != null ? event.position() : before == null ? null : before.lastPosition()));
         }
         if (progress.isEmpty()) {
-            return new Result(Map.of(), records.size(), 0, 0, 0, redelivered, 0, null);
+            return new Result(Map.of(), records.size(), 0, 0, 0, redelivered, 0, 0, null);
         }
         try {
             Map<TableId, TableDefinition> tables = new LinkedHashMap<>();
@@ -139,7 +146,7 @@ public final class ChangeApplier {
             Map<TopicPartition, Long> next = new LinkedHashMap<>();
             progress.values().forEach(p -> next.put(p.partition(), p.nextOffset()));
             return new Result(next, records.size(), written, batch.folded(), batch.stale() + reduced - written,
-                    redelivered, errantCount, lastSourceTs);
+                    redelivered, errantCount, neighbours, lastSourceTs);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(connection, e);
             catalog.invalidate();
@@ -183,7 +190,7 @@ public final class ChangeApplier {
                 skip(connection, record);
                 TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
                 offsets.put(tp, record.kafkaOffset() + 1);
-                return new Result(Map.of(tp, record.kafkaOffset() + 1), 1, 0, 0, 0, 0, 1, null);
+                return new Result(Map.of(tp, record.kafkaOffset() + 1), 1, 0, 0, 0, 0, 1, 0, null);
             }
             LOG.warn("The database rejected {} records starting at {} ({}); splitting them to isolate the record"
                     + " that causes it", records.size(), describe(records.get(0)), e.getMessage());

@@ -18,12 +18,13 @@ import java.util.Set;
 /**
  * The changes of one transaction, grouped by table and, in merge mode, reduced per row.
  *
- * <p>Events are added in Kafka order. A change that carries the whole row folds into a change of the
- * same kind (streamed, or snapshot read) before it: between two such changes the position rule is a
- * plain "greater version wins", so writing only the newest against the stored row leaves what
- * one-by-one application leaves. A change whose outcome depends on what the row holds when it arrives
- * goes into the next <em>round</em> instead, and rounds are written in order in the same transaction:
- * a switch between snapshot reads and streamed changes (the rule then depends on the stored versions),
+ * <p>Events are added in Kafka order (docs/correctness.md §4). A change that carries the whole row folds into a
+ * change of the same kind (streamed, snapshot read, incremental read) before it: between two such changes the
+ * position rule is a plain "greater version wins" (or "always", for incremental reads), so writing only the newest
+ * against the stored row leaves what one-by-one application leaves. A change whose outcome depends on what the row
+ * holds when it arrives goes into the next <em>round</em> instead, and rounds are written in order in the same
+ * transaction: a switch between kinds (the rules differ, and an incremental read folded over a streamed change
+ * would hide that change's version from the guard),
  * an update with unchanged-TOAST columns (they keep the value the row holds), and a soft delete after
  * an upsert (the deleted row keeps its values). A batch that keeps every change (append mode) only
  * groups, in one round.
@@ -68,7 +69,7 @@ public final class ChangeBatch {
         Map<Object, ChangeEvent> rows = round(index, event.table());
         ChangeEvent current = rows.get(key);
         if (!RowVersions.supersedes(event.position(), RowVersions.after(RowVersions.Stored.NONE, current.position()))
-                && current.position().snapshot() == event.position().snapshot()) {
+                && current.position().kind() == event.position().kind()) {
             stale++;
         } else if (dependsOnTheRowItFinds(current, event)) {
             rounds.put(key, index + 1);
@@ -80,7 +81,7 @@ public final class ChangeBatch {
     }
 
     private boolean dependsOnTheRowItFinds(ChangeEvent current, ChangeEvent event) {
-        return current.position().snapshot() != event.position().snapshot()
+        return current.position().kind() != event.position().kind()
                 || !event.unavailable().isEmpty()
                 || (softDelete && event.isDelete() && !current.isDelete());
     }

@@ -92,11 +92,12 @@ public final class MergeWriter implements WriteMode {
         for (int r = 0; r < n; r++) {
             ChangeEvent change = rows.get(r);
             images.add(change.row());
+            // An incremental read carries neither: it applies over the row and keeps the stored versions.
             Long version = change.position().rowVersion();
-            if (change.position().snapshot()) {
-                snapshot[r] = version;
-            } else {
-                streamed[r] = version;
+            switch (change.position().kind()) {
+                case STREAMED -> streamed[r] = version;
+                case SNAPSHOT -> snapshot[r] = version;
+                case INCREMENTAL -> { }
             }
         }
         ColumnArrays values = ColumnArrays.of(table, columns, images);

@@ -28,11 +28,15 @@ public final class StatementBuilder {
     /** A streamed change applies when newer than every streamed change the stored row has seen. */
     static final String STREAMED_GUARD = STORED_STREAMED + " IS NULL OR " + NEW_STREAMED + " > " + STORED_STREAMED;
 
+    /** An incoming upsert row without either version: an incremental-snapshot read (correctness.md §3.3). */
+    private static final String NEW_INCREMENTAL = NEW_STREAMED + " IS NULL AND " + NEW_SNAPSHOT + " IS NULL";
+
     /**
-     * The guard for an upsert row, streamed (snapshot point NULL) or a snapshot read: {@code t} is the
-     * stored row, {@code EXCLUDED} the incoming one.
+     * The guard for an upsert row, streamed (snapshot point NULL), a snapshot read (streamed version NULL) or an
+     * incremental read (both NULL, always applies): {@code t} is the stored row, {@code EXCLUDED} the incoming one.
      */
-    static final String UPSERT_GUARD = "CASE WHEN " + NEW_SNAPSHOT + " IS NULL THEN " + STREAMED_GUARD
+    static final String UPSERT_GUARD = "CASE WHEN " + NEW_INCREMENTAL + " THEN true"
+            + " WHEN " + NEW_SNAPSHOT + " IS NULL THEN " + STREAMED_GUARD
             + " ELSE (" + STORED_STREAMED + " IS NULL OR " + NEW_SNAPSHOT + " > " + STORED_STREAMED + ")"
             + " AND (" + STORED_SNAPSHOT + " IS NULL OR " + NEW_SNAPSHOT + " > " + STORED_SNAPSHOT + ") END";
 
@@ -41,7 +45,8 @@ public final class StatementBuilder {
 
     /**
      * Inserts or updates rows: parameters are {@code columns} in order, of {@code types}, then the streamed row
-     * version (NULL for a snapshot read) and the snapshot point (NULL for a streamed change), both {@code int8[]}.
+     * version (NULL for a snapshot read) and the snapshot point (NULL for a streamed change), both {@code int8[]};
+     * both NULL for an incremental-snapshot read.
      * {@code columns} must contain the key columns; {@code nullColumns} are set to NULL (columns dropped at the source).
      */
     public static String upsert(TableDefinition table, List<String> columns, List<ParameterType> types,
@@ -78,10 +83,12 @@ public final class StatementBuilder {
         for (String c : nullColumns) {
             sql.append(quote(c)).append(" = NULL, ");
         }
-        // A snapshot read keeps the streamed version: replayed older changes stay recognisable as old.
+        // A snapshot read keeps the streamed version: replayed older changes stay recognisable as old. An
+        // incremental read keeps both.
         sql.append(quote(SOURCE_VERSION)).append(" = COALESCE(").append(NEW_STREAMED).append(", ")
                 .append(STORED_STREAMED).append("), ")
-                .append(quote(SOURCE_SNAPSHOT)).append(" = ").append(NEW_SNAPSHOT);
+                .append(quote(SOURCE_SNAPSHOT)).append(" = CASE WHEN ").append(NEW_INCREMENTAL).append(" THEN ")
+                .append(STORED_SNAPSHOT).append(" ELSE ").append(NEW_SNAPSHOT).append(" END");
         if (softDelete) {
             sql.append(", ").append(quote(DELETED)).append(" = false");
         }

@@ -1,6 +1,7 @@
 package io.tidemark.sink.event;
 
 import io.tidemark.sink.DebeziumEvents;
+import io.tidemark.sink.position.ReadKind;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -26,13 +27,29 @@ class ChangeEventReaderTest {
         assertThat(e.table()).isEqualTo(new TableId(null, "items"));
         assertThat(e.position().rowVersion()).isEqualTo(0x2A0L);
         assertThat(e.position().txId()).isEqualTo(77L);
-        assertThat(e.position().snapshot()).isFalse();
+        assertThat(e.position().kind()).isEqualTo(ReadKind.STREAMED);
         assertThat(e.position().logPosition()).isEqualTo("0/2A0");
     }
 
     @Test
     void snapshotReadIsMarkedAsSnapshot() {
-        assertThat(reader.read(events.snapshot(1, "a", 1, 500)).position().snapshot()).isTrue();
+        assertThat(reader.read(events.snapshot(1, "a", 1, 500)).position().kind()).isEqualTo(ReadKind.SNAPSHOT);
+    }
+
+    @Test
+    void incrementalSnapshotReadHasTheCloseMarkerLsnOfItsSequence() {
+        ChangeEvent e = reader.read(events.incremental(1, "a", 1, 0x7D0L));
+        assertThat(e.position().kind()).isEqualTo(ReadKind.INCREMENTAL);
+        assertThat(e.position().rowVersion()).isEqualTo(0x7D0L);
+        assertThat(e.position().logPosition()).isEqualTo("0/7D0");
+    }
+
+    @Test
+    void incrementalSnapshotReadWithoutASequenceFailsNamingIt() {
+        SinkRecord record = events.incremental(1, "a", 1, 100);
+        ((Struct) record.value()).getStruct("source").put("sequence", null);
+        assertThatThrownBy(() -> reader.read(record)).isInstanceOf(DataException.class)
+                .hasMessageContaining("incremental-snapshot row has no readable sequence");
     }
 
     @Test

@@ -80,7 +80,7 @@ class RestartIT {
      * old (the snapshot write keeps the row's streamed version); changes committed while the connector was
      * restarting are in the snapshot image and are streamed again afterwards, and without their commit LSN
      * they cannot be told apart from a transaction open across the snapshot point, so such a row may show
-     * its older state until the stream catches up. What must hold is convergence (DESIGN.md §3, rule 3).
+     * its older state until the stream catches up. What must hold is convergence (docs/correctness.md §1, promise 3).
      */
     @Test
     void debeziumResnapshotWhileStreamingConvergesToTheSourceState() throws Exception {

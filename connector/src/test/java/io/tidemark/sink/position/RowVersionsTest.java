@@ -8,11 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RowVersionsTest {
 
     private static SourcePosition streamed(long lsn) {
-        return new PostgresSourcePosition("shop", lsn, null, 1L, 0L, false);
+        return new PostgresSourcePosition("shop", lsn, null, 1L, 0L, ReadKind.STREAMED);
     }
 
     private static SourcePosition snapshot(long lsn) {
-        return new PostgresSourcePosition("shop", lsn, null, null, 0L, true);
+        return new PostgresSourcePosition("shop", lsn, null, null, 0L, ReadKind.SNAPSHOT);
+    }
+
+    private static SourcePosition incremental(long closeLsn) {
+        return new PostgresSourcePosition("shop", closeLsn, null, null, 0L, ReadKind.INCREMENTAL);
     }
 
     @Test
@@ -53,6 +57,23 @@ class RowVersionsTest {
     @Test
     void streamedWriteClearsTheSnapshotPoint() {
         assertThat(RowVersions.after(new Stored(100L, 500L), streamed(450))).isEqualTo(new Stored(450L, null));
+    }
+
+    @Test
+    void incrementalReadAppliesOverAnyStoredStateAndKeepsBothVersions() {
+        for (Stored stored : new Stored[] {Stored.NONE, new Stored(900L, null), new Stored(null, 900L), new Stored(300L, 900L)}) {
+            assertThat(RowVersions.supersedes(incremental(100), stored)).as("over %s", stored).isTrue();
+            assertThat(RowVersions.after(stored, incremental(100))).isEqualTo(stored);
+        }
+    }
+
+    @Test
+    void transactionOpenAcrossAChunkAppliesOverTheChunkRow() {
+        // The row's last change was at 30; a transaction changed it at 40, before the chunk was selected, and
+        // committed after the window closed at 100: its change is streamed after the chunk row and is newer.
+        Stored afterChunk = RowVersions.after(new Stored(30L, null), incremental(100));
+        assertThat(RowVersions.supersedes(streamed(40), afterChunk)).isTrue();
+        assertThat(RowVersions.supersedes(streamed(30), afterChunk)).as("the row's last change, re-emitted").isFalse();
     }
 
     @Test

@@ -164,6 +164,34 @@ class ApplyPathIT {
     }
 
     @Test
+    void incrementalReadAppliesOverOlderStateAndATransactionOpenAcrossTheChunkStillWins() {
+        Target target = new Target();
+        target.apply(events.insert(1, "a", 1, 30, 1), events.snapshot(2, "snap", 1, 50), events.insert(3, "c", 1, 35, 2));
+        // The chunk (window closed at 100) holds rows 1-3 as of its select; row 3 was deleted at the source after it.
+        target.apply(events.incremental(1, "chunk", 2, 100), events.incremental(2, "chunk", 2, 100),
+                events.incremental(3, "chunk", 2, 100));
+        assertThat(items()).containsExactly(row(1, "chunk", 2, "f"), row(2, "chunk", 2, "f"), row(3, "chunk", 2, "f"));
+        // A transaction that changed row 1 before the select and committed after the window: a lower LSN than the
+        // close marker, streamed after the chunk row, newer. The insert of row 1 re-emitted afterwards stays old.
+        target.apply(events.update(1, "open across the chunk", 3, 40, 7), events.delete(3, 45, 8),
+                events.reemit(events.insert(1, "a", 1, 30, 1)));
+        assertThat(items()).containsExactly(row(1, "open across the chunk", 3, "f"), row(2, "chunk", 2, "f"),
+                row(3, "chunk", 2, "t"));
+        assertThat(Sql.queryAsText(database, "SELECT id, __source_lsn, __source_snapshot_lsn FROM items WHERE id = 2"))
+                .as("the incremental read kept the snapshot point").containsExactly(row(2, null, 50));
+    }
+
+    @Test
+    void appendModeRecordsEachIncrementalReadOnceUnderItsCloseMarker() {
+        Target audit = new Target(Map.of("mode", "append", "table.name.format", "${source.table}_audit", "name", "audit"));
+        SinkRecord read = events.incremental(1, "chunk", 1, 100);
+        audit.apply(read, events.incremental(1, "read again", 2, 140));
+        audit.apply(events.reemit(read));
+        assertThat(Sql.queryAsText(database, "SELECT id, name, __op, __source_lsn FROM items_audit ORDER BY __kafka_offset"))
+                .containsExactly(row(1, "chunk", "r", 100), row(1, "read again", "r", 140));
+    }
+
+    @Test
     void unchangedToastPlaceholderNeverOverwritesTheStoredValue() {
         Target target = new Target();
         String big = "x".repeat(10_000);

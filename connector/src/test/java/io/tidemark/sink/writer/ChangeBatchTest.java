@@ -84,6 +84,23 @@ class ChangeBatchTest {
     }
 
     @Test
+    void incrementalReadNeverFoldsOverOrUnderAStreamedChange() {
+        // A streamed change folded under the chunk row would leave the row's streamed version behind, and one
+        // folded over it would be judged against the batch instead of the row's stored version.
+        ChangeBatch batch = batchOf(events.update(1, "streamed", 1, 40, 1), events.incremental(1, "chunk", 2, 100),
+                events.update(1, "reemitted", 3, 30, 2));
+        assertThat(batch.roundCount()).isEqualTo(3);
+        assertThat(rows(batch)).extracting(e -> e.row().getString("name")).containsExactly("streamed", "chunk", "reemitted");
+    }
+
+    @Test
+    void incrementalReadsOfOneRowFoldIntoTheLatest() {
+        ChangeBatch batch = batchOf(events.incremental(1, "first read", 1, 100), events.incremental(1, "read again", 2, 90));
+        assertThat(rows(batch)).singleElement().satisfies(e -> assertThat(e.row().getString("name")).isEqualTo("read again"));
+        assertThat(batch.folded()).isEqualTo(1);
+    }
+
+    @Test
     void unchangedToastUpdateAfterAnotherChangeOfTheRowWaitsForTheNextRound() {
         ChangeBatch batch = batchOf(events.update(1, "big text", 1, 100, 1), events.update(1, PLACEHOLDER, 2, 110, 2));
         assertThat(batch.roundCount()).isEqualTo(2);

@@ -38,8 +38,11 @@ class StatementBuilderTest {
                 FROM unnest(?::int4[], ?::text[], ?::int8[], ?::int8[]) AS v(p0, p1, p2, p3)
                 ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name", \
                 "__source_lsn" = COALESCE(EXCLUDED."__source_lsn", t."__source_lsn"), \
-                "__source_snapshot_lsn" = EXCLUDED."__source_snapshot_lsn", "__deleted" = false
-                WHERE CASE WHEN EXCLUDED."__source_snapshot_lsn" IS NULL \
+                "__source_snapshot_lsn" = CASE WHEN EXCLUDED."__source_lsn" IS NULL \
+                AND EXCLUDED."__source_snapshot_lsn" IS NULL THEN t."__source_snapshot_lsn" \
+                ELSE EXCLUDED."__source_snapshot_lsn" END, "__deleted" = false
+                WHERE CASE WHEN EXCLUDED."__source_lsn" IS NULL AND EXCLUDED."__source_snapshot_lsn" IS NULL THEN true \
+                WHEN EXCLUDED."__source_snapshot_lsn" IS NULL \
                 THEN t."__source_lsn" IS NULL OR EXCLUDED."__source_lsn" > t."__source_lsn" \
                 ELSE (t."__source_lsn" IS NULL OR EXCLUDED."__source_snapshot_lsn" > t."__source_lsn") \
                 AND (t."__source_snapshot_lsn" IS NULL OR EXCLUDED."__source_snapshot_lsn" > t."__source_snapshot_lsn") END""");
