@@ -267,7 +267,11 @@ class IncrementalSnapshotIT {
         startSource(100, Map.of(
                 "signal.enabled.channels", "source,kafka",
                 "signal.kafka.topic", signals,
-                "signal.kafka.bootstrap.servers", pipeline.connect.bootstrapServers()));
+                "signal.kafka.bootstrap.servers", pipeline.connect.bootstrapServers(),
+                // The signal consumer gets one short poll per signal-processor tick (default every 5 s), and its
+                // metadata, coordinator, offset lookup and reset take a poll each: ~40 s before a first signal.
+                "signal.poll.interval.ms", "500",
+                "signal.kafka.poll.timeout.ms", "1000"));
         pipeline.startSink();
 
         // The key names the connector (its topic.prefix); Debezium ignores signals keyed for another.
