@@ -62,6 +62,20 @@ final class Pipeline implements AutoCloseable {
                 + " FROM generate_series(" + fromId + ", " + toId + ") g";
     }
 
+    /** The table Debezium reads signals from (and writes its incremental-snapshot window marks to). */
+    static final String SIGNAL_TABLE = "public.debezium_signal";
+
+    /** Creates {@link #SIGNAL_TABLE} in the source; before the source starts, so the publication holds it. */
+    void createSignalTable() {
+        Sql.execute(source, "CREATE TABLE debezium_signal (id varchar(64) PRIMARY KEY, type varchar(32), data varchar(2048))");
+    }
+
+    /** Asks Debezium, through the signal table, for an incremental snapshot of the customers table. */
+    void requestIncrementalSnapshot(String signalId) {
+        Sql.execute(source, "INSERT INTO debezium_signal VALUES ('" + signalId + "', 'execute-snapshot',"
+                + " '{\"data-collections\": [\"public.customers\"], \"type\": \"incremental\"}')");
+    }
+
     void startSource(Map<String, String> overrides) {
         Map<String, String> config = DebeziumPostgres.sourceConfig(source, prefix, "public.customers");
         config.putAll(overrides);
@@ -116,7 +130,18 @@ final class Pipeline implements AutoCloseable {
     void awaitConverged(Duration timeout, String where) {
         List<List<String>> expected = sourceRows(where);
         Await.until("target to equal source (" + expected.size() + " rows); " + connect.describe("sink"), timeout,
-                () -> targetRowsOrEmpty(where), expected::equals);
+                () -> {
+                    failIfSinkFailed();
+                    return targetRowsOrEmpty(where);
+                }, expected::equals);
+    }
+
+    /** A FAILED task stays FAILED: waiting on for convergence would only hide the cause behind a timeout. */
+    private void failIfSinkFailed() {
+        var status = connect.cluster().connectorStatus("sink");
+        if (status != null && status.tasks().stream().anyMatch(t -> "FAILED".equals(t.state()))) {
+            throw new AssertionError("the sink task FAILED: " + connect.describe("sink"));
+        }
     }
 
     private List<List<String>> targetRowsOrEmpty(String where) {
