@@ -3,6 +3,7 @@ package io.tidemark.sink;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tidemark.sink.event.ChangeEventReader;
+import io.tidemark.sink.event.SourceTransactions;
 import io.tidemark.sink.writer.ChangeApplier;
 import io.tidemark.sink.writer.ChangeApplier.RecordException;
 import io.tidemark.sink.writer.ErrantRecords;
@@ -74,6 +75,14 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     /** Assigned partitions whose stored offset has not been read yet (the database was down at open()). */
     private final Set<TopicPartition> unloaded = new HashSet<>();
     private final ReportedOnce errantRecords = new ReportedOnce(this::reportErrant);
+    private final SourceTransactions transactions = new SourceTransactions();
+    /**
+     * Atomic mode: records of source transactions whose end has not arrived yet, held back from the target until it
+     * does (correctness.md §4.1). They are past every durable offset, so a revoked partition's are simply dropped.
+     */
+    private List<SinkRecord> held = List.of();
+    /** When a record of each partition with held records last arrived, for atomic.idle.ms. */
+    private final Map<TopicPartition, Long> lastArrivalNanos = new HashMap<>();
 
     @Override
     public String version() {
@@ -159,12 +168,12 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         if (records.isEmpty() && applyThread.busy()) {
             return;
         }
-        List<SinkRecord> batch = new ArrayList<>(records);
         awaitApplyThread();
         if (!unconfirmed.isEmpty() || !unloaded.isEmpty()) {
             applyOnTaskThread(unconfirmed);
             unconfirmed = List.of();
         }
+        List<SinkRecord> batch = completeTransactions(records);
         if (!batch.isEmpty()) {
             unconfirmed = batch;
             applyThread.start(() -> {
@@ -173,6 +182,60 @@ public class IdempotentJdbcSinkTask extends SinkTask {
                 }
             });
         }
+    }
+
+    /**
+     * The records to apply now: the held records and {@code records}, less (in atomic mode) each partition's last
+     * source transaction while its end may still be to come. A partition's held transaction is released once a
+     * record of another transaction follows it, once atomic.idle.ms has passed without a record of its partition,
+     * or when the held records would exceed atomic.max.held.records (the transaction is then split).
+     */
+    private List<SinkRecord> completeTransactions(Collection<SinkRecord> records) {
+        List<SinkRecord> all = new ArrayList<>(held.size() + records.size());
+        all.addAll(held);
+        all.addAll(records);
+        if (!config.atomicSourceTransactions()) {
+            return all;
+        }
+        long now = System.nanoTime();
+        for (SinkRecord record : records) {
+            lastArrivalNanos.put(new TopicPartition(record.topic(), record.kafkaPartition()), now);
+        }
+        SourceTransactions.Split split = transactions.split(all);
+        if (split.held().size() > config.atomicMaxHeldRecords()) {
+            metrics.recordSplitTransaction();
+            LOG.info("Unfinished source transactions hold {} records, more than atomic.max.held.records={}; applying"
+                    + " them in several target transactions", split.held().size(), config.atomicMaxHeldRecords());
+            held = List.of();
+            lastArrivalNanos.clear();
+            return all;
+        }
+        List<SinkRecord> complete = new ArrayList<>(split.complete());
+        List<SinkRecord> stillHeld = new ArrayList<>(split.held().size());
+        long idleNanos = config.atomicIdleMs() * 1_000_000;
+        long nextRelease = Long.MAX_VALUE;
+        for (SinkRecord record : split.held()) {
+            long since = lastArrivalNanos.get(new TopicPartition(record.topic(), record.kafkaPartition()));
+            if (now - since >= idleNanos) {
+                complete.add(record);
+            } else {
+                stillHeld.add(record);
+                nextRelease = Math.min(nextRelease, since + idleNanos - now);
+            }
+        }
+        held = stillHeld;
+        lastArrivalNanos.keySet().retainAll(partitions(held));
+        if (!held.isEmpty()) {
+            // Have the worker call put() again by then, with or without new records.
+            context.timeout(Math.max(1, nextRelease / 1_000_000));
+        }
+        return complete;
+    }
+
+    private static Set<TopicPartition> partitions(List<SinkRecord> records) {
+        Set<TopicPartition> partitions = new HashSet<>();
+        records.forEach(r -> partitions.add(new TopicPartition(r.topic(), r.kafkaPartition())));
+        return partitions;
     }
 
     /**
@@ -214,11 +277,19 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         }
     }
 
-    /** Applies {@code records} in transactions of at most {@code batch.size} records. */
+    /**
+     * Applies {@code records} in transactions of {@code batch.size} records, each extended (in atomic mode) to the
+     * next point where no source transaction of a partition is cut.
+     */
     private void applyAll(Connection connection, List<SinkRecord> records, ErrantRecords errant) throws SQLException {
         int batchSize = config.batchSize();
-        for (int from = 0; from < records.size(); from += batchSize) {
-            List<SinkRecord> chunk = records.subList(from, Math.min(records.size(), from + batchSize));
+        boolean[] commitPoints = config.atomicSourceTransactions() ? transactions.commitPoints(records) : null;
+        for (int from = 0, to; from < records.size(); from = to) {
+            to = Math.min(records.size(), from + batchSize);
+            while (commitPoints != null && !commitPoints[to - 1]) {
+                to++;
+            }
+            List<SinkRecord> chunk = records.subList(from, to);
             long started = System.nanoTime();
             ChangeApplier.Result result = applier.applyIsolatingFailures(connection, chunk, durableOffsets, errant);
             durableOffsets.putAll(result.nextOffsets());
@@ -299,7 +370,11 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         unconfirmed = unconfirmed.stream()
                 .filter(r -> !partitions.contains(new TopicPartition(r.topic(), r.kafkaPartition())))
                 .toList();
+        held = held.stream()
+                .filter(r -> !partitions.contains(new TopicPartition(r.topic(), r.kafkaPartition())))
+                .toList();
         partitions.forEach(durableOffsets::remove);
+        partitions.forEach(lastArrivalNanos::remove);
         unloaded.removeAll(partitions);
     }
 

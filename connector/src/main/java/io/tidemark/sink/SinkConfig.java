@@ -33,6 +33,9 @@ public final class SinkConfig extends AbstractConfig {
         String BATCH_SIZE = "batch.size";
         String WATERMARK_TABLE = "watermark.table";
         String AUDIT_EVENTS_TABLE = "audit.events.table";
+        String ATOMIC_SOURCE_TRANSACTIONS = "atomic.source.transactions";
+        String ATOMIC_MAX_HELD_RECORDS = "atomic.max.held.records";
+        String ATOMIC_IDLE_MS = "atomic.idle.ms";
         String MAX_RETRIES = "max.retries";
         String RETRY_BACKOFF_MS = "retry.backoff.ms";
     }
@@ -120,6 +123,25 @@ public final class SinkConfig extends AbstractConfig {
                             + "one row per change with the connector, target table, op, source position and Kafka "
                             + "coordinates; a change delivered again adds nothing. Created on the first such change.",
                     GROUP_EXACTLY_ONCE, 2, Width.MEDIUM, "Audit events table")
+            .define(ConfigName.ATOMIC_SOURCE_TRANSACTIONS, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Commit target transactions only at source-transaction boundaries within each topic partition, so a "
+                            + "reader of the target never sees part of a source transaction's changes to the tables of "
+                            + "one partition. Many source transactions still share one target transaction. The records "
+                            + "of a source transaction whose end has not arrived yet are held back until it does (or "
+                            + "until atomic.idle.ms passes without a record of their partition). false: commit every "
+                            + "batch.size records wherever they fall.",
+                    GROUP_EXACTLY_ONCE, 3, Width.SHORT, "Atomic source transactions")
+            .define(ConfigName.ATOMIC_MAX_HELD_RECORDS, Type.INT, 10_000, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "Most records of unfinished source transactions held back in memory per task. A source transaction "
+                            + "larger than this is applied in several target transactions (counted in the "
+                            + "SourceTransactionsSplit metric), so a reader can see part of it.",
+                    GROUP_EXACTLY_ONCE, 4, Width.SHORT, "Max held records")
+            .define(ConfigName.ATOMIC_IDLE_MS, Type.LONG, 250L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "How long a source transaction's records wait for a following record of their partition to show that "
+                            + "the transaction is complete. Debezium publishes a transaction's records together, so a "
+                            + "pause this long means it has ended (or its source stopped mid-transaction); the held "
+                            + "records are then applied. It bounds the extra latency of the last transaction of a burst.",
+                    GROUP_EXACTLY_ONCE, 5, Width.SHORT, "Idle commit (ms)")
             .define(ConfigName.MAX_RETRIES, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "How many times in a row a transient database error (connection lost, server shutting down, "
                             + "serialization failure, deadlock) is retried before the task fails.",
@@ -191,6 +213,18 @@ public final class SinkConfig extends AbstractConfig {
 
     public TableId watermarkTable() {
         return TableId.parse(getString(ConfigName.WATERMARK_TABLE));
+    }
+
+    public boolean atomicSourceTransactions() {
+        return getBoolean(ConfigName.ATOMIC_SOURCE_TRANSACTIONS);
+    }
+
+    public int atomicMaxHeldRecords() {
+        return getInt(ConfigName.ATOMIC_MAX_HELD_RECORDS);
+    }
+
+    public long atomicIdleMs() {
+        return getLong(ConfigName.ATOMIC_IDLE_MS);
     }
 
     public int maxRetries() {

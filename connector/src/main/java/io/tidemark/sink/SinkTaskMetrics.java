@@ -21,6 +21,7 @@ final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseable {
     private final AtomicLong duplicate = new AtomicLong();
     private final AtomicLong dlq = new AtomicLong();
     private final AtomicLong neighbours = new AtomicLong();
+    private final AtomicLong splitTransactions = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private volatile long lastCommitDurationMs;
     private volatile long sourceToApplyLagMs;
@@ -62,6 +63,15 @@ final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseable {
         if (result.lastSourceTsMs() != null) {
             sourceToApplyLagMs = Math.max(0, System.currentTimeMillis() - result.lastSourceTsMs());
         }
+    }
+
+    void recordSplitTransaction() {
+        splitTransactions.incrementAndGet();
+    }
+
+    @Override
+    public long getSourceTransactionsSplit() {
+        return splitTransactions.get();
     }
 
     @Override

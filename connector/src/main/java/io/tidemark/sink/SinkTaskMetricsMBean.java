@@ -27,6 +27,12 @@ public interface SinkTaskMetricsMBean {
      */
     long getRecordsSkippedNeighbour();
 
+    /**
+     * Times the held records of unfinished source transactions outgrew atomic.max.held.records and were applied in
+     * several target transactions, so that a reader could see part of a source transaction.
+     */
+    long getSourceTransactionsSplit();
+
     /** Database transactions committed with data and watermark. */
     long getBatchesCommitted();
 

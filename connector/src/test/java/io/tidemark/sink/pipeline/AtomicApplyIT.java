@@ -1,0 +1,158 @@
+package io.tidemark.sink.pipeline;
+
+import io.tidemark.testkit.Await;
+import io.tidemark.testkit.Sql;
+import io.tidemark.testkit.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A reader of the target never sees part of a source transaction: the source moves money between 1,000 accounts in
+ * transactions of several transfers each, which keep the total unchanged, while a thread sums the target's balances
+ * as fast as it can. The sink commits small batches (batch.size=4), so without atomic apply nearly every commit
+ * would cut a source transaction; the second test shows the reader does see that.
+ */
+class AtomicApplyIT {
+
+    private static final int ACCOUNTS = 1_000;
+    private static final long TOTAL = ACCOUNTS * 1_000L;
+    private static final int TRANSACTIONS = 1_500;
+
+    private Pipeline pipeline;
+
+    @AfterEach
+    void stop() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void readersOfTheTargetNeverSeePartOfASourceTransaction() throws Exception {
+        Invariant total = streamTransfers("atomic", Map.of());
+        assertThat(total.violations()).as("reads of the target with a wrong total, of %d", total.samples()).isZero();
+        assertThat(total.samples()).isGreaterThan(100);
+    }
+
+    @Test
+    void withAtomicApplyOffReadersOfTheTargetSeeHalfAppliedTransactions() throws Exception {
+        Invariant total = streamTransfers("nonatomic", Map.of("atomic.source.transactions", "false"));
+        assertThat(total.violations()).as("reads of the target with a wrong total, of %d", total.samples()).isPositive();
+    }
+
+    private Invariant streamTransfers(String name, Map<String, String> sinkOverrides) throws Exception {
+        pipeline = new Pipeline(name);
+        Sql.execute(pipeline.source, "CREATE TABLE accounts (id integer PRIMARY KEY, balance bigint NOT NULL)",
+                "INSERT INTO accounts SELECT g, 1000 FROM generate_series(1, " + ACCOUNTS + ") g",
+                Pipeline.insertCustomers(1, 1));
+        pipeline.startSource(Map.of("table.include.list", "public.customers,public.accounts"));
+        String accounts = pipeline.prefix + ".public.accounts";
+        Map<String, String> sink = new java.util.HashMap<>(Map.of("topics", accounts, "batch.size", "4"));
+        sink.putAll(sinkOverrides);
+        pipeline.startSink(sink);
+        Await.until("the target to hold the " + ACCOUNTS + " accounts", Duration.ofSeconds(90),
+                () -> Sql.queryAsText(pipeline.target, "SELECT count(*), sum(balance) FROM accounts"),
+                rows -> rows.equals(List.of(List.of(String.valueOf(ACCOUNTS), String.valueOf(TOTAL)))));
+
+        try (Invariant total = new Invariant(pipeline.target).start()) {
+            transfer(pipeline.source);
+            List<List<String>> expected = Sql.queryAsText(pipeline.source, "SELECT id, balance FROM accounts ORDER BY id");
+            Await.until("the target accounts to equal the source; " + pipeline.connect.describe("sink"),
+                    Duration.ofSeconds(90),
+                    () -> Sql.queryAsText(pipeline.target, "SELECT id, balance FROM accounts ORDER BY id"), expected::equals);
+            System.out.printf("%s: %,d source transactions, %,d reads of the target, %,d with a wrong total%n",
+                    name, TRANSACTIONS, total.samples(), total.violations());
+            return total;
+        }
+    }
+
+    /** {@link #TRANSACTIONS} transactions of two to four transfers each, every one keeping the total. */
+    private static void transfer(String database) throws SQLException {
+        Random random = new Random(11);
+        try (Connection c = TestPostgres.connect(database);
+             PreparedStatement move = c.prepareStatement("UPDATE accounts SET balance = balance + ? WHERE id = ?")) {
+            c.setAutoCommit(false);
+            for (int t = 0; t < TRANSACTIONS; t++) {
+                for (int transfers = 2 + random.nextInt(3); transfers > 0; transfers--) {
+                    int from = 1 + random.nextInt(ACCOUNTS);
+                    int to = 1 + random.nextInt(ACCOUNTS);
+                    long amount = 1 + random.nextInt(50);
+                    move.setLong(1, -amount);
+                    move.setInt(2, from);
+                    move.executeUpdate();
+                    move.setLong(1, amount);
+                    move.setInt(2, to);
+                    move.executeUpdate();
+                }
+                c.commit();
+            }
+        }
+    }
+
+    /** Sums the target's balances in a loop and counts the reads whose total is not {@link #TOTAL}. */
+    private static final class Invariant implements AutoCloseable {
+        private final String database;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicInteger samples = new AtomicInteger();
+        private final AtomicInteger violations = new AtomicInteger();
+        private final Thread thread;
+        private volatile Exception failure;
+
+        Invariant(String database) {
+            this.database = database;
+            this.thread = new Thread(this::run, "invariant-reader");
+        }
+
+        Invariant start() {
+            thread.start();
+            return this;
+        }
+
+        private void run() {
+            try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
+                while (running.get()) {
+                    try (ResultSet rs = s.executeQuery("SELECT sum(balance) FROM accounts")) {
+                        rs.next();
+                        samples.incrementAndGet();
+                        if (rs.getLong(1) != TOTAL) {
+                            violations.incrementAndGet();
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                failure = e;
+            }
+        }
+
+        int samples() {
+            return samples.get();
+        }
+
+        int violations() {
+            return violations.get();
+        }
+
+        @Override
+        public void close() throws Exception {
+            running.set(false);
+            thread.join(10_000);
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+}
