@@ -31,6 +31,7 @@ record ConnectContender(String label, Map<String, String> config) {
         config.put("mode", "merge");
         // Hard deletes leave the same live rows as the other contenders; soft deletes would keep tombstoned rows.
         config.put("delete.mode", "hard");
+        config.putAll(LatencyBenchmark.prefixed("tidemark."));
         return new ConnectContender("Tidemark sink (merge)", config);
     }
 

@@ -103,7 +103,7 @@ final class LatencyBenchmark {
     }
 
     /** The system properties that start with {@code prefix}, without it: connector settings to try. */
-    private static Map<String, String> prefixed(String prefix) {
+    static Map<String, String> prefixed(String prefix) {
         Map<String, String> settings = new LinkedHashMap<>();
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(prefix)).sorted()
                 .forEach(name -> settings.put(name.substring(prefix.length()), System.getProperty(name)));
