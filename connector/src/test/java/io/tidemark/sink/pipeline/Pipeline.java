@@ -158,8 +158,11 @@ final class Pipeline implements AutoCloseable {
         }
     }
 
+    /** Stops the worker, then drops the source's replication slots: the shared server has room for only so many. */
     @Override
     public void close() {
         connect.close();
+        Sql.execute(source, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                + " WHERE database = current_database() AND NOT active");
     }
 }
