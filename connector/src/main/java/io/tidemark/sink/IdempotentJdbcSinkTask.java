@@ -111,7 +111,8 @@ public class IdempotentJdbcSinkTask extends SinkTask {
                 new TableCatalog(config.autoCreate(), config.schemaEvolution(), mode),
                 mode,
                 watermarks,
-                config.watermarkTable());
+                config.watermarkTable(),
+                config.snapshotReconcile());
     }
 
     private static HikariDataSource dataSource(SinkConfig config, String connectorName) {

@@ -33,6 +33,7 @@ public final class SinkConfig extends AbstractConfig {
         String BATCH_SIZE = "batch.size";
         String WATERMARK_TABLE = "watermark.table";
         String AUDIT_EVENTS_TABLE = "audit.events.table";
+        String SNAPSHOT_RECONCILE = "snapshot.reconcile";
         String ATOMIC_SOURCE_TRANSACTIONS = "atomic.source.transactions";
         String ATOMIC_MAX_HELD_RECORDS = "atomic.max.held.records";
         String ATOMIC_IDLE_MS = "atomic.idle.ms";
@@ -110,6 +111,14 @@ public final class SinkConfig extends AbstractConfig {
                             + "worker polls and converts the next ones; raise consumer.override.max.poll.records with it "
                             + "for larger batches.",
                     GROUP_WRITES, 7, Width.SHORT, "Batch size")
+            .define(ConfigName.SNAPSHOT_RECONCILE, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "When the snapshot of a table completes (Debezium marks its last read last_in_data_collection, or "
+                            + "last), delete (per delete.mode) the target rows the snapshot did not contain and no change "
+                            + "at or after its snapshot point wrote: rows deleted at the source while its connector had "
+                            + "lost its offsets or was re-snapshotting. A stopped, partial snapshot deletes nothing; a "
+                            + "target table fed from several topics is never reconciled. Append mode records the "
+                            + "completed snapshot in the audit events table instead.",
+                    GROUP_WRITES, 8, Width.SHORT, "Reconcile snapshots")
             .define(ConfigName.WATERMARK_TABLE, Type.STRING, "cdc_watermark",
                     ConfigDef.LambdaValidator.with(SinkConfig::validateTableName, () -> "[schema.]table"),
                     Importance.MEDIUM,
@@ -119,9 +128,10 @@ public final class SinkConfig extends AbstractConfig {
             .define(ConfigName.AUDIT_EVENTS_TABLE, Type.STRING, "cdc_audit_events",
                     ConfigDef.LambdaValidator.with(SinkConfig::validateTableName, () -> "[schema.]table"),
                     Importance.LOW,
-                    "Append mode: table recording changes that concern a whole table rather than a row (truncates), "
-                            + "one row per change with the connector, target table, op, source position and Kafka "
-                            + "coordinates; a change delivered again adds nothing. Created on the first such change.",
+                    "Append mode: table recording changes that concern a whole table rather than a row (truncates, op "
+                            + "t; completed snapshots, op s), one row per change with the connector, target table, op, "
+                            + "source position and Kafka coordinates; a change delivered again adds nothing. Created on "
+                            + "the first such change.",
                     GROUP_EXACTLY_ONCE, 2, Width.MEDIUM, "Audit events table")
             .define(ConfigName.ATOMIC_SOURCE_TRANSACTIONS, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Commit target transactions only at source-transaction boundaries within each topic partition, so a "
@@ -213,6 +223,10 @@ public final class SinkConfig extends AbstractConfig {
 
     public TableId watermarkTable() {
         return TableId.parse(getString(ConfigName.WATERMARK_TABLE));
+    }
+
+    public boolean snapshotReconcile() {
+        return getBoolean(ConfigName.SNAPSHOT_RECONCILE);
     }
 
     public boolean atomicSourceTransactions() {

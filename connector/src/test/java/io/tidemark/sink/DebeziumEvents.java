@@ -71,6 +71,11 @@ public final class DebeziumEvents {
         return record(id, "r", null, row(id, name, qty), snapshotLsn, null, "true");
     }
 
+    /** The last read of the table's snapshot, marked as Debezium marks it ({@code last_in_data_collection}). */
+    public SinkRecord lastSnapshotRead(int id, String name, Integer qty, long snapshotLsn) {
+        return record(id, "r", null, row(id, name, qty), snapshotLsn, null, "last_in_data_collection");
+    }
+
     /**
      * A row of an incremental-snapshot chunk as Debezium emits it: no lsn or txId, a sequence whose second element
      * is the LSN of the window's close marker.

@@ -32,8 +32,8 @@ public final class TestPostgres {
             try {
                 server = EmbeddedPostgres.builder()
                         .setServerConfig("wal_level", "logical")
-                        .setServerConfig("max_replication_slots", "20")
-                        .setServerConfig("max_wal_senders", "20")
+                        .setServerConfig("max_replication_slots", "40")
+                        .setServerConfig("max_wal_senders", "40")
                         .setServerConfig("max_connections", "200")
                         .setServerConfig("fsync", "off")
                         .setServerConfig("synchronous_commit", "off")

@@ -31,6 +31,17 @@ public record ChangeEvent(TopicPartition partition, long offset, TableId table, 
         return op == Op.TRUNCATE;
     }
 
+    /** A change of the whole table rather than of one row: a truncate, or a completed snapshot. */
+    public boolean isTableChange() {
+        return op == Op.TRUNCATE || op == Op.SNAPSHOT_COMPLETED;
+    }
+
+    /** The marker that the snapshot whose last read of the table is {@code lastRead} is complete. */
+    public static ChangeEvent snapshotCompleted(ChangeEvent lastRead) {
+        return new ChangeEvent(lastRead.partition, lastRead.offset, lastRead.table, Op.SNAPSHOT_COMPLETED, null, null,
+                lastRead.position, Set.of());
+    }
+
     public Schema rowSchema() {
         return row == null ? null : row.schema();
     }

@@ -6,7 +6,12 @@ import org.apache.kafka.connect.errors.DataException;
 public enum Op {
     CREATE('c'), UPDATE('u'), DELETE('d'), READ('r'),
     /** The whole table emptied ({@code TRUNCATE}); the event has no key and no row image. */
-    TRUNCATE('t');
+    TRUNCATE('t'),
+    /**
+     * Not a Debezium op: the sink's own marker, after the last read of a table's snapshot, that the snapshot of the
+     * table is complete (correctness.md §3.6). It has no key and no row image.
+     */
+    SNAPSHOT_COMPLETED('s');
 
     private final char code;
 

@@ -95,7 +95,7 @@ public final class PgoutputNames {
      */
     public <E extends Exception> ChangeEvent repair(ChangeEvent event, boolean keyMissing, Target<E> target) throws E {
         TableId table = table(event.table(), target);
-        if (event.isTruncate()) {
+        if (event.isTableChange()) {
             return table.equals(event.table()) ? event : new ChangeEvent(event.partition(), event.offset(), table,
                     event.op(), null, null, event.position(), Set.of());
         }

@@ -7,7 +7,7 @@ package io.tidemark.sink.position;
  * the LSN of the window's close marker (the second element of its sequence).
  */
 public record PostgresSourcePosition(String server, long lsn, String sequence, Long txId, Long timestampMs,
-                                     ReadKind kind) implements SourcePosition {
+                                     ReadKind kind, boolean completesTableSnapshot) implements SourcePosition {
 
     @Override
     public long rowVersion() {

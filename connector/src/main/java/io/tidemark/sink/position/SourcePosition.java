@@ -20,6 +20,13 @@ public interface SourcePosition {
     /** How the event came to be: streamed, or read by a snapshot or an incremental snapshot. */
     ReadKind kind();
 
+    /**
+     * True for the last read of a table's initial or blocking snapshot: Debezium marks it
+     * {@code last_in_data_collection}, or {@code last} on the snapshot's last table. Every read of the table's
+     * snapshot comes before it.
+     */
+    boolean completesTableSnapshot();
+
     /** The logical name of the source (Debezium's {@code source.name}, the topic prefix). */
     String server();
 

@@ -36,8 +36,9 @@ public final class SourcePositionReader {
             throw new DataException("unsupported source connector '" + connector
                     + "': this sink reads positions of Debezium's PostgreSQL connector (source.connector=postgresql)");
         }
+        String marker = string(source, fields.snapshot());
         ReadKind kind = !snapshotRead ? ReadKind.STREAMED
-                : "incremental".equals(string(source, fields.snapshot())) ? ReadKind.INCREMENTAL : ReadKind.SNAPSHOT;
+                : "incremental".equals(marker) ? ReadKind.INCREMENTAL : ReadKind.SNAPSHOT;
         String sequence = string(source, fields.sequence());
         Object txId = value(source, fields.txId());
         Object tsMs = value(source, fields.tsMs());
@@ -47,7 +48,8 @@ public final class SourcePositionReader {
                 sequence,
                 txId instanceof Number n ? n.longValue() : null,
                 tsMs instanceof Number n ? n.longValue() : null,
-                kind);
+                kind,
+                kind == ReadKind.SNAPSHOT && ("last_in_data_collection".equals(marker) || "last".equals(marker)));
     }
 
     private static long changeLsn(Object lsn) {

@@ -66,15 +66,19 @@ public final class AppendWriter implements WriteMode {
     }
 
     @Override
-    public void prepareForTruncates(Connection connection) throws SQLException {
+    public void prepareForTableChanges(Connection connection) throws SQLException {
         tableEvents.createIfMissing(connection);
     }
 
-    /** A truncate is recorded in the audit events table; the audit table keeps every row it holds. */
+    /**
+     * A truncate or a completed snapshot is recorded in the audit events table; the audit table keeps every row it
+     * holds. A completed snapshot's record tells an auditor which rows the source no longer had at its snapshot
+     * point: those without a read ({@code __op = 'r'}) at that {@code __source_lsn}.
+     */
     @Override
-    public int truncate(Connection connection, TableId id, TableDefinition table, ChangeEvent truncate)
+    public int applyTableChange(Connection connection, TableId id, TableDefinition table, ChangeEvent change)
             throws SQLException {
-        return tableEvents.record(connection, id, truncate);
+        return tableEvents.record(connection, id, change);
     }
 
     @Override

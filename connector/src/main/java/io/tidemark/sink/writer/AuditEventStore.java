@@ -12,9 +12,9 @@ import java.sql.Types;
 import static io.tidemark.sink.dialect.Identifiers.quote;
 
 /**
- * Append mode's record of changes that concern a whole table rather than one row (truncates): one row per change,
- * keyed by connector, target table, op and source position, so a change delivered again adds nothing. An audit
- * table cannot hold them, since its primary key holds the row's key.
+ * Append mode's record of changes that concern a whole table rather than one row (truncates, op {@code t}; completed
+ * snapshots, op {@code s}): one row per change, keyed by connector, target table, op and source position, so a change
+ * delivered again adds nothing. An audit table cannot hold them, since its primary key holds the row's key.
  */
 public final class AuditEventStore {
 

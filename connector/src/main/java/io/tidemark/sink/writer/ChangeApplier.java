@@ -44,14 +44,23 @@ public final class ChangeApplier {
     private final WatermarkStore watermarks;
     private final TableId watermarkTable;
     private final PgoutputNames names = new PgoutputNames();
+    private final boolean reconcileSnapshots;
+    /** The topic that feeds each target table, to tell a table fed by one source table from a shared one. */
+    private final Map<TableId, String> topicOfTable = new HashMap<>();
+    /** Target tables written from several topics: a snapshot of one of them must not delete the others' rows. */
+    private final Set<TableId> sharedTables = new HashSet<>();
+    private TableId lastNotedTable;
+    private String lastNotedTopic;
 
+    /** {@code reconcileSnapshots}: a completed snapshot of a table deletes the rows it did not contain (§3.6). */
     public ChangeApplier(ChangeEventReader reader, TableCatalog catalog, WriteMode mode, WatermarkStore watermarks,
-                         TableId watermarkTable) {
+                         TableId watermarkTable, boolean reconcileSnapshots) {
         this.reader = reader;
         this.catalog = catalog;
         this.mode = mode;
         this.watermarks = watermarks;
         this.watermarkTable = watermarkTable;
+        this.reconcileSnapshots = reconcileSnapshots;
     }
 
     /**
@@ -122,6 +131,11 @@ public final class ChangeApplier {
             }
             if (event != null) {
                 batch.add(event);
+                noteTopic(event);
+                if (event.position().completesTableSnapshot() && reconcileSnapshots
+                        && !sharedTables.contains(event.table())) {
+                    batch.add(ChangeEvent.snapshotCompleted(event));
+                }
                 Long ts = event.position().timestampMs();
                 if (ts != null && (lastSourceTs == null || ts > lastSourceTs)) {
                     lastSourceTs = ts;
@@ -139,19 +153,19 @@ public final class ChangeApplier {
             for (TableId table : batch.tables()) {
                 tables.put(table, prepare(connection, table, batch.rows(table)));
             }
-            if (batch.truncates() > 0) {
-                mode.prepareForTruncates(connection);
+            if (batch.tableChanges() > 0) {
+                mode.prepareForTableChanges(connection);
             }
             int written = 0;
             int reduced = 0;
-            int truncated = 0;
+            int tableRows = 0;
             for (int round = 0; round < batch.roundCount(); round++) {
                 for (Map.Entry<TableId, Collection<ChangeEvent>> changes : batch.round(round).entrySet()) {
                     TableDefinition table = tables.get(changes.getKey());
                     List<ChangeEvent> rows = new ArrayList<>(changes.getValue().size());
                     for (ChangeEvent change : changes.getValue()) {
-                        if (change.isTruncate()) {
-                            truncated += mode.truncate(connection, changes.getKey(), table, change);
+                        if (change.isTableChange()) {
+                            tableRows += mode.applyTableChange(connection, changes.getKey(), table, change);
                         } else {
                             rows.add(change);
                         }
@@ -166,7 +180,7 @@ public final class ChangeApplier {
             connection.commit();
             Map<TopicPartition, Long> next = new LinkedHashMap<>();
             progress.values().forEach(p -> next.put(p.partition(), p.nextOffset()));
-            return new Result(next, records.size(), written + truncated, batch.folded(), batch.stale() + reduced - written,
+            return new Result(next, records.size(), written + tableRows, batch.folded(), batch.stale() + reduced - written,
                     redelivered, errantCount, neighbours, lastSourceTs);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(connection, e);
@@ -237,6 +251,24 @@ public final class ChangeApplier {
         } catch (SQLException e) {
             rollbackQuietly(connection, e);
             throw e;
+        }
+    }
+
+    /**
+     * Remembers which topic writes the event's table. A table written from two topics is shared: the rows a completed
+     * snapshot of one did not contain may be the other's, so its snapshots delete nothing.
+     */
+    private void noteTopic(ChangeEvent event) {
+        String topic = event.partition().topic();
+        if (event.table().equals(lastNotedTable) && topic.equals(lastNotedTopic)) {
+            return;
+        }
+        lastNotedTable = event.table();
+        lastNotedTopic = topic;
+        String known = topicOfTable.putIfAbsent(event.table(), topic);
+        if (known != null && !known.equals(topic) && sharedTables.add(event.table())) {
+            LOG.warn("Target table {} is written from topics {} and {}: a completed snapshot of one cannot tell which"
+                    + " rows belong to the other, so snapshots delete nothing there", event.table(), known, topic);
         }
     }
 

@@ -26,8 +26,8 @@ import java.util.Set;
  * transaction: a switch between kinds (the rules differ, and an incremental read folded over a streamed change
  * would hide that change's version from the guard),
  * an update with unchanged-TOAST columns (they keep the value the row holds), and a soft delete after
- * an upsert (the deleted row keeps its values). A truncate takes a round of its own between the table's changes
- * before and after it. A batch that keeps every change (append mode) only groups, in one round.
+ * an upsert (the deleted row keeps its values). A change of the whole table (a truncate, a completed snapshot)
+ * takes a round of its own between the table's changes before and after it. A batch that keeps every change (append mode) only groups, in one round.
  */
 public final class ChangeBatch {
 
@@ -43,7 +43,7 @@ public final class ChangeBatch {
     private final Map<TableId, Integer> firstRoundOfTable = new HashMap<>();
     private int folded;
     private int stale;
-    private int truncates;
+    private int tableChanges;
 
     private ChangeBatch(boolean reduce, boolean softDelete) {
         this.reduce = reduce;
@@ -59,17 +59,17 @@ public final class ChangeBatch {
     }
 
     public void add(ChangeEvent event) {
-        if (event.isTruncate()) {
-            truncates++;
+        if (event.isTableChange()) {
+            tableChanges++;
         }
         if (!reduce) {
-            round(0, event.table()).put(event.describe(), event);
+            round(0, event.table()).put(recordKey(event), event);
             return;
         }
-        if (event.isTruncate()) {
+        if (event.isTableChange()) {
             // A round of its own, after every earlier change of the table and before every later one.
             int index = lastRoundOfTable.getOrDefault(event.table(), -1) + 1;
-            round(index, event.table()).put(event.describe(), event);
+            round(index, event.table()).put(recordKey(event), event);
             roundOfKey.remove(event.table());
             firstRoundOfTable.put(event.table(), index + 1);
             return;
@@ -111,6 +111,11 @@ public final class ChangeBatch {
         return rounds.get(index).computeIfAbsent(table, t -> new LinkedHashMap<>());
     }
 
+    /** Where the event came from: its record, and its op (a completed snapshot shares the record of its last read). */
+    private static String recordKey(ChangeEvent event) {
+        return event.op().code() + "@" + event.describe();
+    }
+
     /** The key values as PostgreSQL text: equal keys compare equal whatever Java type carries them. */
     static List<String> keyOf(ChangeEvent event) {
         List<Field> fields = event.key().schema().fields();
@@ -149,9 +154,9 @@ public final class ChangeBatch {
         return rows;
     }
 
-    /** Truncates in this batch. */
-    public int truncates() {
-        return truncates;
+    /** Changes of whole tables (truncates, completed snapshots) in this batch. */
+    public int tableChanges() {
+        return tableChanges;
     }
 
     /** Changes replaced by a newer change of the same row in this batch. */

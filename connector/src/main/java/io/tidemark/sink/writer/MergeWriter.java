@@ -51,24 +51,27 @@ public final class MergeWriter implements WriteMode {
     }
 
     @Override
-    public void prepareForTruncates(Connection connection) {
-        // A truncate changes rows of the table itself.
+    public void prepareForTableChanges(Connection connection) {
+        // Table changes change rows of the table itself.
     }
 
     /**
-     * Deletes (soft or hard) every row the truncate is newer than: rows whose stored versions are both below its
+     * A truncate deletes (soft or hard) every row it is newer than: rows whose stored versions are both below its
      * LSN. Its lock on the table orders it after every earlier change of the table and before every later one,
      * so rows written by later changes stay, and a re-emitted truncate changes nothing it has not changed before
-     * (correctness.md §3.5).
+     * (correctness.md §3.5). A completed snapshot deletes every row it did not write and no change at or after its
+     * snapshot point wrote (§3.6).
      */
     @Override
-    public int truncate(Connection connection, TableId id, TableDefinition table, ChangeEvent truncate)
+    public int applyTableChange(Connection connection, TableId id, TableDefinition table, ChangeEvent change)
             throws SQLException {
         if (table == null) {
             return 0;
         }
-        try (PreparedStatement ps = connection.prepareStatement(StatementBuilder.truncate(table, softDelete))) {
-            ps.setLong(1, truncate.position().rowVersion());
+        String sql = change.isTruncate() ? StatementBuilder.truncate(table, softDelete)
+                : StatementBuilder.deleteMissingFromSnapshot(table, softDelete);
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setLong(1, change.position().rowVersion());
             return ps.executeUpdate();
         }
     }

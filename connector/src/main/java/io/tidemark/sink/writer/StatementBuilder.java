@@ -143,14 +143,32 @@ public final class StatementBuilder {
      * replayed older insert cannot resurrect the row.
      */
     public static String truncate(TableDefinition table, boolean softDelete) {
-        String older = "(" + STORED_STREAMED + " IS NULL OR " + STORED_STREAMED + " < v.lsn) AND ("
-                + STORED_SNAPSHOT + " IS NULL OR " + STORED_SNAPSHOT + " < v.lsn)";
-        String truncate = "(SELECT ?::bigint AS lsn) AS v";
+        return deleteRowsBelow(table, softDelete,
+                ", " + quote(SOURCE_VERSION) + " = v.position, " + quote(SOURCE_SNAPSHOT) + " = NULL", "");
+    }
+
+    /**
+     * Deletes, soft or hard, the rows a completed snapshot did not write and no change at or after its snapshot point
+     * (the one {@code int8} parameter) wrote: both stored versions below it. A soft delete keeps the versions, so a
+     * change of the row that commits after the snapshot, even one with an LSN below the point, still applies.
+     */
+    public static String deleteMissingFromSnapshot(TableDefinition table, boolean softDelete) {
+        return deleteRowsBelow(table, softDelete, "", "NOT t." + quote(DELETED) + " AND ");
+    }
+
+    /**
+     * Deletes the rows whose stored versions are both below (or without) the {@code int8} parameter {@code v.position};
+     * a soft delete also sets {@code softSet} and only touches rows matching {@code softWhere}.
+     */
+    private static String deleteRowsBelow(TableDefinition table, boolean softDelete, String softSet, String softWhere) {
+        String below = "(" + STORED_STREAMED + " IS NULL OR " + STORED_STREAMED + " < v.position) AND ("
+                + STORED_SNAPSHOT + " IS NULL OR " + STORED_SNAPSHOT + " < v.position)";
+        String position = "(SELECT ?::bigint AS position) AS v";
         if (!softDelete) {
-            return "DELETE FROM " + quote(table.id()) + " AS t USING " + truncate + " WHERE " + older;
+            return "DELETE FROM " + quote(table.id()) + " AS t USING " + position + " WHERE " + below;
         }
-        return "UPDATE " + quote(table.id()) + " AS t SET " + quote(DELETED) + " = true, " + quote(SOURCE_VERSION)
-                + " = v.lsn, " + quote(SOURCE_SNAPSHOT) + " = NULL FROM " + truncate + " WHERE " + older;
+        return "UPDATE " + quote(table.id()) + " AS t SET " + quote(DELETED) + " = true" + softSet + " FROM " + position
+                + " WHERE " + softWhere + below;
     }
 
     private static String unnest(List<ParameterType> types, ParameterType... more) {

@@ -22,18 +22,18 @@ public interface WriteMode {
     ChangeBatch newBatch();
 
     /**
-     * Creates what this mode needs beside the tables before a batch holding truncates is written (it runs DDL, in
-     * a committed transaction of its own).
+     * Creates what this mode needs beside the tables before a batch holding table changes (truncates, completed
+     * snapshots) is written (it runs DDL, in a committed transaction of its own).
      */
-    void prepareForTruncates(Connection connection) throws SQLException;
+    void prepareForTableChanges(Connection connection) throws SQLException;
 
     /** Writes one table's changes of a batch inside the caller's transaction; returns the rows written. */
     int write(Connection connection, TableDefinition table, Collection<ChangeEvent> changes) throws SQLException;
 
     /**
-     * Applies a truncate of {@code table} inside the caller's transaction; {@code definition} is null when the
-     * target table does not exist. Returns the rows written.
+     * Applies a change of the whole {@code table} (a truncate, or a completed snapshot) inside the caller's
+     * transaction; {@code definition} is null when the target table does not exist. Returns the rows written.
      */
-    int truncate(Connection connection, TableId table, TableDefinition definition, ChangeEvent truncate)
+    int applyTableChange(Connection connection, TableId table, TableDefinition definition, ChangeEvent change)
             throws SQLException;
 }

@@ -37,6 +37,17 @@ class ChangeEventReaderTest {
     }
 
     @Test
+    void theLastReadOfATablesSnapshotCompletesItButNoOtherReadDoes() {
+        assertThat(reader.read(events.lastSnapshotRead(1, "a", 1, 500)).position().completesTableSnapshot()).isTrue();
+        assertThat(reader.read(events.record(2, "r", null, DebeziumEvents.row(2, "b", 1), 500, null, "last"))
+                .position().completesTableSnapshot()).isTrue();
+        assertThat(reader.read(events.snapshot(3, "c", 1, 500)).position().completesTableSnapshot()).isFalse();
+        assertThat(reader.read(events.record(4, "r", null, DebeziumEvents.row(4, "d", 1), 500, null,
+                "first_in_data_collection")).position().completesTableSnapshot()).isFalse();
+        assertThat(reader.read(events.incremental(5, "e", 1, 600)).position().completesTableSnapshot()).isFalse();
+    }
+
+    @Test
     void incrementalSnapshotReadHasTheCloseMarkerLsnOfItsSequence() {
         ChangeEvent e = reader.read(events.incremental(1, "a", 1, 0x7D0L));
         assertThat(e.position().kind()).isEqualTo(ReadKind.INCREMENTAL);

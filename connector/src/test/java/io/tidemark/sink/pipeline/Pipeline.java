@@ -77,12 +77,18 @@ final class Pipeline implements AutoCloseable {
     }
 
     void startSource(Map<String, String> overrides) {
-        Map<String, String> config = DebeziumPostgres.sourceConfig(source, prefix, "public.customers");
+        startSource("public.customers", overrides);
+    }
+
+    /** Registers Debezium capturing {@code tables} (schema-qualified, comma separated) and waits for the first one's topic. */
+    void startSource(String tables, Map<String, String> overrides) {
+        Map<String, String> config = DebeziumPostgres.sourceConfig(source, prefix, tables);
         config.putAll(overrides);
         connect.postConnector("source", config);
         connect.awaitRunning("source", 1);
-        Await.until("topic " + topic() + " to exist", Duration.ofSeconds(60),
-                () -> connect.cluster().kafka().describeTopics(topic()).get(topic()).isPresent());
+        String first = prefix + "." + tables.split(",")[0];
+        Await.until("topic " + first + " to exist", Duration.ofSeconds(60),
+                () -> connect.cluster().kafka().describeTopics(first).get(first).isPresent());
     }
 
     Map<String, String> sinkConfig() {
@@ -152,8 +158,11 @@ final class Pipeline implements AutoCloseable {
         }
     }
 
+    /** Stops the worker, then drops the source's replication slots: the shared server has room for only so many. */
     @Override
     public void close() {
         connect.close();
+        Sql.execute(source, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                + " WHERE database = current_database() AND NOT active");
     }
 }

@@ -8,15 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RowVersionsTest {
 
     private static SourcePosition streamed(long lsn) {
-        return new PostgresSourcePosition("shop", lsn, null, 1L, 0L, ReadKind.STREAMED);
+        return new PostgresSourcePosition("shop", lsn, null, 1L, 0L, ReadKind.STREAMED, false);
     }
 
     private static SourcePosition snapshot(long lsn) {
-        return new PostgresSourcePosition("shop", lsn, null, null, 0L, ReadKind.SNAPSHOT);
+        return new PostgresSourcePosition("shop", lsn, null, null, 0L, ReadKind.SNAPSHOT, false);
     }
 
     private static SourcePosition incremental(long closeLsn) {
-        return new PostgresSourcePosition("shop", closeLsn, null, null, 0L, ReadKind.INCREMENTAL);
+        return new PostgresSourcePosition("shop", closeLsn, null, null, 0L, ReadKind.INCREMENTAL, false);
     }
 
     @Test

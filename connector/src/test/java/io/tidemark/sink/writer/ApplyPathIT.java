@@ -229,6 +229,58 @@ class ApplyPathIT {
     }
 
     @Test
+    void completedResnapshotDeletesRowsItDidNotContainAndKeepsNewerOnes() {
+        Target target = new Target();
+        target.apply(events.snapshot(6, "old snapshot", 1, 50), events.insert(1, "a", 1, 100, 1),
+                events.insert(2, "b", 1, 110, 2), events.insert(3, "c", 1, 120, 3), events.insert(4, "d", 1, 130, 4),
+                events.insert(5, "e", 1, 140, 5));
+        // Rows 4 and 6 were deleted at the source while the connector had lost its offsets; row 5 was changed by a
+        // transaction that committed after the snapshot began (its LSN above the point), already streamed.
+        target.apply(events.update(5, "after the point", 2, 600, 6));
+        target.apply(events.snapshot(1, "a", 1, 500), events.snapshot(2, "b", 1, 500));
+        assertThat(items()).as("a snapshot still under way deletes nothing").hasSize(6).allMatch(r -> r.get(3).equals("f"));
+        target.apply(events.lastSnapshotRead(3, "c", 1, 500));
+        assertThat(items()).containsExactly(row(1, "a", 1, "f"), row(2, "b", 1, "f"), row(3, "c", 1, "f"),
+                row(4, "d", 1, "t"), row(5, "after the point", 2, "f"), row(6, "old snapshot", 1, "t"));
+        // A transaction open across the snapshot point that re-inserts row 4: below the point, streamed after it.
+        target.apply(events.insert(4, "open across the snapshot", 3, 450, 7));
+        assertThat(items().get(3)).isEqualTo(row(4, "open across the snapshot", 3, "f"));
+    }
+
+    @Test
+    void completedResnapshotWithHardDeleteRemovesRowsItDidNotContain() {
+        Target target = new Target(Map.of("delete.mode", "hard"));
+        target.apply(events.insert(1, "a", 1, 100, 1), events.insert(2, "b", 1, 110, 2), events.insert(3, "c", 1, 120, 3));
+        target.apply(events.snapshot(1, "a", 1, 500), events.lastSnapshotRead(3, "c", 1, 500), events.insert(7, "g", 1, 510, 4));
+        assertThat(Sql.queryAsText(database, "SELECT id, name FROM items ORDER BY id"))
+                .containsExactly(List.of("1", "a"), List.of("3", "c"), List.of("7", "g"));
+    }
+
+    @Test
+    void snapshotReconcileOffOrATableFedFromTwoTopicsDeletesNothing() {
+        Target off = new Target(Map.of("snapshot.reconcile", "false", "name", "off", "table.name.format", "off"));
+        off.apply(events.insert(1, "a", 1, 100, 1), events.lastSnapshotRead(2, "b", 1, 500));
+        assertThat(Sql.count(database, "SELECT count(*) FROM off WHERE NOT __deleted")).isEqualTo(2);
+
+        Target shared = new Target(Map.of("name", "shared", "table.name.format", "shared"));
+        DebeziumEvents other = new DebeziumEvents("shop.other.items", 0, 0);
+        shared.apply(other.insert(10, "from another topic", 1, 100, 1));
+        shared.apply(events.insert(1, "a", 1, 100, 1), events.lastSnapshotRead(2, "b", 1, 500));
+        assertThat(Sql.count(database, "SELECT count(*) FROM shared WHERE NOT __deleted")).isEqualTo(3);
+    }
+
+    @Test
+    void appendModeRecordsACompletedSnapshotInTheAuditEventsTable() {
+        Target audit = new Target(Map.of("mode", "append", "table.name.format", "${source.table}_audit", "name", "audit"));
+        SinkRecord last = events.lastSnapshotRead(1, "a", 1, 500);
+        audit.apply(last);
+        audit.apply(events.reemit(last));
+        assertThat(Sql.queryAsText(database, "SELECT table_name, op, source_lsn FROM cdc_audit_events"))
+                .containsExactly(row("items_audit", "s", 500));
+        assertThat(Sql.count(database, "SELECT count(*) FROM items_audit")).isEqualTo(1);
+    }
+
+    @Test
     void unchangedToastPlaceholderNeverOverwritesTheStoredValue() {
         Target target = new Target();
         String big = "x".repeat(10_000);

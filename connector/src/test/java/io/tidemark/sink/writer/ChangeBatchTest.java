@@ -104,7 +104,7 @@ class ChangeBatchTest {
                 .satisfies(e -> assertThat(e.isTruncate()).isTrue());
         assertThat(batch.round(2).get(new TableId(null, "items"))).extracting(e -> e.row().getString("name"))
                 .containsExactly("after");
-        assertThat(batch.truncates()).isEqualTo(1);
+        assertThat(batch.tableChanges()).isEqualTo(1);
     }
 
     @Test
