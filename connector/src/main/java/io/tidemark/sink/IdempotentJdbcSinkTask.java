@@ -187,9 +187,11 @@ public class IdempotentJdbcSinkTask extends SinkTask {
 
     /**
      * The records to apply now: the held records and {@code records}, less (in atomic mode) each partition's last
-     * source transaction while its end may still be to come. A partition's held transaction is released once a
-     * record of another transaction follows it, once atomic.idle.ms has passed without a record of its partition,
-     * or when the held records would exceed atomic.max.held.records (the transaction is then split).
+     * source transaction while its end may still be to come. A partition's held transaction is released once it is
+     * known to be complete (a record of another transaction follows it, or its END marker and all the events it counts
+     * have arrived), once atomic.idle.ms (atomic.end.timeout.ms while it waits for an END marker) has passed without
+     * a record of its partition, or when the held records would exceed atomic.max.held.records (the transaction is
+     * then split).
      */
     private List<SinkRecord> completeTransactions(Collection<SinkRecord> records) {
         List<SinkRecord> all = new ArrayList<>(held.size() + records.size());
@@ -214,14 +216,17 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         List<SinkRecord> complete = new ArrayList<>(split.complete());
         List<SinkRecord> stillHeld = new ArrayList<>(split.held().size());
         long idleNanos = config.atomicIdleMs() * 1_000_000;
+        long endNanos = config.atomicEndTimeoutMs() * 1_000_000;
         long nextRelease = Long.MAX_VALUE;
         for (SinkRecord record : split.held()) {
-            long since = lastArrivalNanos.get(new TopicPartition(record.topic(), record.kafkaPartition()));
-            if (now - since >= idleNanos) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+            long since = lastArrivalNanos.get(tp);
+            long wait = split.awaitingEnd().contains(tp) ? endNanos : idleNanos;
+            if (now - since >= wait) {
                 complete.add(record);
             } else {
                 stillHeld.add(record);
-                nextRelease = Math.min(nextRelease, since + idleNanos - now);
+                nextRelease = Math.min(nextRelease, since + wait - now);
             }
         }
         held = stillHeld;

@@ -37,6 +37,7 @@ public final class SinkConfig extends AbstractConfig {
         String ATOMIC_SOURCE_TRANSACTIONS = "atomic.source.transactions";
         String ATOMIC_MAX_HELD_RECORDS = "atomic.max.held.records";
         String ATOMIC_IDLE_MS = "atomic.idle.ms";
+        String ATOMIC_END_TIMEOUT_MS = "atomic.end.timeout.ms";
         String MAX_RETRIES = "max.retries";
         String RETRY_BACKOFF_MS = "retry.backoff.ms";
     }
@@ -134,12 +135,14 @@ public final class SinkConfig extends AbstractConfig {
                             + "the first such change.",
                     GROUP_EXACTLY_ONCE, 2, Width.MEDIUM, "Audit events table")
             .define(ConfigName.ATOMIC_SOURCE_TRANSACTIONS, Type.BOOLEAN, true, Importance.MEDIUM,
-                    "Commit target transactions only at source-transaction boundaries within each topic partition, so a "
-                            + "reader of the target never sees part of a source transaction's changes to the tables of "
-                            + "one partition. Many source transactions still share one target transaction. The records "
-                            + "of a source transaction whose end has not arrived yet are held back until it does (or "
-                            + "until atomic.idle.ms passes without a record of their partition). false: commit every "
-                            + "batch.size records wherever they fall.",
+                    "Commit target transactions only at source-transaction boundaries, so a reader of the target "
+                            + "never sees part of a source transaction: within each topic partition always, and across "
+                            + "tables (topics) when Debezium's transaction metadata topic (<prefix>.transaction, with "
+                            + "provide.transaction.metadata=true) is among the subscribed topics. Many source "
+                            + "transactions still share one target transaction. The records of a source transaction "
+                            + "whose end has not arrived yet are held back until it does (or until atomic.idle.ms, "
+                            + "atomic.end.timeout.ms with metadata, passes without a record of their partition). false: "
+                            + "commit every batch.size records wherever they fall.",
                     GROUP_EXACTLY_ONCE, 3, Width.SHORT, "Atomic source transactions")
             .define(ConfigName.ATOMIC_MAX_HELD_RECORDS, Type.INT, 10_000, ConfigDef.Range.atLeast(0), Importance.LOW,
                     "Most records of unfinished source transactions held back in memory per task. A source transaction "
@@ -152,6 +155,13 @@ public final class SinkConfig extends AbstractConfig {
                             + "pause this long means it has ended (or its source stopped mid-transaction); the held "
                             + "records are then applied. It bounds the extra latency of the last transaction of a burst.",
                     GROUP_EXACTLY_ONCE, 5, Width.SHORT, "Idle commit (ms)")
+            .define(ConfigName.ATOMIC_END_TIMEOUT_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "With Debezium's transaction metadata topic among the subscribed topics: how long a source "
+                            + "transaction's records wait, with no record of their partition arriving, for its END marker "
+                            + "and every event it counts (for the tables this task receives) before they are applied "
+                            + "anyway. Until then a transaction that wrote several tables becomes visible in all of them "
+                            + "at once.",
+                    GROUP_EXACTLY_ONCE, 6, Width.SHORT, "END marker timeout (ms)")
             .define(ConfigName.MAX_RETRIES, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "How many times in a row a transient database error (connection lost, server shutting down, "
                             + "serialization failure, deadlock) is retried before the task fails.",
@@ -239,6 +249,10 @@ public final class SinkConfig extends AbstractConfig {
 
     public long atomicIdleMs() {
         return getLong(ConfigName.ATOMIC_IDLE_MS);
+    }
+
+    public long atomicEndTimeoutMs() {
+        return getLong(ConfigName.ATOMIC_END_TIMEOUT_MS);
     }
 
     public int maxRetries() {

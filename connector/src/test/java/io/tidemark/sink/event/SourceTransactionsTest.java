@@ -1,10 +1,15 @@
 package io.tidemark.sink.event;
 
 import io.tidemark.sink.DebeziumEvents;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,5 +80,84 @@ class SourceTransactionsTest {
     void neighbourRecordsAndUnreadableValuesNeverHoldAnything() {
         SinkRecord heartbeat = new SinkRecord("__debezium-heartbeat.shop", 0, null, null, null, "not a struct", 0);
         assertThat(transactions.split(List.of(heartbeat)).held()).isEmpty();
+    }
+
+    @Test
+    void aTransactionHeldInOnePartitionHoldsItsRecordsAndWhatFollowsThemInTheOthers() {
+        SinkRecord item = items.insert(1, "a", 1, 100, 5);
+        SinkRecord order = orders.insert(1, "o", 1, 101, 5);
+        SinkRecord laterOrder = orders.insert(2, "o", 1, 120, 6);
+        SourceTransactions.Split split = transactions.split(List.of(item, order, laterOrder));
+        assertThat(split.complete()).isEmpty();
+        assertThat(split.held()).containsExactly(item, order, laterOrder);
+    }
+
+    @Test
+    void commitPointsNeverCutATransactionAcrossPartitions() {
+        SinkRecord item = items.insert(1, "a", 1, 100, 5);
+        SinkRecord other = items.insert(2, "b", 1, 110, 6);
+        SinkRecord order = orders.insert(1, "o", 1, 101, 5);
+        assertThat(transactions.commitPoints(List.of(item, other, order))).containsExactly(false, false, true);
+    }
+
+    private static final Schema BLOCK = SchemaBuilder.struct().optional().field("id", Schema.STRING_SCHEMA)
+            .field("total_order", Schema.INT64_SCHEMA).field("data_collection_order", Schema.INT64_SCHEMA).build();
+    private static final Schema ENVELOPE_WITH_BLOCK = SchemaBuilder.struct().field("before", DebeziumEvents.ROW)
+            .field("after", DebeziumEvents.ROW).field("source", DebeziumEvents.SOURCE).field("op", Schema.STRING_SCHEMA)
+            .field("transaction", BLOCK).build();
+    private static final Schema COLLECTION = SchemaBuilder.struct().field("data_collection", Schema.STRING_SCHEMA)
+            .field("event_count", Schema.INT64_SCHEMA).build();
+    private static final Schema MARKER = SchemaBuilder.struct().field("status", Schema.STRING_SCHEMA)
+            .field("id", Schema.STRING_SCHEMA).field("event_count", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("data_collections", SchemaBuilder.array(COLLECTION).optional().build())
+            .field("ts_ms", Schema.INT64_SCHEMA).build();
+    private long markerOffset;
+
+    /** {@code record} as Debezium sends it with provide.transaction.metadata=true: with a transaction block. */
+    private static SinkRecord withBlock(SinkRecord record, String table) {
+        Struct plain = (Struct) record.value();
+        Struct source = plain.getStruct("source");
+        source.put("table", table);
+        Struct value = new Struct(ENVELOPE_WITH_BLOCK).put("after", plain.get("after")).put("source", source)
+                .put("op", plain.get("op"))
+                .put("transaction", new Struct(BLOCK).put("id", source.get("txId") + ":" + source.get("lsn"))
+                        .put("total_order", 1L).put("data_collection_order", 1L));
+        return new SinkRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
+                ENVELOPE_WITH_BLOCK, value, record.kafkaOffset());
+    }
+
+    private SinkRecord end(long txId, Map<String, Long> counts) {
+        List<Struct> collections = new ArrayList<>();
+        counts.forEach((table, count) -> collections.add(new Struct(COLLECTION).put("data_collection", table)
+                .put("event_count", count)));
+        Struct value = new Struct(MARKER).put("status", "END").put("id", txId + ":999")
+                .put("event_count", counts.values().stream().mapToLong(Long::longValue).sum())
+                .put("data_collections", collections).put("ts_ms", 0L);
+        return new SinkRecord("shop.transaction", 0, null, null, MARKER, value, markerOffset++);
+    }
+
+    @Test
+    void withTransactionMetadataATransactionWaitsForItsEndAndEveryEventItCounts() {
+        SinkRecord order = withBlock(orders.insert(1, "o", 1, 100, 5), "orders");
+        SinkRecord firstItem = withBlock(items.insert(1, "a", 1, 101, 5), "items");
+        SinkRecord end = end(5, Map.of("public.orders", 1L, "public.items", 2L));
+        SinkRecord nextOrder = withBlock(orders.insert(2, "o", 1, 120, 6), "orders");
+        SourceTransactions.Split first = transactions.split(List.of(order, end, firstItem, nextOrder));
+        assertThat(first.complete()).as("markers are never held").containsExactly(end);
+        assertThat(first.held()).containsExactly(order, firstItem, nextOrder);
+
+        SinkRecord secondItem = withBlock(items.insert(2, "b", 1, 102, 5), "items");
+        List<SinkRecord> next = new ArrayList<>(first.held());
+        next.add(secondItem);
+        SourceTransactions.Split second = transactions.split(next);
+        assertThat(second.complete()).containsExactly(order, firstItem, secondItem);
+        assertThat(second.held()).as("transaction 6 has no END yet").containsExactly(nextOrder);
+    }
+
+    @Test
+    void withTransactionMetadataAnEndedTransactionIsReleasedAtOnceAndTablesNeverReceivedAreNotAwaited() {
+        SinkRecord order = withBlock(orders.insert(1, "o", 1, 100, 5), "orders");
+        SinkRecord end = end(5, Map.of("public.orders", 1L, "public.audit_log", 4L));
+        assertThat(transactions.split(List.of(order, end)).held()).isEmpty();
     }
 }
