@@ -8,15 +8,11 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,18 +39,18 @@ class AtomicApplyIT {
 
     @Test
     void readersOfTheTargetNeverSeePartOfASourceTransaction() throws Exception {
-        Invariant total = streamTransfers("atomic", Map.of());
+        InvariantReader total = streamTransfers("atomic", Map.of());
         assertThat(total.violations()).as("reads of the target with a wrong total, of %d", total.samples()).isZero();
         assertThat(total.samples()).isGreaterThan(100);
     }
 
     @Test
     void withAtomicApplyOffReadersOfTheTargetSeeHalfAppliedTransactions() throws Exception {
-        Invariant total = streamTransfers("nonatomic", Map.of("atomic.source.transactions", "false"));
+        InvariantReader total = streamTransfers("nonatomic", Map.of("atomic.source.transactions", "false"));
         assertThat(total.violations()).as("reads of the target with a wrong total, of %d", total.samples()).isPositive();
     }
 
-    private Invariant streamTransfers(String name, Map<String, String> sinkOverrides) throws Exception {
+    private InvariantReader streamTransfers(String name, Map<String, String> sinkOverrides) throws Exception {
         pipeline = new Pipeline(name);
         Sql.execute(pipeline.source, "CREATE TABLE accounts (id integer PRIMARY KEY, balance bigint NOT NULL)",
                 "INSERT INTO accounts SELECT g, 1000 FROM generate_series(1, " + ACCOUNTS + ") g",
@@ -68,7 +64,8 @@ class AtomicApplyIT {
                 () -> Sql.queryAsText(pipeline.target, "SELECT count(*), sum(balance) FROM accounts"),
                 rows -> rows.equals(List.of(List.of(String.valueOf(ACCOUNTS), String.valueOf(TOTAL)))));
 
-        try (Invariant total = new Invariant(pipeline.target).start()) {
+        try (InvariantReader total = new InvariantReader(pipeline.target, "SELECT sum(balance) FROM accounts", TOTAL)
+                .start()) {
             transfer(pipeline.source);
             List<List<String>> expected = Sql.queryAsText(pipeline.source, "SELECT id, balance FROM accounts ORDER BY id");
             Await.until("the target accounts to equal the source; " + pipeline.connect.describe("sink"),
@@ -99,59 +96,6 @@ class AtomicApplyIT {
                     move.executeUpdate();
                 }
                 c.commit();
-            }
-        }
-    }
-
-    /** Sums the target's balances in a loop and counts the reads whose total is not {@link #TOTAL}. */
-    private static final class Invariant implements AutoCloseable {
-        private final String database;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicInteger samples = new AtomicInteger();
-        private final AtomicInteger violations = new AtomicInteger();
-        private final Thread thread;
-        private volatile Exception failure;
-
-        Invariant(String database) {
-            this.database = database;
-            this.thread = new Thread(this::run, "invariant-reader");
-        }
-
-        Invariant start() {
-            thread.start();
-            return this;
-        }
-
-        private void run() {
-            try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
-                while (running.get()) {
-                    try (ResultSet rs = s.executeQuery("SELECT sum(balance) FROM accounts")) {
-                        rs.next();
-                        samples.incrementAndGet();
-                        if (rs.getLong(1) != TOTAL) {
-                            violations.incrementAndGet();
-                        }
-                    }
-                }
-            } catch (SQLException e) {
-                failure = e;
-            }
-        }
-
-        int samples() {
-            return samples.get();
-        }
-
-        int violations() {
-            return violations.get();
-        }
-
-        @Override
-        public void close() throws Exception {
-            running.set(false);
-            thread.join(10_000);
-            if (failure != null) {
-                throw failure;
             }
         }
     }

@@ -8,16 +8,12 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +39,7 @@ class CrossTableAtomicityIT {
 
     @Test
     void anOrderAndItsLinesWrittenInOneSourceTransactionAppearInTheTargetTogether() throws Exception {
-        Reader reader = stream("xtable", Map.of());
+        InvariantReader reader = stream("xtable", Map.of());
         assertThat(reader.violations()).as("reads with an order whose lines do not add up, of %d", reader.samples())
                 .isZero();
         assertThat(reader.samples()).isGreaterThan(50);
@@ -51,12 +47,12 @@ class CrossTableAtomicityIT {
 
     @Test
     void withAtomicApplyOffOrdersAndLinesAreSeenHalfApplied() throws Exception {
-        Reader reader = stream("xtableoff", Map.of("atomic.source.transactions", "false"));
+        InvariantReader reader = stream("xtableoff", Map.of("atomic.source.transactions", "false"));
         assertThat(reader.violations()).as("reads with an order whose lines do not add up, of %d", reader.samples())
                 .isPositive();
     }
 
-    private Reader stream(String name, Map<String, String> sinkOverrides) throws Exception {
+    private InvariantReader stream(String name, Map<String, String> sinkOverrides) throws Exception {
         pipeline = new Pipeline(name);
         Sql.execute(pipeline.source, "CREATE TABLE orders (id integer PRIMARY KEY, total bigint NOT NULL)",
                 "CREATE TABLE order_lines (order_id integer, line_no integer, amount bigint NOT NULL,"
@@ -81,7 +77,7 @@ class CrossTableAtomicityIT {
                 () -> Sql.count(pipeline.target, "SELECT count(*) FROM orders") == 1
                         && Sql.count(pipeline.target, "SELECT count(*) FROM order_lines") == 1);
 
-        try (Reader reader = new Reader(pipeline.target).start()) {
+        try (InvariantReader reader = new InvariantReader(pipeline.target, MISMATCHED, 0).start()) {
             writeOrders(pipeline.source);
             List<List<String>> expected = Sql.queryAsText(pipeline.source,
                     "SELECT o.id, o.total, count(l.*) FROM orders o JOIN order_lines l ON l.order_id = o.id GROUP BY o.id ORDER BY o.id");
@@ -131,59 +127,6 @@ class CrossTableAtomicityIT {
                     order.executeUpdate();
                 }
                 c.commit();
-            }
-        }
-    }
-
-    /** Counts, in a loop, the target reads that find an order whose lines do not add up to its total. */
-    private static final class Reader implements AutoCloseable {
-        private final String database;
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicInteger samples = new AtomicInteger();
-        private final AtomicInteger violations = new AtomicInteger();
-        private final Thread thread;
-        private volatile Exception failure;
-
-        Reader(String database) {
-            this.database = database;
-            this.thread = new Thread(this::run, "order-reader");
-        }
-
-        Reader start() {
-            thread.start();
-            return this;
-        }
-
-        private void run() {
-            try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
-                while (running.get()) {
-                    try (ResultSet rs = s.executeQuery(MISMATCHED)) {
-                        rs.next();
-                        samples.incrementAndGet();
-                        if (rs.getLong(1) != 0) {
-                            violations.incrementAndGet();
-                        }
-                    }
-                }
-            } catch (SQLException e) {
-                failure = e;
-            }
-        }
-
-        int samples() {
-            return samples.get();
-        }
-
-        int violations() {
-            return violations.get();
-        }
-
-        @Override
-        public void close() throws Exception {
-            running.set(false);
-            thread.join(10_000);
-            if (failure != null) {
-                throw failure;
             }
         }
     }
