@@ -78,8 +78,14 @@ public class IdempotentJdbcSinkConnector extends SinkConnector {
         static void apply(Map<String, String> props, Config config) {
             ConfigValue format = value(config, SinkConfig.ConfigName.TABLE_NAME_FORMAT);
             ConfigValue watermark = value(config, SinkConfig.ConfigName.WATERMARK_TABLE);
-            if (!format.errorMessages().isEmpty() || !watermark.errorMessages().isEmpty()) {
+            ConfigValue auditEvents = value(config, SinkConfig.ConfigName.AUDIT_EVENTS_TABLE);
+            if (!format.errorMessages().isEmpty() || !watermark.errorMessages().isEmpty()
+                    || !auditEvents.errorMessages().isEmpty()) {
                 return;
+            }
+            if (TableId.parse((String) auditEvents.value()).equals(TableId.parse((String) watermark.value()))) {
+                auditEvents.addErrorMessage("audit.events.table must name another table than watermark.table ("
+                        + watermark.value() + ")");
             }
             TableNameFormat tables = TableNameFormat.parse((String) format.value());
             if (tables.hasPlaceholders()) {
@@ -87,6 +93,10 @@ public class IdempotentJdbcSinkConnector extends SinkConnector {
             }
             if (tables.fixedTable().equals(TableId.parse((String) watermark.value()))) {
                 format.addErrorMessage("table.name.format names the watermark table " + watermark.value()
+                        + "; change events must not be written into it");
+            }
+            if (tables.fixedTable().equals(TableId.parse((String) auditEvents.value()))) {
+                format.addErrorMessage("table.name.format names the audit events table " + auditEvents.value()
                         + "; change events must not be written into it");
             }
             String topics = props.getOrDefault("topics", "");

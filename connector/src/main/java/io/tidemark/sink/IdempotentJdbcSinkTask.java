@@ -111,7 +111,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
                 new TableCatalog(config.autoCreate(), config.schemaEvolution(), mode),
                 mode,
                 watermarks,
-                config.watermarkTable(),
+                List.of(config.watermarkTable(), config.auditEventsTable()),
                 config.snapshotReconcile());
     }
 

@@ -207,7 +207,7 @@ public final class SinkConfig extends AbstractConfig {
     /** The write mode this configuration asks for, for the connector {@code connectorName}. */
     public WriteMode writeMode(String connectorName) {
         return mode() == Mode.APPEND
-                ? new AppendWriter(new AuditEventStore(TableId.parse(getString(ConfigName.AUDIT_EVENTS_TABLE)), connectorName))
+                ? new AppendWriter(new AuditEventStore(auditEventsTable(), connectorName))
                 : new MergeWriter(deleteMode() == DeleteMode.SOFT);
     }
 
@@ -229,6 +229,10 @@ public final class SinkConfig extends AbstractConfig {
 
     public int batchSize() {
         return getInt(ConfigName.BATCH_SIZE);
+    }
+
+    public TableId auditEventsTable() {
+        return TableId.parse(getString(ConfigName.AUDIT_EVENTS_TABLE));
     }
 
     public TableId watermarkTable() {

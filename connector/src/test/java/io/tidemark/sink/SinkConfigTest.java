@@ -97,6 +97,21 @@ class SinkConfigTest {
     }
 
     @Test
+    void rejectsFormatThatNamesTheAuditEventsTable() {
+        Map<String, String> props = valid();
+        props.put("topics", "shop.public.orders");
+        props.put("table.name.format", "cdc_audit_events");
+        assertThat(errors(props, "table.name.format")).singleElement().asString().contains("audit events table");
+    }
+
+    @Test
+    void rejectsAnAuditEventsTableThatIsTheWatermarkTable() {
+        Map<String, String> props = valid();
+        props.put("audit.events.table", "cdc_watermark");
+        assertThat(errors(props, "audit.events.table")).singleElement().asString().contains("watermark.table");
+    }
+
+    @Test
     void rejectsOutOfRangeNumbers() {
         Map<String, String> props = valid();
         props.put("batch.size", "0");

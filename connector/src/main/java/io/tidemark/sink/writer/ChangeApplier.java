@@ -42,7 +42,8 @@ public final class ChangeApplier {
     private final TableCatalog catalog;
     private final WriteMode mode;
     private final WatermarkStore watermarks;
-    private final TableId watermarkTable;
+    /** The tables the sink keeps for itself (watermark, audit events), which no change event may write. */
+    private final Set<TableId> ownTables;
     private final PgoutputNames names = new PgoutputNames();
     private final boolean reconcileSnapshots;
     /** The topic that feeds each target table, to tell a table fed by one source table from a shared one. */
@@ -52,14 +53,17 @@ public final class ChangeApplier {
     private TableId lastNotedTable;
     private String lastNotedTopic;
 
-    /** {@code reconcileSnapshots}: a completed snapshot of a table deletes the rows it did not contain (§3.6). */
+    /**
+     * {@code ownTables}: the sink's own tables, which no change event may write. {@code reconcileSnapshots}: a
+     * completed snapshot of a table deletes the rows it did not contain (§3.6).
+     */
     public ChangeApplier(ChangeEventReader reader, TableCatalog catalog, WriteMode mode, WatermarkStore watermarks,
-                         TableId watermarkTable, boolean reconcileSnapshots) {
+                         Collection<TableId> ownTables, boolean reconcileSnapshots) {
         this.reader = reader;
         this.catalog = catalog;
         this.mode = mode;
         this.watermarks = watermarks;
-        this.watermarkTable = watermarkTable;
+        this.ownTables = Set.copyOf(ownTables);
         this.reconcileSnapshots = reconcileSnapshots;
     }
 
@@ -292,9 +296,9 @@ public final class ChangeApplier {
         } catch (DataException e) {
             throw new RecordException(record, e);
         }
-        if (event != null && event.table().equals(watermarkTable)) {
-            throw new RecordException(record, new DataException("table.name.format resolves to the watermark table "
-                    + watermarkTable + "; change events must not be written into it"));
+        if (event != null && ownTables.contains(event.table())) {
+            throw new RecordException(record, new DataException("table.name.format resolves to " + event.table()
+                    + ", the sink's own watermark.table or audit.events.table; change events must not be written into it"));
         }
         return event;
     }

@@ -281,6 +281,15 @@ class ApplyPathIT {
     }
 
     @Test
+    void changeEventsResolvingToTheSinksOwnTablesAreRefused() {
+        for (String own : List.of("cdc_watermark", "cdc_audit_events")) {
+            Target target = new Target(Map.of("table.name.format", own, "name", "own" + own.length()));
+            assertThatThrownBy(() -> target.apply(events.insert(1, "a", 1, 100, 1)))
+                    .hasMessageContaining("the sink's own watermark.table or audit.events.table");
+        }
+    }
+
+    @Test
     void unchangedToastPlaceholderNeverOverwritesTheStoredValue() {
         Target target = new Target();
         String big = "x".repeat(10_000);
