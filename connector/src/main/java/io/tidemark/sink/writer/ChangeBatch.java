@@ -27,7 +27,8 @@ import java.util.Set;
  * would hide that change's version from the guard),
  * an update with unchanged-TOAST columns (they keep the value the row holds), and a soft delete after
  * an upsert (the deleted row keeps its values). A change of the whole table (a truncate, a completed snapshot)
- * takes a round of its own between the table's changes before and after it. A batch that keeps every change (append mode) only groups, in one round.
+ * takes a round of its own between the table's changes before and after it. A batch that keeps every change
+ * (append mode) only groups, in one round.
  */
 public final class ChangeBatch {
 
@@ -39,7 +40,7 @@ public final class ChangeBatch {
     private final Map<TableId, Map<List<String>, Integer>> roundOfKey = new HashMap<>();
     /** Per table, the highest round holding one of its changes. */
     private final Map<TableId, Integer> lastRoundOfTable = new HashMap<>();
-    /** Per table, the round after its latest truncate, where changes after the truncate start. */
+    /** Per table, the round after its latest change of the whole table, where the changes after it start. */
     private final Map<TableId, Integer> firstRoundOfTable = new HashMap<>();
     private int folded;
     private int stale;
