@@ -3,7 +3,6 @@ package io.tidemark.sink.pipeline;
 import io.tidemark.testkit.Await;
 import io.tidemark.testkit.Sql;
 import io.tidemark.testkit.TestPostgres;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -22,20 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * as fast as it can. The sink commits small batches (batch.size=4), so without atomic apply nearly every commit
  * would cut a source transaction; the second test shows the reader does see that.
  */
-class AtomicApplyIT {
+class AtomicApplyIT extends PipelineTest {
 
     private static final int ACCOUNTS = 1_000;
     private static final long TOTAL = ACCOUNTS * 1_000L;
     private static final int TRANSACTIONS = 1_500;
-
-    private Pipeline pipeline;
-
-    @AfterEach
-    void stop() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
 
     @Test
     void readersOfTheTargetNeverSeePartOfASourceTransaction() throws Exception {

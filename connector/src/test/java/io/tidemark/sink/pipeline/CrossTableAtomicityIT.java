@@ -3,7 +3,6 @@ package io.tidemark.sink.pipeline;
 import io.tidemark.testkit.Await;
 import io.tidemark.testkit.Sql;
 import io.tidemark.testkit.TestPostgres;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -22,20 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * all at once when the sink also reads Debezium's transaction metadata topic: a thread counts the orders whose
  * total differs from the sum of their lines, and never finds one. With atomic apply off it does.
  */
-class CrossTableAtomicityIT {
+class CrossTableAtomicityIT extends PipelineTest {
 
     private static final int TRANSACTIONS = 800;
     private static final String MISMATCHED = "SELECT count(*) FROM orders o WHERE o.total <>"
             + " (SELECT coalesce(sum(l.amount), 0) FROM order_lines l WHERE l.order_id = o.id)";
-
-    private Pipeline pipeline;
-
-    @AfterEach
-    void stop() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
 
     @Test
     void anOrderAndItsLinesWrittenInOneSourceTransactionAppearInTheTargetTogether() throws Exception {

@@ -13,7 +13,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -42,18 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * transaction open across a chunk still wins and re-published streamed changes are still recognised as stale
  * (DESIGN.md §3, rule 9).
  */
-class IncrementalSnapshotIT {
+class IncrementalSnapshotIT extends PipelineTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private Pipeline pipeline;
-
-    @AfterEach
-    void stop() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
 
     /** A source with {@code rows} customers and a signal table, captured from now on, and a merge sink. */
     private void start(String name, int rows, int chunkSize, Map<String, String> sourceOverrides) {

@@ -2,7 +2,6 @@ package io.tidemark.sink.pipeline;
 
 import io.tidemark.testkit.Await;
 import io.tidemark.testkit.Sql;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import javax.management.ObjectName;
@@ -19,16 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * markers ({@code provide.transaction.metadata=true}) and, with a regex that covers them, its heartbeats. They
  * change no row: the task keeps running, the data is right, and they are counted, not sent anywhere.
  */
-class NeighbourTopicsIT {
-
-    private Pipeline pipeline;
-
-    @AfterEach
-    void stop() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
+class NeighbourTopicsIT extends PipelineTest {
 
     @Test
     void transactionMetadataAndHeartbeatTopicsInTopicsRegexAreSkippedAndTheTaskKeepsRunning() throws Exception {

@@ -8,7 +8,6 @@ import io.tidemark.testkit.Sql;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,21 +34,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * position, which lags transactions already committed, so Debezium streams them once more after the snapshot,
  * their deletes included, and the ghosts would not show.
  */
-class ResnapshotIT {
+class ResnapshotIT extends PipelineTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ITEM_COLUMNS = "id, label";
     private static final String BIG_COLUMNS = "id, pad";
 
-    private Pipeline pipeline;
     private String deleteMode = "soft";
-
-    @AfterEach
-    void stop() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
 
     private void newPipeline(String name, String... tables) {
         pipeline = new Pipeline(name);

@@ -7,7 +7,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import javax.management.ObjectName;
@@ -26,16 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * No change is applied twice, re-published events never take a row back to an older state, and a
  * re-snapshot converges.
  */
-class RestartIT {
-
-    private Pipeline pipeline;
-
-    @AfterEach
-    void stop() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
+class RestartIT extends PipelineTest {
 
     private void startConverged(String name) {
         pipeline = new Pipeline(name);

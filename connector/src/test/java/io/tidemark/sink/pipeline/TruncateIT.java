@@ -1,7 +1,6 @@
 package io.tidemark.sink.pipeline;
 
 import io.tidemark.testkit.Sql;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,16 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code TRUNCATE} at the source with Debezium letting truncates through ({@code skipped.operations=none}): the
  * target drops every row the truncate removed, keeps those written after it, and the sink keeps running.
  */
-class TruncateIT {
-
-    private Pipeline pipeline;
-
-    @AfterEach
-    void stop() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
+class TruncateIT extends PipelineTest {
 
     @Test
     void truncateAtTheSourceFollowedByNewInsertsLeavesTheTargetEqualToTheSource() {
