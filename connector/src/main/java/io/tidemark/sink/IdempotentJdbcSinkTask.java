@@ -75,7 +75,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     /** Assigned partitions whose stored offset has not been read yet (the database was down at open()). */
     private final Set<TopicPartition> unloaded = new HashSet<>();
     private final ReportedOnce errantRecords = new ReportedOnce(this::reportErrant);
-    private final SourceTransactions transactions = new SourceTransactions();
+    private SourceTransactions transactions;
     /**
      * Atomic mode: records of source transactions whose end has not arrived yet, held back from the target until it
      * does (correctness.md §4.1). They are past every durable offset, so a revoked partition's are simply dropped.
@@ -83,6 +83,23 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     private List<SinkRecord> held = List.of();
     /** When a record of each partition with held records last arrived, for atomic.idle.ms. */
     private final Map<TopicPartition, Long> lastArrivalNanos = new HashMap<>();
+    /**
+     * Atomic mode: the target transaction kept open across put() calls for a source transaction larger than
+     * atomic.max.held.records (correctness.md §4.1), or null. While it is open nothing is held.
+     */
+    private OpenTransaction open;
+    /**
+     * Partitions sought back after an open transaction failed, with the offset of the first record it lost: records
+     * of the partition before that one comes again are copies from before the seek, and are dropped.
+     */
+    private final Map<TopicPartition, Long> rewoundTo = new HashMap<>();
+    /**
+     * Partitions whose records up to the given offset are applied as if atomic apply were off, because an open
+     * transaction that reached it failed for a reason a retry will not cure: the bad record is isolated.
+     */
+    private final Map<TopicPartition, Long> splitUntil = new HashMap<>();
+    /** Why the open transaction last failed, until put() has dealt with it. */
+    private Throwable openTransactionFailure;
 
     @Override
     public String version() {
@@ -92,6 +109,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new SinkConfig(props);
+        transactions = new SourceTransactions(config.subscribes());
         String connectorName = props.getOrDefault("name", "tidemark-jdbc-sink");
         dataSource = dataSource(config, connectorName);
         watermarks = new WatermarkStore(config.watermarkTable(), connectorName);
@@ -123,7 +141,8 @@ public class IdempotentJdbcSinkTask extends SinkTask {
             hikari.setPassword(config.password().value());
         }
         hikari.setAutoCommit(false);
-        hikari.setMaximumPoolSize(1);
+        // One for the batches, one to read stored offsets on open() while a transaction is kept open (§4.1).
+        hikari.setMaximumPoolSize(2);
         hikari.setMinimumIdle(0);
         hikari.setConnectionTimeout(10_000);
         // Start even while the database is down: put() retries until it is back.
@@ -170,18 +189,153 @@ public class IdempotentJdbcSinkTask extends SinkTask {
             return;
         }
         awaitApplyThread();
+        List<SinkRecord> fresh = afterRewind(records);
+        if (openTransactionFailure != null) {
+            Throwable failure = openTransactionFailure;
+            openTransactionFailure = null;
+            if (failure instanceof SQLException e && SqlErrors.isTransient(e)) {
+                // Connect delivers this batch again after the back-off; the rewind drops it.
+                throw retryOrFail(e);
+            }
+        }
         if (!unconfirmed.isEmpty() || !unloaded.isEmpty()) {
             applyOnTaskThread(unconfirmed);
             unconfirmed = List.of();
         }
-        List<SinkRecord> batch = completeTransactions(records);
-        if (!batch.isEmpty()) {
+        boolean atomic = config.atomicSourceTransactions() && splitUntil.isEmpty();
+        for (SinkRecord record : fresh) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+            Long until = splitUntil.get(tp);
+            if (until != null && record.kafkaOffset() >= until) {
+                splitUntil.remove(tp);
+            }
+        }
+        if (open != null) {
+            continueOpenTransaction(fresh);
+            return;
+        }
+        List<SinkRecord> batch = completeTransactions(fresh, atomic);
+        if (open != null) {
+            writeIntoOpenTransaction(batch, false);
+        } else if (!batch.isEmpty()) {
             unconfirmed = batch;
             applyThread.start(() -> {
                 try (Connection connection = dataSource.getConnection()) {
-                    applyAll(connection, batch, DEFER_TO_TASK_THREAD);
+                    applyAll(connection, batch, DEFER_TO_TASK_THREAD, atomic);
                 }
             });
+        }
+    }
+
+    /**
+     * {@code records} less those of partitions sought back after a failed open transaction that come before the first
+     * record it lost: they are copies from before the seek (a batch Connect delivers again after a retriable error,
+     * or one polled before the seek took effect).
+     */
+    private List<SinkRecord> afterRewind(Collection<SinkRecord> records) {
+        if (rewoundTo.isEmpty()) {
+            return records instanceof List<SinkRecord> list ? list : new ArrayList<>(records);
+        }
+        List<SinkRecord> fresh = new ArrayList<>(records.size());
+        for (SinkRecord record : records) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+            Long first = rewoundTo.get(tp);
+            if (first != null && record.kafkaOffset() == first) {
+                rewoundTo.remove(tp);
+                first = null;
+            }
+            if (first == null) {
+                fresh.add(record);
+            }
+        }
+        return fresh;
+    }
+
+    /**
+     * Writes the records of a put() into the open transaction and commits it at the last point where every source
+     * transaction in it is complete (§4.1); the records after that point are held for the next put(), which handles
+     * them as usual. With no such point the transaction stays open, and the worker is asked to call put() again when
+     * a time bound may let it commit.
+     */
+    private void continueOpenTransaction(List<SinkRecord> records) {
+        long now = System.nanoTime();
+        for (SinkRecord record : records) {
+            lastArrivalNanos.put(new TopicPartition(record.topic(), record.kafkaPartition()), now);
+        }
+        SourceTransactions.Advance advance = transactions.advance(open.unfinished(), open.openedNanos(), records,
+                lastArrivalNanos, now, waits());
+        if (advance.commitAfter() < 0) {
+            open.unfinished(advance.open());
+            if (advance.wakeNanos() != Long.MAX_VALUE) {
+                context.timeout(Math.max(1, advance.wakeNanos() / 1_000_000));
+            }
+            writeIntoOpenTransaction(records, false);
+            return;
+        }
+        held = new ArrayList<>(records.subList(advance.commitAfter(), records.size()));
+        if (!held.isEmpty()) {
+            context.timeout(1);
+        }
+        writeIntoOpenTransaction(records.subList(0, advance.commitAfter()), true);
+    }
+
+    /** Writes {@code records} into the open transaction on the apply thread, then commits it if {@code commit}. */
+    private void writeIntoOpenTransaction(List<SinkRecord> records, boolean commit) {
+        if (records.isEmpty() && !commit) {
+            return;
+        }
+        OpenTransaction transaction = open;
+        List<SinkRecord> batch = List.copyOf(records);
+        applyThread.start(() -> {
+            try {
+                transaction.write(applier, batch, durableOffsets, DEFER_TO_TASK_THREAD, config.batchSize());
+                if (commit) {
+                    long started = System.nanoTime();
+                    ChangeApplier.Result result = transaction.commit();
+                    durableOffsets.putAll(result.nextOffsets());
+                    metrics.recordCommit(result, (System.nanoTime() - started) / 1_000_000);
+                    LOG.info("Committed the target transaction kept open for {} ms: {} records",
+                            (System.nanoTime() - transaction.openedNanos()) / 1_000_000, result.records());
+                }
+            } catch (Throwable e) {
+                throw new OpenTransactionFailed(e);
+            }
+        });
+    }
+
+    /**
+     * After the open transaction failed (it is rolled back): seeks each partition it, or the records held after it,
+     * had records of back to the first of them, and drops what is held. Unless the failure is transient, the records
+     * up to the last one it reached are then applied as if atomic apply were off, so that the bad record is isolated.
+     */
+    private void abandonOpenTransaction(Throwable failure, Collection<TopicPartition> revoked) {
+        OpenTransaction transaction = open;
+        open = null;
+        Map<TopicPartition, Long> first = new HashMap<>(transaction.firstOffsets());
+        Map<TopicPartition, Long> last = new HashMap<>(transaction.lastOffsets());
+        for (SinkRecord record : held) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+            first.merge(tp, record.kafkaOffset(), Math::min);
+            last.merge(tp, record.kafkaOffset(), Math::max);
+        }
+        held = List.of();
+        first.keySet().removeAll(revoked);
+        last.keySet().removeAll(revoked);
+        first.forEach(context::offset);
+        rewoundTo.putAll(first);
+        boolean transientFailure = failure == null || SqlErrors.isTransient(failure);
+        if (!transientFailure) {
+            splitUntil.putAll(last);
+            metrics.recordSplitTransaction();
+        }
+        LOG.warn("The target transaction kept open for a large source transaction was rolled back ({}); reading its"
+                        + " records again from {}{}", failure == null ? "partitions revoked" : failure.toString(), first,
+                transientFailure ? "" : ", applying them in several target transactions to isolate the record that causes it");
+    }
+
+    private static final class OpenTransactionFailed extends RuntimeException {
+        OpenTransactionFailed(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
         }
     }
 
@@ -193,11 +347,12 @@ public class IdempotentJdbcSinkTask extends SinkTask {
      * a record of its partition, or when the held records would exceed atomic.max.held.records (the transaction is
      * then split).
      */
-    private List<SinkRecord> completeTransactions(Collection<SinkRecord> records) {
+    private List<SinkRecord> completeTransactions(List<SinkRecord> records, boolean atomic) {
         List<SinkRecord> all = new ArrayList<>(held.size() + records.size());
         all.addAll(held);
         all.addAll(records);
-        if (!config.atomicSourceTransactions()) {
+        if (!atomic) {
+            held = List.of();
             return all;
         }
         long now = System.nanoTime();
@@ -206,13 +361,21 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         }
         SourceTransactions.Split split = transactions.split(all);
         if (split.held().size() > config.atomicMaxHeldRecords()) {
-            metrics.recordSplitTransaction();
-            LOG.info("Unfinished source transactions hold {} records, more than atomic.max.held.records={}; applying"
-                    + " them in several target transactions", split.held().size(), config.atomicMaxHeldRecords());
+            metrics.recordStreamedTransaction();
+            LOG.info("Unfinished source transactions hold {} records, more than atomic.max.held.records={}; writing"
+                    + " them into a target transaction kept open until they are complete", split.held().size(),
+                    config.atomicMaxHeldRecords());
             held = List.of();
-            lastArrivalNanos.clear();
+            open = new OpenTransaction(dataSource, now);
+            SourceTransactions.Advance advance = transactions.advance(SourceTransactions.Open.EMPTY, now, all,
+                    lastArrivalNanos, now, waits());
+            open.unfinished(advance.open());
+            if (advance.wakeNanos() != Long.MAX_VALUE) {
+                context.timeout(Math.max(1, advance.wakeNanos() / 1_000_000));
+            }
             return all;
         }
+        transactions.forget(split.finished());
         List<SinkRecord> complete = new ArrayList<>(split.complete());
         List<SinkRecord> stillHeld = new ArrayList<>(split.held().size());
         long idleNanos = config.atomicIdleMs() * 1_000_000;
@@ -236,6 +399,10 @@ public class IdempotentJdbcSinkTask extends SinkTask {
             context.timeout(Math.max(1, nextRelease / 1_000_000));
         }
         return complete;
+    }
+
+    private SourceTransactions.Waits waits() {
+        return new SourceTransactions.Waits(config.atomicIdleMs() * 1_000_000, config.atomicEndTimeoutMs() * 1_000_000);
     }
 
     private static Set<TopicPartition> partitions(List<SinkRecord> records) {
@@ -262,6 +429,12 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         if (failure == null) {
             unconfirmed = List.of();
             consecutiveFailures = 0;
+            if (open != null && open.committed()) {
+                open = null;
+            }
+        } else if (failure instanceof OpenTransactionFailed) {
+            openTransactionFailure = failure.getCause();
+            abandonOpenTransaction(failure.getCause(), List.of());
         } else if (!(failure instanceof ErrantOnApplyThread)) {
             LOG.debug("Applying {} records in the background failed ({}); applying them on the task thread",
                     unconfirmed.size(), failure.toString());
@@ -275,7 +448,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     private void applyOnTaskThread(List<SinkRecord> records) {
         try (Connection connection = dataSource.getConnection()) {
             loadOffsets(connection);
-            applyAll(connection, records, errantRecords);
+            applyAll(connection, records, errantRecords, config.atomicSourceTransactions() && splitUntil.isEmpty());
             consecutiveFailures = 0;
             errantRecords.forget();
         } catch (SQLException e) {
@@ -287,9 +460,10 @@ public class IdempotentJdbcSinkTask extends SinkTask {
      * Applies {@code records} in transactions of {@code batch.size} records, each extended (in atomic mode) to the
      * next point where no source transaction of a partition is cut.
      */
-    private void applyAll(Connection connection, List<SinkRecord> records, ErrantRecords errant) throws SQLException {
+    private void applyAll(Connection connection, List<SinkRecord> records, ErrantRecords errant, boolean atomic)
+            throws SQLException {
         int batchSize = config.batchSize();
-        boolean[] commitPoints = config.atomicSourceTransactions() ? transactions.commitPoints(records) : null;
+        boolean[] commitPoints = atomic ? transactions.commitPoints(records) : null;
         for (int from = 0, to; from < records.size(); from = to) {
             to = Math.min(records.size(), from + batchSize);
             while (commitPoints != null && !commitPoints[to - 1]) {
@@ -379,8 +553,14 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         held = held.stream()
                 .filter(r -> !partitions.contains(new TopicPartition(r.topic(), r.kafkaPartition())))
                 .toList();
+        if (open != null && open.firstOffsets().keySet().stream().anyMatch(partitions::contains)) {
+            open.abandon();
+            abandonOpenTransaction(null, partitions);
+        }
         partitions.forEach(durableOffsets::remove);
         partitions.forEach(lastArrivalNanos::remove);
+        partitions.forEach(rewoundTo::remove);
+        partitions.forEach(splitUntil::remove);
         unloaded.removeAll(partitions);
     }
 
@@ -389,6 +569,11 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         if (applyThread != null && !applyThread.close(STOP_TIMEOUT_MS)) {
             LOG.warn("The batch being applied did not finish within {} ms of stop(); closing its connection rolls it back",
                     STOP_TIMEOUT_MS);
+        }
+        if (open != null) {
+            // Its records come again from the watermark.
+            open.abandon();
+            open = null;
         }
         if (metrics != null) {
             metrics.close();

@@ -13,9 +13,14 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.connect.sink.SinkTask;
 
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /** The sink's configuration: one {@link ConfigDef}, every key documented, validated and grouped. */
 public final class SinkConfig extends AbstractConfig {
@@ -146,8 +151,10 @@ public final class SinkConfig extends AbstractConfig {
                     GROUP_EXACTLY_ONCE, 3, Width.SHORT, "Atomic source transactions")
             .define(ConfigName.ATOMIC_MAX_HELD_RECORDS, Type.INT, 10_000, ConfigDef.Range.atLeast(0), Importance.LOW,
                     "Most records of unfinished source transactions held back in memory per task. A source transaction "
-                            + "larger than this is applied in several target transactions (counted in the "
-                            + "SourceTransactionsSplit metric), so a reader can see part of it.",
+                            + "larger than this is not held: its records are written into a target transaction kept open "
+                            + "across put() calls until the source transaction is complete (counted in the "
+                            + "SourceTransactionsStreamed metric), so it stays whole at any size while the task's memory "
+                            + "stays bounded. The open transaction holds one of the task's two database connections.",
                     GROUP_EXACTLY_ONCE, 4, Width.SHORT, "Max held records")
             .define(ConfigName.ATOMIC_IDLE_MS, Type.LONG, 250L, ConfigDef.Range.atLeast(0), Importance.LOW,
                     "How long a source transaction's records wait for a following record of their partition to show that "
@@ -245,6 +252,25 @@ public final class SinkConfig extends AbstractConfig {
 
     public boolean atomicSourceTransactions() {
         return getBoolean(ConfigName.ATOMIC_SOURCE_TRANSACTIONS);
+    }
+
+    /**
+     * Whether the connector's subscription ({@code topics} or {@code topics.regex}, Connect's own keys) names a topic,
+     * whether or not it exists yet.
+     */
+    public Predicate<String> subscribes() {
+        Object topics = originals().get(SinkTask.TOPICS_CONFIG);
+        Object regex = originals().get(SinkTask.TOPICS_REGEX_CONFIG);
+        if (regex != null && !regex.toString().isBlank()) {
+            return Pattern.compile(regex.toString().trim()).asMatchPredicate();
+        }
+        Set<String> names = new HashSet<>();
+        if (topics != null) {
+            for (String name : topics.toString().split(",")) {
+                names.add(name.trim());
+            }
+        }
+        return names::contains;
     }
 
     public int atomicMaxHeldRecords() {

@@ -21,6 +21,7 @@ final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseable {
     private final AtomicLong duplicate = new AtomicLong();
     private final AtomicLong dlq = new AtomicLong();
     private final AtomicLong neighbours = new AtomicLong();
+    private final AtomicLong streamedTransactions = new AtomicLong();
     private final AtomicLong splitTransactions = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private volatile long lastCommitDurationMs;
@@ -63,6 +64,15 @@ final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseable {
         if (result.lastSourceTsMs() != null) {
             sourceToApplyLagMs = Math.max(0, System.currentTimeMillis() - result.lastSourceTsMs());
         }
+    }
+
+    void recordStreamedTransaction() {
+        streamedTransactions.incrementAndGet();
+    }
+
+    @Override
+    public long getSourceTransactionsStreamed() {
+        return streamedTransactions.get();
     }
 
     void recordSplitTransaction() {

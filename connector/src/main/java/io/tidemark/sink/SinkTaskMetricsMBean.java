@@ -28,8 +28,15 @@ public interface SinkTaskMetricsMBean {
     long getRecordsSkippedNeighbour();
 
     /**
-     * Times the held records of unfinished source transactions outgrew atomic.max.held.records and were applied in
-     * several target transactions, so that a reader could see part of a source transaction.
+     * Times the held records of unfinished source transactions outgrew atomic.max.held.records and were written into
+     * a target transaction kept open until they were complete.
+     */
+    long getSourceTransactionsStreamed();
+
+    /**
+     * Times a target transaction kept open for a large source transaction failed for a reason a retry does not cure
+     * (a rejected or unreadable record), and its records were applied in several target transactions to isolate the
+     * record that causes it, so that a reader could see part of a source transaction.
      */
     long getSourceTransactionsSplit();
 

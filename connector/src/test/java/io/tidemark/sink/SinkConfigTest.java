@@ -50,6 +50,17 @@ class SinkConfigTest {
     }
 
     @Test
+    void subscribesTellsWhetherTheTopicsListOrTheTopicsRegexNamesATopic() {
+        Map<String, String> listed = valid();
+        listed.put("topics", "shop.public.orders, shop.transaction");
+        assertThat(new SinkConfig(listed).subscribes()).accepts("shop.transaction").rejects("shop.public.items");
+        Map<String, String> regex = valid();
+        regex.remove("topics");
+        regex.put("topics.regex", "shop\\..*");
+        assertThat(new SinkConfig(regex).subscribes()).accepts("shop.transaction").rejects("other.transaction");
+    }
+
+    @Test
     void rejectsNonPostgresUrl() {
         Map<String, String> props = valid();
         props.put("connection.url", "jdbc:mysql://localhost/db");

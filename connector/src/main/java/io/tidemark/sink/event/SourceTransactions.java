@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Where the records of one or more {@code put()} calls may be split into target transactions without splitting a
@@ -23,8 +24,9 @@ import java.util.Set;
  * when it is a tombstone. Snapshot and incremental-snapshot reads, other neighbour records and anything unreadable
  * are transactions of their own, so a snapshot can be committed in any number of pieces.
  *
- * <p>Whether a transaction is complete: with Debezium's transaction metadata on the subscribed topics (an END marker
- * has been seen, and the change events carry a {@code transaction} block), when its END marker has arrived and so
+ * <p>Whether a transaction is complete: with Debezium's transaction metadata on the subscribed topics (a BEGIN or END
+ * marker has been seen or the metadata topic is subscribed, and the change events carry a {@code transaction}
+ * block), when its END marker has arrived and so
  * have as many of its events of each table as END counts, for the tables this task receives; otherwise, when a
  * record of another transaction follows it in its partition. Holds the END markers' counts between calls; used by
  * one thread at a time.
@@ -46,7 +48,24 @@ public final class SourceTransactions {
     };
     /** Tables whose change events this task has received with a transaction block. */
     private final Set<String> tablesWithMetadata = new HashSet<>();
+    private final Predicate<String> subscribed;
+    /** Per change-event topic, whether a metadata topic its name implies is subscribed. */
+    private final Map<String, Boolean> impliesSubscribedMetadata = new HashMap<>();
     private boolean metadataSeen;
+
+    /** Knowing nothing of the subscription: metadata is in use once a marker has been seen. */
+    public SourceTransactions() {
+        this(topic -> false);
+    }
+
+    /**
+     * {@code subscribed} tells whether the task's subscription names a topic: a change event with a transaction block
+     * on topic {@code <prefix>.<schema>.<table>} whose {@code <prefix>.transaction} (Debezium's default metadata
+     * topic) is subscribed shows that metadata is in use before its first marker has arrived, or exists.
+     */
+    public SourceTransactions(Predicate<String> subscribed) {
+        this.subscribed = subscribed;
+    }
 
     private record EnvelopeFields(Field op, Field source, Field transaction) {
         static EnvelopeFields of(Schema schema) {
@@ -75,11 +94,12 @@ public final class SourceTransactions {
      * @param table       for a change event with a transaction block, its table as END markers name it; else null
      * @param end         for an END marker, the event count per table; else null
      * @param marker      whether it is a BEGIN or END marker
+     * @param tombstone   whether it is the tombstone after a delete, which END markers do not count
      */
     private record Info(TopicPartition partition, Long transaction, String table, Map<String, Long> end,
-                        boolean marker) {
+                        boolean marker, boolean tombstone) {
         static Info own(TopicPartition partition) {
-            return new Info(partition, null, null, null, false);
+            return new Info(partition, null, null, null, false, false);
         }
     }
 
@@ -91,29 +111,22 @@ public final class SourceTransactions {
      *                 transaction may not be complete
      * @param awaitingEnd the partitions whose held records wait for an END marker (transaction metadata) rather than
      *                 for a record of another transaction
+     * @param finished the transactions among {@code complete} whose END markers are needed no more once they are
+     *                 applied; see {@link #forget}
      */
-    public record Split(List<SinkRecord> complete, List<SinkRecord> held, Set<TopicPartition> awaitingEnd) {
+    public record Split(List<SinkRecord> complete, List<SinkRecord> held, Set<TopicPartition> awaitingEnd,
+                        Set<Long> finished) {
+    }
+
+    /** Drops the END markers of transactions that have been applied whole. */
+    public void forget(Set<Long> finished) {
+        ends.keySet().removeAll(finished);
     }
 
     /** Splits {@code records} (in Kafka order per partition) into complete transactions and what must wait. */
     public Split split(List<SinkRecord> records) {
-        Info[] infos = infos(records);
-        Map<Long, Map<String, Long>> arrived = new HashMap<>();
-        for (Info info : infos) {
-            if (info.table() != null) {
-                tablesWithMetadata.add(info.table());
-                arrived.computeIfAbsent(info.transaction(), t -> new HashMap<>()).merge(info.table(), 1L, Long::sum);
-            }
-        }
-        for (Info info : infos) {
-            if (info.end() != null) {
-                metadataSeen = true;
-                // Transactions of only tables this task does not receive would never be released from the map.
-                if (tablesWithMetadata.isEmpty() || info.end().keySet().stream().anyMatch(tablesWithMetadata::contains)) {
-                    ends.put(info.transaction(), info.end());
-                }
-            }
-        }
+        Info[] infos = infos(records, Map.of());
+        Map<Long, Map<String, Long>> arrived = learn(infos);
         boolean[] held = new boolean[records.size()];
         Set<Long> heldTransactions = new HashSet<>();
         boolean[] open = openAtTheEnd(infos);
@@ -145,16 +158,17 @@ public final class SourceTransactions {
         List<SinkRecord> hold = new ArrayList<>();
         Set<TopicPartition> awaitingEnd = new HashSet<>();
         Set<TopicPartition> seen = new HashSet<>();
+        Set<Long> finished = new HashSet<>();
         for (int i = 0; i < records.size(); i++) {
             (held[i] ? hold : complete).add(records.get(i));
             if (held[i] && seen.add(infos[i].partition()) && metadataSeen && infos[i].table() != null) {
                 awaitingEnd.add(infos[i].partition());
             }
             if (!held[i] && infos[i].table() != null) {
-                ends.remove(infos[i].transaction());
+                finished.add(infos[i].transaction());
             }
         }
-        return new Split(complete, hold, awaitingEnd);
+        return new Split(complete, hold, awaitingEnd, finished);
     }
 
     /**
@@ -169,17 +183,46 @@ public final class SourceTransactions {
             // Without metadata a transaction is known to be over only once another one follows it in its partition.
             return openAtTheEnd;
         }
-        Map<String, Long> end = ends.get(info.transaction());
-        if (end == null) {
-            return true;
-        }
-        Map<String, Long> counted = arrived.getOrDefault(info.transaction(), Map.of());
-        for (Map.Entry<String, Long> table : end.entrySet()) {
-            if (tablesWithMetadata.contains(table.getKey()) && counted.getOrDefault(table.getKey(), 0L) < table.getValue()) {
-                return true;
+        return !allArrived(info.transaction(), arrived.getOrDefault(info.transaction(), Map.of()));
+    }
+
+    /**
+     * Notes the tables that come with transaction blocks and the END markers among {@code infos}; returns the events
+     * per transaction and table among them.
+     */
+    private Map<Long, Map<String, Long>> learn(Info[] infos) {
+        Map<Long, Map<String, Long>> arrived = new HashMap<>();
+        for (Info info : infos) {
+            if (info.table() != null && !info.tombstone()) {
+                tablesWithMetadata.add(info.table());
+                arrived.computeIfAbsent(info.transaction(), t -> new HashMap<>()).merge(info.table(), 1L, Long::sum);
             }
         }
-        return false;
+        for (Info info : infos) {
+            // A BEGIN marker tells as well as an END that the metadata topic is subscribed; it comes first.
+            metadataSeen |= info.marker();
+            if (info.end() != null) {
+                // Transactions of only tables this task does not receive would never be released from the map.
+                if (tablesWithMetadata.isEmpty() || info.end().keySet().stream().anyMatch(tablesWithMetadata::contains)) {
+                    ends.put(info.transaction(), info.end());
+                }
+            }
+        }
+        return arrived;
+    }
+
+    /** Whether the events of a transaction counted so far are all those its END marker (if seen) announces. */
+    private boolean allArrived(Long transaction, Map<String, Long> counted) {
+        Map<String, Long> end = ends.get(transaction);
+        if (end == null) {
+            return false;
+        }
+        for (Map.Entry<String, Long> table : end.entrySet()) {
+            if (tablesWithMetadata.contains(table.getKey()) && counted.getOrDefault(table.getKey(), 0L) < table.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Per record, whether its partition's records from it to the end of the list all belong to its transaction. */
@@ -199,7 +242,7 @@ public final class SourceTransactions {
      * before and after that point in the list (in any partition). The end of the list is a commit point.
      */
     public boolean[] commitPoints(List<SinkRecord> records) {
-        Info[] infos = infos(records);
+        Info[] infos = infos(records, Map.of());
         Map<Long, Integer> last = new HashMap<>();
         for (int i = 0; i < infos.length; i++) {
             if (infos[i].transaction() != null) {
@@ -217,9 +260,173 @@ public final class SourceTransactions {
         return points;
     }
 
-    private Info[] infos(List<SinkRecord> records) {
+    /**
+     * The source transactions written into an open target transaction that are not known to be complete yet, with
+     * what is needed to tell when they are (correctness.md §4.1): a few numbers per transaction, never its records.
+     */
+    public static final class Open {
+
+        /** An open target transaction that nothing has been written into yet. */
+        public static final Open EMPTY = new Open(Map.of(), Map.of());
+
+        private final Map<Long, Unfinished> transactions;
+        /** What the last record written of each partition said, for a tombstone that comes next. */
+        private final Map<TopicPartition, Info> last;
+
+        private Open(Map<Long, Unfinished> transactions, Map<TopicPartition, Info> last) {
+            this.transactions = transactions;
+            this.last = last;
+        }
+
+        /** How many source transactions written into the open target transaction may still continue. */
+        public int unfinished() {
+            return transactions.size();
+        }
+    }
+
+    /**
+     * A source transaction with records in an open target transaction: the partitions its change records are in, those
+     * of them where a record of another transaction has followed them, and its events per table so far.
+     */
+    private record Unfinished(Set<TopicPartition> partitions, Set<TopicPartition> followed, Map<String, Long> arrived,
+                              boolean[] withTable) {
+        static Unfinished none() {
+            return new Unfinished(new HashSet<>(), new HashSet<>(), new HashMap<>(), new boolean[1]);
+        }
+
+        Unfinished copy() {
+            return new Unfinished(new HashSet<>(partitions), new HashSet<>(followed), new HashMap<>(arrived),
+                    withTable.clone());
+        }
+    }
+
+    /** How long a transaction's records wait, as atomic.idle.ms and atomic.end.timeout.ms say. */
+    public record Waits(long idleNanos, long endNanos) {
+    }
+
+    /**
+     * What to do with the records of a {@code put()} while a target transaction is open.
+     *
+     * @param commitAfter the number of records to write into the open transaction before committing it, or -1 when it
+     *                    must stay open; the records after a commit are handled as usual
+     * @param open        the open transaction's unfinished transactions once all the records are written into it
+     * @param wakeNanos   how soon a time bound may let it commit, Long.MAX_VALUE when none applies
+     */
+    public record Advance(int commitAfter, Open open, long wakeNanos) {
+    }
+
+    /**
+     * Where the target transaction {@code open}, opened at {@code openedNanos} and continued with {@code records}, may
+     * commit: the last place in them at which every source transaction written into it or before that place is
+     * complete and has no record after it. Complete as in {@link #split}, with the counts of END markers added up over
+     * all the records written; also once each of its partitions has had no record for atomic.idle.ms
+     * (atomic.end.timeout.ms while its END marker is awaited). Once the open transaction is atomic.end.timeout.ms old,
+     * END markers are awaited no more: a transaction followed in each of its partitions is complete.
+     */
+    public Advance advance(Open open, long openedNanos, List<SinkRecord> records,
+                           Map<TopicPartition, Long> lastArrivalNanos, long now, Waits waits) {
+        Info[] infos = infos(records, open.last);
+        learn(infos);
+        Map<Long, Unfinished> transactions = new HashMap<>();
+        open.transactions.forEach((id, t) -> transactions.put(id, t.copy()));
+        Map<Long, Integer> lastIndex = new HashMap<>();
+        // Per partition, the transaction of its last change record so far.
+        Map<TopicPartition, Long> current = new HashMap<>();
+        open.last.forEach((tp, info) -> current.put(tp, info.marker() ? null : info.transaction()));
+        Map<TopicPartition, Info> last = new HashMap<>(open.last);
+        for (int i = 0; i < infos.length; i++) {
+            Info info = infos[i];
+            TopicPartition tp = info.partition();
+            last.put(tp, info);
+            if (info.marker()) {
+                // A marker changes no row: the target may commit on either side of it.
+                continue;
+            }
+            Long previous = info.transaction() == null ? current.remove(tp) : current.put(tp, info.transaction());
+            if (previous != null && !previous.equals(info.transaction()) && transactions.containsKey(previous)) {
+                // A record of another transaction, or of none (a snapshot read), follows it.
+                transactions.get(previous).followed().add(tp);
+            }
+            if (info.transaction() == null) {
+                continue;
+            }
+            lastIndex.put(info.transaction(), i);
+            Unfinished t = transactions.computeIfAbsent(info.transaction(), id -> Unfinished.none());
+            t.partitions().add(tp);
+            if (info.table() != null && !info.tombstone()) {
+                t.arrived().merge(info.table(), 1L, Long::sum);
+                t.withTable()[0] = true;
+            }
+        }
+        boolean endsAwaited = now - openedNanos < waits.endNanos();
+        Map<Long, Boolean> complete = new HashMap<>();
+        long wake = endsAwaited ? openedNanos + waits.endNanos() - now : Long.MAX_VALUE;
+        for (Map.Entry<Long, Unfinished> t : transactions.entrySet()) {
+            long deadline = deadline(t.getKey(), t.getValue(), endsAwaited, lastArrivalNanos, waits);
+            complete.put(t.getKey(), deadline <= now);
+            if (deadline > now) {
+                wake = Math.min(wake, deadline - now);
+            }
+        }
+
+        int openUntil = -1;
+        boolean allComplete = true;
+        for (Long id : open.transactions.keySet()) {
+            openUntil = Math.max(openUntil, lastIndex.getOrDefault(id, -1));
+            allComplete &= complete.get(id);
+        }
+        int commitAfter = allComplete && openUntil < 0 ? 0 : -1;
+        for (int i = 0; i < infos.length && allComplete; i++) {
+            Long id = infos[i].marker() ? null : infos[i].transaction();
+            if (id != null) {
+                openUntil = Math.max(openUntil, lastIndex.get(id));
+                allComplete = complete.get(id);
+            }
+            if (allComplete && openUntil <= i) {
+                commitAfter = i + 1;
+            }
+        }
+        Map<Long, Unfinished> unfinished = new HashMap<>();
+        int committed = commitAfter;
+        transactions.forEach((id, t) -> {
+            if (!complete.get(id)) {
+                unfinished.put(id, t);
+            } else if (committed < 0 || lastIndex.getOrDefault(id, -1) < committed) {
+                // Written into the open transaction and complete: its END marker is needed no more.
+                ends.remove(id);
+            }
+        });
+        return new Advance(commitAfter, new Open(unfinished, last), unfinished.isEmpty() ? Long.MAX_VALUE : wake);
+    }
+
+    /**
+     * When a transaction written into an open target transaction counts as complete: at once when the records
+     * following it, or its END marker and all the events it counts, show it (records following it count while END
+     * markers are awaited only once {@code endsAwaited} is over); otherwise once every partition it has records in has
+     * had none for its time bound.
+     */
+    private long deadline(Long id, Unfinished t, boolean endsAwaited, Map<TopicPartition, Long> lastArrivalNanos,
+                          Waits waits) {
+        boolean withMetadata = metadataSeen && t.withTable()[0];
+        if (withMetadata ? allArrived(id, t.arrived()) || !endsAwaited && t.followed().containsAll(t.partitions())
+                : t.followed().containsAll(t.partitions())) {
+            return Long.MIN_VALUE;
+        }
+        long wait = withMetadata ? waits.endNanos() : waits.idleNanos();
+        long latest = Long.MIN_VALUE;
+        for (TopicPartition tp : t.partitions()) {
+            Long arrival = lastArrivalNanos.get(tp);
+            if (arrival != null && (withMetadata || !t.followed().contains(tp))) {
+                latest = Math.max(latest, arrival + wait);
+            }
+        }
+        return latest;
+    }
+
+    /** What each record says; {@code before} holds what the record before the first of each partition said. */
+    private Info[] infos(List<SinkRecord> records, Map<TopicPartition, Info> before) {
         Info[] infos = new Info[records.size()];
-        Map<TopicPartition, Info> previous = new HashMap<>();
+        Map<TopicPartition, Info> previous = new HashMap<>(before);
         TopicPartition tp = null;
         for (int i = 0; i < records.size(); i++) {
             SinkRecord record = records.get(i);
@@ -228,8 +435,8 @@ public final class SourceTransactions {
             }
             Info info;
             if (record.value() == null) {
-                Info before = previous.get(tp);
-                info = before == null ? Info.own(tp) : new Info(tp, before.transaction(), before.table(), null, false);
+                Info delete = previous.get(tp);
+                info = delete == null ? Info.own(tp) : new Info(tp, delete.transaction(), delete.table(), null, false, true);
             } else {
                 info = info(tp, record);
             }
@@ -258,7 +465,20 @@ public final class SourceTransactions {
         }
         String table = fields.transaction() != null && value.get(fields.transaction()) != null
                 ? source.get(sourceFields.schema()) + "." + source.get(sourceFields.table()) : null;
-        return new Info(tp, number.longValue(), table, null, false);
+        if (table != null && !metadataSeen) {
+            metadataSeen = impliesSubscribedMetadata.computeIfAbsent(tp.topic(), this::metadataTopicSubscribed);
+        }
+        return new Info(tp, number.longValue(), table, null, false, false);
+    }
+
+    /** Whether {@code <p>.transaction} is subscribed for a dot-separated prefix {@code p} of {@code topic}. */
+    private boolean metadataTopicSubscribed(String topic) {
+        for (int dot = topic.indexOf('.'); dot > 0; dot = topic.indexOf('.', dot + 1)) {
+            if (subscribed.test(topic.substring(0, dot) + ".transaction")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A BEGIN or END marker; the PostgreSQL connector's id is {@code "<txId>:<lsn>"}. */
@@ -278,7 +498,7 @@ public final class SourceTransactions {
             return Info.own(tp);
         }
         if (!"END".equals(value.get(fields.status())) || fields.dataCollections() == null) {
-            return new Info(tp, transaction, null, null, true);
+            return new Info(tp, transaction, null, null, true, false);
         }
         Map<String, Long> counts = new HashMap<>();
         Object collections = value.get(fields.dataCollections());
@@ -291,6 +511,6 @@ public final class SourceTransactions {
                 }
             }
         }
-        return new Info(tp, transaction, null, counts, true);
+        return new Info(tp, transaction, null, counts, true, false);
     }
 }

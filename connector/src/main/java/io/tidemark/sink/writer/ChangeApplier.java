@@ -104,6 +104,22 @@ public final class ChangeApplier {
      */
     public Result apply(Connection connection, List<SinkRecord> records, Map<TopicPartition, Long> durableOffsets,
                         ErrantRecords errant) throws SQLException {
+        return apply(connection, records, durableOffsets, errant, true);
+    }
+
+    /**
+     * Writes {@code records} like {@link #apply} but leaves the transaction open, for more to be written into it
+     * before the caller commits it (correctness.md §4.1). The offsets in the result are durable only once it has.
+     *
+     * @throws SQLException when the database refuses the records; the whole transaction is rolled back
+     */
+    public Result write(Connection connection, List<SinkRecord> records, Map<TopicPartition, Long> durableOffsets,
+                        ErrantRecords errant) throws SQLException {
+        return apply(connection, records, durableOffsets, errant, false);
+    }
+
+    private Result apply(Connection connection, List<SinkRecord> records, Map<TopicPartition, Long> durableOffsets,
+                         ErrantRecords errant, boolean commit) throws SQLException {
         ChangeBatch batch = mode.newBatch();
         Map<TopicPartition, Progress> progress = new LinkedHashMap<>();
         int redelivered = 0;
@@ -181,7 +197,9 @@ public final class ChangeApplier {
                 }
             }
             watermarks.save(connection, progress.values());
-            connection.commit();
+            if (commit) {
+                connection.commit();
+            }
             Map<TopicPartition, Long> next = new LinkedHashMap<>();
             progress.values().forEach(p -> next.put(p.partition(), p.nextOffset()));
             return new Result(next, records.size(), written + tableRows, batch.folded(), batch.stale() + reduced - written,

@@ -1,6 +1,7 @@
 package io.tidemark.sink.event;
 
 import io.tidemark.sink.DebeziumEvents;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -8,6 +9,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -155,9 +157,123 @@ class SourceTransactionsTest {
     }
 
     @Test
+    void aSubscribedMetadataTopicMakesTheFirstTransactionWaitForItsEndMarkerBeforeAnyMarkerArrives() {
+        SinkRecord order = withBlock(orders.insert(1, "o", 1, 100, 5), "orders");
+        SinkRecord next = withBlock(orders.insert(2, "o", 1, 110, 6), "orders");
+        assertThat(new SourceTransactions(topic -> topic.equals("shop.transaction")).split(List.of(order, next)).held())
+                .as("transaction 5 waits for its END").containsExactly(order, next);
+        assertThat(new SourceTransactions(topic -> false).split(List.of(order, next)).held())
+                .as("not subscribed: the next transaction ends it").containsExactly(next);
+    }
+
+    @Test
     void withTransactionMetadataAnEndedTransactionIsReleasedAtOnceAndTablesNeverReceivedAreNotAwaited() {
         SinkRecord order = withBlock(orders.insert(1, "o", 1, 100, 5), "orders");
         SinkRecord end = end(5, Map.of("public.orders", 1L, "public.audit_log", 4L));
         assertThat(transactions.split(List.of(order, end)).held()).isEmpty();
+    }
+
+    @Test
+    void endMarkersDoNotCountTombstonesSoADeletesTombstoneNeverStandsInForAnEventStillToCome() {
+        SinkRecord delete = withBlock(items.delete(1, 100, 5), "items");
+        SinkRecord tombstone = items.tombstone(1);
+        SinkRecord end = end(5, Map.of("public.items", 2L));
+        assertThat(transactions.split(List.of(delete, tombstone, end)).held()).containsExactly(delete, tombstone);
+    }
+
+    private static final long SECOND = 1_000_000_000L;
+    private static final SourceTransactions.Waits WAITS = new SourceTransactions.Waits(SECOND, 60 * SECOND);
+    private final Map<TopicPartition, Long> arrivals = new HashMap<>();
+
+    /** Advances the open transaction with records that arrive at {@code now}. */
+    private SourceTransactions.Advance advance(SourceTransactions.Open open, long now, SinkRecord... records) {
+        for (SinkRecord record : records) {
+            arrivals.put(new TopicPartition(record.topic(), record.kafkaPartition()), now);
+        }
+        return transactions.advance(open, 0, List.of(records), arrivals, now, WAITS);
+    }
+
+    @Test
+    void anOpenTransactionCommitsAtTheLastPointWhereEveryTransactionWrittenIntoItIsFollowed() {
+        SourceTransactions.Advance first = advance(SourceTransactions.Open.EMPTY, 0,
+                items.insert(1, "a", 1, 100, 7), items.insert(2, "b", 1, 101, 7));
+        assertThat(first.commitAfter()).as("transaction 7 may continue: only before it").isZero();
+        assertThat(first.open().unfinished()).isEqualTo(1);
+        assertThat(first.wakeNanos()).as("atomic.idle.ms after its last record").isEqualTo(SECOND);
+
+        SourceTransactions.Advance second = advance(first.open(), 10,
+                items.insert(3, "c", 1, 102, 7), items.insert(4, "d", 1, 110, 8), items.insert(5, "e", 1, 120, 9));
+        assertThat(second.commitAfter()).as("after transaction 8, which 9 follows; 9 may continue").isEqualTo(2);
+    }
+
+    @Test
+    void anOpenTransactionWaitsForTheTransactionsOfOtherPartitionsWrittenIntoIt() {
+        SourceTransactions.Advance first = advance(SourceTransactions.Open.EMPTY, 0,
+                items.insert(1, "a", 1, 100, 7), orders.insert(1, "o", 1, 105, 9));
+        SourceTransactions.Advance second = advance(first.open(), 10,
+                items.insert(2, "b", 1, 101, 7), items.insert(3, "c", 1, 110, 8));
+        assertThat(second.commitAfter()).as("transaction 9 of orders may continue").isNegative();
+        assertThat(second.open().unfinished()).as("9 and 8").isEqualTo(2);
+
+        SourceTransactions.Advance third = advance(second.open(), 20,
+                orders.insert(2, "o", 1, 106, 9), orders.insert(3, "o", 1, 130, 10), items.insert(4, "d", 1, 140, 11));
+        assertThat(third.commitAfter()).as("8 and 9 are followed; 10 and 11 may continue").isEqualTo(1);
+    }
+
+    @Test
+    void anOpenTransactionCommitsWhenItsPartitionsHaveBeenQuietForAtomicIdleMs() {
+        SourceTransactions.Advance first = advance(SourceTransactions.Open.EMPTY, 0, items.insert(1, "a", 1, 100, 7));
+        assertThat(advance(first.open(), SECOND - 1).commitAfter()).isNegative();
+        SourceTransactions.Advance quiet = advance(first.open(), SECOND);
+        assertThat(quiet.commitAfter()).as("commit before any further record").isZero();
+    }
+
+    @Test
+    void aSnapshotReadAfterATransactionShowsThatTransactionHasEnded() {
+        SourceTransactions.Advance first = advance(SourceTransactions.Open.EMPTY, 0, items.insert(1, "a", 1, 100, 7));
+        assertThat(advance(first.open(), 10, items.incremental(2, "b", 1, 200)).commitAfter()).isEqualTo(1);
+    }
+
+    @Test
+    void aTombstoneAtTheStartOfAPutBelongsToTheDeleteWrittenBeforeIt() {
+        SourceTransactions.Advance first = advance(SourceTransactions.Open.EMPTY, 0,
+                items.insert(1, "a", 1, 100, 7), items.delete(2, 101, 7));
+        SourceTransactions.Advance second = advance(first.open(), 10, items.tombstone(2), items.insert(3, "c", 1, 110, 8));
+        assertThat(second.commitAfter()).as("after the tombstone, which ends transaction 7").isEqualTo(1);
+    }
+
+    @Test
+    void withTransactionMetadataAnOpenTransactionCommitsOnceTheEventsOfAllPutsAddUpToTheEndMarkersCounts() {
+        SourceTransactions.Advance first = advance(SourceTransactions.Open.EMPTY, 0,
+                withBlock(items.insert(1, "a", 1, 100, 5), "items"), withBlock(items.insert(2, "b", 1, 101, 5), "items"));
+        SourceTransactions.Advance second = advance(first.open(), 10, end(5, Map.of("public.items", 3L)));
+        assertThat(second.commitAfter()).as("two of the three events").isNegative();
+        assertThat(second.wakeNanos()).as("atomic.end.timeout.ms after the last record of items")
+                .isEqualTo(60 * SECOND - 10);
+        SourceTransactions.Advance third = advance(second.open(), 20, withBlock(items.insert(3, "c", 1, 102, 5), "items"));
+        assertThat(third.commitAfter()).isEqualTo(1);
+    }
+
+    @Test
+    void withTransactionMetadataEndMarkersAreAwaitedNoMoreOnceTheOpenTransactionIsAtomicEndTimeoutMsOld() {
+        SourceTransactions.Advance first = advance(SourceTransactions.Open.EMPTY, 0, end(4, Map.of("public.items", 1L)),
+                withBlock(items.insert(1, "a", 1, 100, 5), "items"));
+        SourceTransactions.Advance second = advance(first.open(), SECOND,
+                withBlock(items.insert(2, "b", 1, 110, 6), "items"));
+        assertThat(second.commitAfter()).as("5 is followed, but its END marker has not come").isNegative();
+        assertThat(second.wakeNanos()).isEqualTo(59 * SECOND);
+        SourceTransactions.Advance late = advance(second.open(), 60 * SECOND,
+                withBlock(items.insert(3, "c", 1, 120, 7), "items"));
+        assertThat(late.commitAfter()).as("5 and 6 are followed; 7 may continue").isEqualTo(0);
+    }
+
+    @Test
+    void withTransactionMetadataAnOldOpenTransactionStillWaitsAtomicEndTimeoutMsOfSilenceForTheEndOfItsLastTransaction() {
+        SourceTransactions.Advance first = advance(SourceTransactions.Open.EMPTY, 0, end(4, Map.of("public.items", 1L)),
+                withBlock(items.insert(1, "a", 1, 100, 5), "items"));
+        SourceTransactions.Advance more = advance(first.open(), 70 * SECOND,
+                withBlock(items.insert(2, "b", 1, 101, 5), "items"));
+        assertThat(advance(more.open(), 71 * SECOND).commitAfter()).as("a pause of atomic.idle.ms is no end").isNegative();
+        assertThat(advance(more.open(), 130 * SECOND).commitAfter()).isZero();
     }
 }

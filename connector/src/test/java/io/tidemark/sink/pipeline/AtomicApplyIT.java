@@ -5,6 +5,8 @@ import io.tidemark.testkit.Sql;
 import io.tidemark.testkit.TestPostgres;
 import org.junit.jupiter.api.Test;
 
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -29,18 +31,39 @@ class AtomicApplyIT extends PipelineTest {
 
     @Test
     void readersOfTheTargetNeverSeePartOfASourceTransaction() throws Exception {
-        InvariantReader total = streamTransfers("atomic", Map.of());
+        InvariantReader total = streamTransfers("atomic", Map.of(), TRANSACTIONS, 2, 4);
         assertThat(total.violations()).as("reads of the target with a wrong total, of %d", total.samples()).isZero();
         assertThat(total.samples()).isGreaterThan(100);
     }
 
     @Test
     void withAtomicApplyOffReadersOfTheTargetSeeHalfAppliedTransactions() throws Exception {
-        InvariantReader total = streamTransfers("nonatomic", Map.of("atomic.source.transactions", "false"));
+        InvariantReader total = streamTransfers("nonatomic", Map.of("atomic.source.transactions", "false"),
+                TRANSACTIONS, 2, 4);
         assertThat(total.violations()).as("reads of the target with a wrong total, of %d", total.samples()).isPositive();
     }
 
-    private InvariantReader streamTransfers(String name, Map<String, String> sinkOverrides) throws Exception {
+    /**
+     * Transactions of 100 to 300 transfers (200 to 600 changes) against atomic.max.held.records=50: each is written
+     * into a target transaction kept open over many put() calls, and still no reader sees part of one.
+     */
+    @Test
+    void sourceTransactionsLargerThanTheHeldRecordsBoundStayWholeInATargetTransactionKeptOpen() throws Exception {
+        InvariantReader total = streamTransfers("large", Map.of("atomic.max.held.records", "50",
+                "consumer.override.max.poll.records", "40"), 60, 100, 300);
+        assertThat(total.violations()).as("reads of the target with a wrong total, of %d", total.samples()).isZero();
+        assertThat(total.samples()).isGreaterThan(100);
+        assertThat(metric("SourceTransactionsStreamed")).as("target transactions kept open").isPositive();
+        assertThat(metric("SourceTransactionsSplit")).isZero();
+    }
+
+    private static long metric(String attribute) throws Exception {
+        ObjectName name = new ObjectName("io.tidemark:type=sink-task-metrics,connector=\"sink\",task=\"0\"");
+        return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute)).longValue();
+    }
+
+    private InvariantReader streamTransfers(String name, Map<String, String> sinkOverrides, int transactions,
+                                            int minTransfers, int maxTransfers) throws Exception {
         pipeline = new Pipeline(name);
         Sql.execute(pipeline.source, "CREATE TABLE accounts (id integer PRIMARY KEY, balance bigint NOT NULL)",
                 "INSERT INTO accounts SELECT g, 1000 FROM generate_series(1, " + ACCOUNTS + ") g",
@@ -56,25 +79,25 @@ class AtomicApplyIT extends PipelineTest {
 
         try (InvariantReader total = new InvariantReader(pipeline.target, "SELECT sum(balance) FROM accounts", TOTAL)
                 .start()) {
-            transfer(pipeline.source);
+            transfer(pipeline.source, transactions, minTransfers, maxTransfers);
             List<List<String>> expected = Sql.queryAsText(pipeline.source, "SELECT id, balance FROM accounts ORDER BY id");
             Await.until("the target accounts to equal the source; " + pipeline.connect.describe("sink"),
                     Duration.ofSeconds(90),
                     () -> Sql.queryAsText(pipeline.target, "SELECT id, balance FROM accounts ORDER BY id"), expected::equals);
             System.out.printf("%s: %,d source transactions, %,d reads of the target, %,d with a wrong total%n",
-                    name, TRANSACTIONS, total.samples(), total.violations());
+                    name, transactions, total.samples(), total.violations());
             return total;
         }
     }
 
-    /** {@link #TRANSACTIONS} transactions of two to four transfers each, every one keeping the total. */
-    private static void transfer(String database) throws SQLException {
+    /** {@code transactions} transactions of {@code min} to {@code max} transfers each, every one keeping the total. */
+    private static void transfer(String database, int transactions, int min, int max) throws SQLException {
         Random random = new Random(11);
         try (Connection c = TestPostgres.connect(database);
              PreparedStatement move = c.prepareStatement("UPDATE accounts SET balance = balance + ? WHERE id = ?")) {
             c.setAutoCommit(false);
-            for (int t = 0; t < TRANSACTIONS; t++) {
-                for (int transfers = 2 + random.nextInt(3); transfers > 0; transfers--) {
+            for (int t = 0; t < transactions; t++) {
+                for (int transfers = min + random.nextInt(max - min + 1); transfers > 0; transfers--) {
                     int from = 1 + random.nextInt(ACCOUNTS);
                     int to = 1 + random.nextInt(ACCOUNTS);
                     long amount = 1 + random.nextInt(50);

@@ -153,6 +153,67 @@ class DeadLetterQueueIT {
         connect.deleteConnector("dlq-sink");
     }
 
+    private static final int LARGE = 20_000;
+    private static final int MISFIT_EVERY = 2_000;
+
+    /**
+     * One source transaction of {@value #LARGE} good inserts, larger than atomic.max.held.records, with a record the
+     * database rejects after every {@value #MISFIT_EVERY}th: the target transaction kept open for it fails, the task
+     * seeks back and applies the records in several target transactions, and every misfit lands in the dead-letter
+     * queue while every good row applies.
+     */
+    @Test
+    void recordsTheDatabaseRejectsInsideASourceTransactionKeptOpenLandInTheDlqAndEveryGoodOneApplies() throws Exception {
+        String topic = "bulk.public.items";
+        String database = TestPostgres.createDatabase("bulk");
+        connect.cluster().kafka().createTopic(topic, 1);
+        connect.cluster().kafka().createTopic("bulk-dlq", 1);
+        DebeziumEvents events = new DebeziumEvents(topic, 0, 0);
+        Schema misfitRow = SchemaBuilder.struct().optional().field("id", Schema.INT32_SCHEMA)
+                .field("qty", Schema.OPTIONAL_STRING_SCHEMA).build();
+        Schema misfitEnvelope = SchemaBuilder.struct().field("before", misfitRow).field("after", misfitRow)
+                .field("source", DebeziumEvents.SOURCE).field("op", Schema.STRING_SCHEMA).build();
+        int misfits = 0;
+        try (KafkaProducer<byte[], byte[]> producer = connect.cluster().kafka().createProducer(Map.of())) {
+            for (int id = 1; id <= LARGE; id++) {
+                SinkRecord good = events.insert(id, "n" + id, id, 1000 + id, 42);
+                producer.send(new ProducerRecord<>(topic, 0, json(topic, good.keySchema(), good.key()),
+                        json(topic, good.valueSchema(), good.value())));
+                if (id % MISFIT_EVERY == 0) {
+                    Struct misfit = new Struct(misfitEnvelope).put("after", new Struct(misfitRow).put("id", 1_000_000 + id)
+                            .put("qty", "not a number")).put("source", ((Struct) good.value()).getStruct("source"))
+                            .put("op", "c");
+                    producer.send(new ProducerRecord<>(topic, 0,
+                            json(topic, good.keySchema(), new Struct(DebeziumEvents.KEY).put("id", 1_000_000 + id)),
+                            json(topic, misfitEnvelope, misfit)));
+                    misfits++;
+                }
+            }
+            SinkRecord next = events.insert(LARGE + 1, "after", 1, 100_000, 43);
+            producer.send(new ProducerRecord<>(topic, 0, json(topic, next.keySchema(), next.key()),
+                    json(topic, next.valueSchema(), next.value())));
+        }
+        Map<String, String> config = sinkConfig(topic, database);
+        config.put("errors.tolerance", "all");
+        config.put("errors.deadletterqueue.topic.name", "bulk-dlq");
+        config.put("errors.deadletterqueue.topic.replication.factor", "1");
+        config.put("atomic.max.held.records", "1000");
+        connect.postConnector("bulk-sink", config);
+
+        Await.until((LARGE + 1) + " good rows in the target", Duration.ofSeconds(180),
+                () -> Sql.count(database, "SELECT count(*) FROM items") == LARGE + 1);
+        List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+        connect.cluster().kafka().consume(misfits, 60_000, "bulk-dlq").forEach(dead::add);
+        assertThat(dead).hasSize(misfits);
+        assertThat(Sql.count(database, "SELECT count(*) FROM items WHERE id > " + (LARGE + 1))).isZero();
+        assertThat(connect.cluster().connectorStatus("bulk-sink").tasks().get(0).state()).isEqualTo("RUNNING");
+        ObjectName metrics = new ObjectName("io.tidemark:type=sink-task-metrics,connector=\"bulk-sink\",task=\"0\"");
+        assertThat(metric(metrics, "SourceTransactionsStreamed")).isPositive();
+        assertThat(metric(metrics, "SourceTransactionsSplit")).isPositive();
+        assertThat(metric(metrics, "RecordsSentToDlq")).isEqualTo(misfits);
+        connect.deleteConnector("bulk-sink");
+    }
+
     private static long metric(ObjectName name, String attribute) {
         try {
             return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute)).longValue();

@@ -9,6 +9,9 @@ import io.tidemark.testkit.Sql;
 import io.tidemark.testkit.TestPostgres;
 import org.junit.jupiter.api.Test;
 
+import javax.management.JMException;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,6 +21,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,6 +78,81 @@ class TargetOutageIT {
             System.out.printf("target outage: 2,100 changes (100 snapshot reads, 2,000 updates), target stopped 20 s, task"
                     + " never FAILED over %d status samples; converged %.1f s after the target came back%n",
                     states.size(), (System.nanoTime() - back) / 1e9);
+        }
+    }
+
+    private static final int BULK = 150_000;
+
+    /**
+     * The target stops while the sink writes a source transaction of {@value #BULK} rows into a target transaction it
+     * keeps open (atomic.max.held.records is 10,000): the open transaction is lost with the connection, the task seeks
+     * back to its first record and writes it again once the target is back. A reader polling the target meanwhile
+     * sees none of the transaction's rows or all of them.
+     */
+    @Test
+    void aTargetOutageWhileASourceTransactionIsWrittenIntoAnOpenTargetTransactionLosesNothingAndShowsNoPartOfIt()
+            throws Exception {
+        String source = TestPostgres.createDatabase("outage_bulk_src");
+        Sql.execute(source, "CREATE TABLE items (id integer PRIMARY KEY, name text, big bigint)",
+                "INSERT INTO items SELECT g, 'n' || g, g FROM generate_series(1, 100) g");
+        try (RestartablePostgres target = new RestartablePostgres();
+             ConnectWorld connect = ConnectWorld.start("outage_bulk", 1)) {
+            connect.postConnector("source", DebeziumPostgres.sourceConfig(source, source, "public.items"));
+            connect.awaitRunning("source", 1);
+            String topic = source + ".public.items";
+            Await.until("topic " + topic, Duration.ofSeconds(60),
+                    () -> connect.cluster().kafka().describeTopics(topic).get(topic).isPresent());
+            Map<String, String> sink = new LinkedHashMap<>();
+            sink.put("connector.class", IdempotentJdbcSinkConnector.class.getName());
+            sink.put("topics", topic);
+            sink.put("connection.url", target.jdbcUrl());
+            sink.put("connection.user", TestPostgres.USER);
+            sink.put("connection.password", TestPostgres.PASSWORD);
+            sink.put("retry.backoff.ms", "500");
+            connect.postConnector("sink", sink);
+            connect.awaitRunning("sink", 1);
+            Await.until("the snapshot in the target", Duration.ofSeconds(60), () -> rows(target).size() == 100);
+
+            Set<Long> seen = new TreeSet<>();
+            Sql.execute(source, "INSERT INTO items SELECT g, 'bulk', g FROM generate_series(101, " + (100 + BULK) + ") g");
+            Await.until("the sink to write into an open transaction", Duration.ofSeconds(60),
+                    () -> streamedTransactions() > 0);
+            Thread.sleep(1_000);
+            target.stop();
+            Thread.sleep(10_000);
+            target.start();
+            Await.until("all " + BULK + " rows of the transaction in the target; " + connect.describe("sink"),
+                    Duration.ofSeconds(180), () -> {
+                        long bulk = bulkRows(target);
+                        if (bulk >= 0) {
+                            seen.add(bulk);
+                        }
+                        return bulk == BULK;
+                    });
+            assertThat(seen).as("counts of the transaction's rows a reader saw").isSubsetOf(0L, (long) BULK);
+            assertThat(connect.cluster().connectorStatus("sink").tasks().get(0).state()).isEqualTo("RUNNING");
+            assertThat(rows(target)).hasSize(100 + BULK);
+        }
+    }
+
+    private static long streamedTransactions() {
+        try {
+            ObjectName name = new ObjectName("io.tidemark:type=sink-task-metrics,connector=\"sink\",task=\"0\"");
+            return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(name, "SourceTransactionsStreamed"))
+                    .longValue();
+        } catch (JMException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** How many of the bulk transaction's rows the target shows, or -1 while it is down. */
+    private static long bulkRows(RestartablePostgres target) {
+        try (Connection c = target.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM items WHERE name = 'bulk'")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException down) {
+            return -1;
         }
     }
 
