@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,9 +33,10 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Lifecycle and offsets only. Each {@code put()} hands its records to an {@link ApplyThread} that applies them
- * (in transactions of at most {@code batch.size} records) while the worker polls and converts the next batch;
- * the next {@code put()} first waits for it. {@code preCommit} reports exactly the offsets stored in the target's
+ * Lifecycle and offsets only. Each {@code put()} asks the {@link TransactionGate} which records to apply and how
+ * (held back, applied in transactions of {@code batch.size} records, or written into a target transaction kept
+ * open), and hands them to an {@link ApplyThread} that applies them while the worker polls and converts the next
+ * batch; the next {@code put()} first waits for it. {@code preCommit} reports exactly the offsets stored in the target's
  * watermark table.
  *
  * <p>Everything that talks to Connect (seeking to stored offsets, the dead-letter queue, retry timeouts) stays on
@@ -76,28 +76,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     private final Set<TopicPartition> unloaded = new HashSet<>();
     private final ReportedOnce errantRecords = new ReportedOnce(this::reportErrant);
     private SourceTransactions transactions;
-    /**
-     * Atomic mode: records of source transactions whose end has not arrived yet, held back from the target until it
-     * does (correctness.md §4.1). They are past every durable offset, so a revoked partition's are simply dropped.
-     */
-    private List<SinkRecord> held = List.of();
-    /** When a record of each partition with held records last arrived, for atomic.idle.ms. */
-    private final Map<TopicPartition, Long> lastArrivalNanos = new HashMap<>();
-    /**
-     * Atomic mode: the target transaction kept open across put() calls for a source transaction larger than
-     * atomic.max.held.records (correctness.md §4.1), or null. While it is open nothing is held.
-     */
-    private OpenTransaction open;
-    /**
-     * Partitions sought back after an open transaction failed, with the offset of the first record it lost: records
-     * of the partition before that one comes again are copies from before the seek, and are dropped.
-     */
-    private final Map<TopicPartition, Long> rewoundTo = new HashMap<>();
-    /**
-     * Partitions whose records up to the given offset are applied as if atomic apply were off, because an open
-     * transaction that reached it failed for a reason a retry will not cure: the bad record is isolated.
-     */
-    private final Map<TopicPartition, Long> splitUntil = new HashMap<>();
+    private TransactionGate gate;
     /** Why the open transaction last failed, until put() has dealt with it. */
     private Throwable openTransactionFailure;
 
@@ -117,6 +96,19 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         String taskId = props.getOrDefault(IdempotentJdbcSinkConnector.TASK_ID, "0");
         metrics = new SinkTaskMetrics(connectorName, taskId);
         applyThread = new ApplyThread("tidemark-apply-" + connectorName + "-" + taskId);
+        gate = new TransactionGate(transactions, config.atomicSourceTransactions(), config.atomicMaxHeldRecords(),
+                new SourceTransactions.Waits(config.atomicIdleMs() * 1_000_000, config.atomicEndTimeoutMs() * 1_000_000),
+                now -> new OpenTransaction(dataSource, now), metrics, new TransactionGate.Worker() {
+                    @Override
+                    public void seek(TopicPartition tp, long offset) {
+                        context.offset(tp, offset);
+                    }
+
+                    @Override
+                    public void callAgainWithin(long ms) {
+                        context.timeout(ms);
+                    }
+                });
         LOG.info("Started sink task for connector {} writing to {} (mode={}, delete.mode={})",
                 connectorName, config.urlForDisplay(), config.mode(), config.deleteMode());
     }
@@ -189,12 +181,11 @@ public class IdempotentJdbcSinkTask extends SinkTask {
             return;
         }
         awaitApplyThread();
-        List<SinkRecord> fresh = afterRewind(records);
         if (openTransactionFailure != null) {
             Throwable failure = openTransactionFailure;
             openTransactionFailure = null;
             if (failure instanceof SQLException e && SqlErrors.isTransient(e)) {
-                // Connect delivers this batch again after the back-off; the rewind drops it.
+                // Connect delivers this batch again after the back-off; the gate drops it as a copy from before the seek.
                 throw retryOrFail(e);
             }
         }
@@ -202,94 +193,26 @@ public class IdempotentJdbcSinkTask extends SinkTask {
             applyOnTaskThread(unconfirmed);
             unconfirmed = List.of();
         }
-        boolean atomic = config.atomicSourceTransactions() && splitUntil.isEmpty();
-        for (SinkRecord record : fresh) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
-            Long until = splitUntil.get(tp);
-            if (until != null && record.kafkaOffset() >= until) {
-                splitUntil.remove(tp);
-            }
-        }
-        if (open != null) {
-            continueOpenTransaction(fresh);
-            return;
-        }
-        List<SinkRecord> batch = completeTransactions(fresh, atomic);
-        if (open != null) {
-            writeIntoOpenTransaction(batch, false);
-        } else if (!batch.isEmpty()) {
-            unconfirmed = batch;
+        TransactionGate.Step step = gate.next(records, System.nanoTime());
+        if (step instanceof TransactionGate.Step.Apply apply) {
+            unconfirmed = apply.records();
             applyThread.start(() -> {
                 try (Connection connection = dataSource.getConnection()) {
-                    applyAll(connection, batch, DEFER_TO_TASK_THREAD, atomic);
+                    applyAll(connection, apply.records(), DEFER_TO_TASK_THREAD, apply.atomic());
                 }
             });
+        } else if (step instanceof TransactionGate.Step.Write write) {
+            writeIntoOpenTransaction(write);
         }
     }
 
-    /**
-     * {@code records} less those of partitions sought back after a failed open transaction that come before the first
-     * record it lost: they are copies from before the seek (a batch Connect delivers again after a retriable error,
-     * or one polled before the seek took effect).
-     */
-    private List<SinkRecord> afterRewind(Collection<SinkRecord> records) {
-        if (rewoundTo.isEmpty()) {
-            return records instanceof List<SinkRecord> list ? list : new ArrayList<>(records);
-        }
-        List<SinkRecord> fresh = new ArrayList<>(records.size());
-        for (SinkRecord record : records) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
-            Long first = rewoundTo.get(tp);
-            if (first != null && record.kafkaOffset() == first) {
-                rewoundTo.remove(tp);
-                first = null;
-            }
-            if (first == null) {
-                fresh.add(record);
-            }
-        }
-        return fresh;
-    }
-
-    /**
-     * Writes the records of a put() into the open transaction and commits it at the last point where every source
-     * transaction in it is complete (§4.1); the records after that point are held for the next put(), which handles
-     * them as usual. With no such point the transaction stays open, and the worker is asked to call put() again when
-     * a time bound may let it commit.
-     */
-    private void continueOpenTransaction(List<SinkRecord> records) {
-        long now = System.nanoTime();
-        for (SinkRecord record : records) {
-            lastArrivalNanos.put(new TopicPartition(record.topic(), record.kafkaPartition()), now);
-        }
-        SourceTransactions.Advance advance = transactions.advance(open.unfinished(), open.openedNanos(), records,
-                lastArrivalNanos, now, waits());
-        if (advance.commitAfter() < 0) {
-            open.unfinished(advance.open());
-            if (advance.wakeNanos() != Long.MAX_VALUE) {
-                context.timeout(Math.max(1, advance.wakeNanos() / 1_000_000));
-            }
-            writeIntoOpenTransaction(records, false);
-            return;
-        }
-        held = new ArrayList<>(records.subList(advance.commitAfter(), records.size()));
-        if (!held.isEmpty()) {
-            context.timeout(1);
-        }
-        writeIntoOpenTransaction(records.subList(0, advance.commitAfter()), true);
-    }
-
-    /** Writes {@code records} into the open transaction on the apply thread, then commits it if {@code commit}. */
-    private void writeIntoOpenTransaction(List<SinkRecord> records, boolean commit) {
-        if (records.isEmpty() && !commit) {
-            return;
-        }
-        OpenTransaction transaction = open;
-        List<SinkRecord> batch = List.copyOf(records);
+    /** Writes into the open transaction on the apply thread, then commits it if the step says so. */
+    private void writeIntoOpenTransaction(TransactionGate.Step.Write write) {
+        OpenTransaction transaction = write.transaction();
         applyThread.start(() -> {
             try {
-                transaction.write(applier, batch, durableOffsets, DEFER_TO_TASK_THREAD, config.batchSize());
-                if (commit) {
+                transaction.write(applier, write.records(), durableOffsets, DEFER_TO_TASK_THREAD, config.batchSize());
+                if (write.commit()) {
                     long started = System.nanoTime();
                     ChangeApplier.Result result = transaction.commit();
                     durableOffsets.putAll(result.nextOffsets());
@@ -303,112 +226,10 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         });
     }
 
-    /**
-     * After the open transaction failed (it is rolled back): seeks each partition it, or the records held after it,
-     * had records of back to the first of them, and drops what is held. Unless the failure is transient, the records
-     * up to the last one it reached are then applied as if atomic apply were off, so that the bad record is isolated.
-     */
-    private void abandonOpenTransaction(Throwable failure, Collection<TopicPartition> revoked) {
-        OpenTransaction transaction = open;
-        open = null;
-        Map<TopicPartition, Long> first = new HashMap<>(transaction.firstOffsets());
-        Map<TopicPartition, Long> last = new HashMap<>(transaction.lastOffsets());
-        for (SinkRecord record : held) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
-            first.merge(tp, record.kafkaOffset(), Math::min);
-            last.merge(tp, record.kafkaOffset(), Math::max);
-        }
-        held = List.of();
-        first.keySet().removeAll(revoked);
-        last.keySet().removeAll(revoked);
-        first.forEach(context::offset);
-        rewoundTo.putAll(first);
-        boolean transientFailure = failure == null || SqlErrors.isTransient(failure);
-        if (!transientFailure) {
-            splitUntil.putAll(last);
-            metrics.recordSplitTransaction();
-        }
-        LOG.warn("The target transaction kept open for a large source transaction was rolled back ({}); reading its"
-                        + " records again from {}{}", failure == null ? "partitions revoked" : failure.toString(), first,
-                transientFailure ? "" : ", applying them in several target transactions to isolate the record that causes it");
-    }
-
     private static final class OpenTransactionFailed extends RuntimeException {
         OpenTransactionFailed(Throwable cause) {
             super(cause.getMessage(), cause, false, false);
         }
-    }
-
-    /**
-     * The records to apply now: the held records and {@code records}, less (in atomic mode) each partition's last
-     * source transaction while its end may still be to come. A partition's held transaction is released once it is
-     * known to be complete (a record of another transaction follows it, or its END marker and all the events it counts
-     * have arrived), once atomic.idle.ms (atomic.end.timeout.ms while it waits for an END marker) has passed without
-     * a record of its partition, or when the held records would exceed atomic.max.held.records (the transaction is
-     * then split).
-     */
-    private List<SinkRecord> completeTransactions(List<SinkRecord> records, boolean atomic) {
-        List<SinkRecord> all = new ArrayList<>(held.size() + records.size());
-        all.addAll(held);
-        all.addAll(records);
-        if (!atomic) {
-            held = List.of();
-            return all;
-        }
-        long now = System.nanoTime();
-        for (SinkRecord record : records) {
-            lastArrivalNanos.put(new TopicPartition(record.topic(), record.kafkaPartition()), now);
-        }
-        SourceTransactions.Split split = transactions.split(all);
-        if (split.held().size() > config.atomicMaxHeldRecords()) {
-            metrics.recordStreamedTransaction();
-            LOG.info("Unfinished source transactions hold {} records, more than atomic.max.held.records={}; writing"
-                    + " them into a target transaction kept open until they are complete", split.held().size(),
-                    config.atomicMaxHeldRecords());
-            held = List.of();
-            open = new OpenTransaction(dataSource, now);
-            SourceTransactions.Advance advance = transactions.advance(SourceTransactions.Open.EMPTY, now, all,
-                    lastArrivalNanos, now, waits());
-            open.unfinished(advance.open());
-            if (advance.wakeNanos() != Long.MAX_VALUE) {
-                context.timeout(Math.max(1, advance.wakeNanos() / 1_000_000));
-            }
-            return all;
-        }
-        transactions.forget(split.finished());
-        List<SinkRecord> complete = new ArrayList<>(split.complete());
-        List<SinkRecord> stillHeld = new ArrayList<>(split.held().size());
-        long idleNanos = config.atomicIdleMs() * 1_000_000;
-        long endNanos = config.atomicEndTimeoutMs() * 1_000_000;
-        long nextRelease = Long.MAX_VALUE;
-        for (SinkRecord record : split.held()) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
-            long since = lastArrivalNanos.get(tp);
-            long wait = split.awaitingEnd().contains(tp) ? endNanos : idleNanos;
-            if (now - since >= wait) {
-                complete.add(record);
-            } else {
-                stillHeld.add(record);
-                nextRelease = Math.min(nextRelease, since + wait - now);
-            }
-        }
-        held = stillHeld;
-        lastArrivalNanos.keySet().retainAll(partitions(held));
-        if (!held.isEmpty()) {
-            // Have the worker call put() again by then, with or without new records.
-            context.timeout(Math.max(1, nextRelease / 1_000_000));
-        }
-        return complete;
-    }
-
-    private SourceTransactions.Waits waits() {
-        return new SourceTransactions.Waits(config.atomicIdleMs() * 1_000_000, config.atomicEndTimeoutMs() * 1_000_000);
-    }
-
-    private static Set<TopicPartition> partitions(List<SinkRecord> records) {
-        Set<TopicPartition> partitions = new HashSet<>();
-        records.forEach(r -> partitions.add(new TopicPartition(r.topic(), r.kafkaPartition())));
-        return partitions;
     }
 
     /**
@@ -429,12 +250,9 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         if (failure == null) {
             unconfirmed = List.of();
             consecutiveFailures = 0;
-            if (open != null && open.committed()) {
-                open = null;
-            }
         } else if (failure instanceof OpenTransactionFailed) {
             openTransactionFailure = failure.getCause();
-            abandonOpenTransaction(failure.getCause(), List.of());
+            gate.failed(failure.getCause());
         } else if (!(failure instanceof ErrantOnApplyThread)) {
             LOG.debug("Applying {} records in the background failed ({}); applying them on the task thread",
                     unconfirmed.size(), failure.toString());
@@ -448,7 +266,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     private void applyOnTaskThread(List<SinkRecord> records) {
         try (Connection connection = dataSource.getConnection()) {
             loadOffsets(connection);
-            applyAll(connection, records, errantRecords, config.atomicSourceTransactions() && splitUntil.isEmpty());
+            applyAll(connection, records, errantRecords, gate.atomic());
             consecutiveFailures = 0;
             errantRecords.forget();
         } catch (SQLException e) {
@@ -550,17 +368,8 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         unconfirmed = unconfirmed.stream()
                 .filter(r -> !partitions.contains(new TopicPartition(r.topic(), r.kafkaPartition())))
                 .toList();
-        held = held.stream()
-                .filter(r -> !partitions.contains(new TopicPartition(r.topic(), r.kafkaPartition())))
-                .toList();
-        if (open != null && open.firstOffsets().keySet().stream().anyMatch(partitions::contains)) {
-            open.abandon();
-            abandonOpenTransaction(null, partitions);
-        }
+        gate.revoked(partitions);
         partitions.forEach(durableOffsets::remove);
-        partitions.forEach(lastArrivalNanos::remove);
-        partitions.forEach(rewoundTo::remove);
-        partitions.forEach(splitUntil::remove);
         unloaded.removeAll(partitions);
     }
 
@@ -570,10 +379,8 @@ public class IdempotentJdbcSinkTask extends SinkTask {
             LOG.warn("The batch being applied did not finish within {} ms of stop(); closing its connection rolls it back",
                     STOP_TIMEOUT_MS);
         }
-        if (open != null) {
-            // Its records come again from the watermark.
-            open.abandon();
-            open = null;
+        if (gate != null) {
+            gate.stop();
         }
         if (metrics != null) {
             metrics.close();

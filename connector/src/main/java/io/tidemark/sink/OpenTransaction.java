@@ -1,6 +1,5 @@
 package io.tidemark.sink;
 
-import io.tidemark.sink.event.SourceTransactions;
 import io.tidemark.sink.writer.ChangeApplier;
 import io.tidemark.sink.writer.ErrantRecords;
 import org.apache.kafka.common.TopicPartition;
@@ -11,15 +10,13 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A target transaction kept open across {@code put()} calls, for a source transaction too large to hold in memory
  * (correctness.md §4.1): records are written into it as they come and it commits once no source transaction in it
- * is cut. It remembers, per partition, the first and the last offset written into it, so that a failure can seek
- * back and know how far the records it lost went.
+ * is cut ({@link TransactionGate} decides when).
  *
  * <p>Written into on the apply thread and read on the task thread, never at the same time: the task awaits the
  * apply thread before it looks.
@@ -30,11 +27,8 @@ final class OpenTransaction {
 
     private final DataSource dataSource;
     private final long openedNanos;
-    private final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
-    private final Map<TopicPartition, Long> lastOffsets = new HashMap<>();
     private Connection connection;
     private ChangeApplier.Result written;
-    private SourceTransactions.Open unfinished = SourceTransactions.Open.EMPTY;
     private boolean committed;
 
     OpenTransaction(DataSource dataSource, long openedNanos) {
@@ -48,11 +42,6 @@ final class OpenTransaction {
      */
     void write(ChangeApplier applier, List<SinkRecord> records, Map<TopicPartition, Long> durableOffsets,
                ErrantRecords errant, int chunkSize) throws SQLException {
-        for (SinkRecord record : records) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
-            firstOffsets.putIfAbsent(tp, record.kafkaOffset());
-            lastOffsets.put(tp, record.kafkaOffset());
-        }
         try {
             if (connection == null) {
                 connection = dataSource.getConnection();
@@ -117,23 +106,5 @@ final class OpenTransaction {
     /** When the transaction was opened, in {@link System#nanoTime()}. */
     long openedNanos() {
         return openedNanos;
-    }
-
-    /** Per partition, the offset of the first record written into the transaction. */
-    Map<TopicPartition, Long> firstOffsets() {
-        return firstOffsets;
-    }
-
-    /** Per partition, the offset of the last record written into the transaction. */
-    Map<TopicPartition, Long> lastOffsets() {
-        return lastOffsets;
-    }
-
-    SourceTransactions.Open unfinished() {
-        return unfinished;
-    }
-
-    void unfinished(SourceTransactions.Open open) {
-        unfinished = open;
     }
 }
