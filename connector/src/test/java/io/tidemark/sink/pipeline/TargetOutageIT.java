@@ -35,26 +35,10 @@ class TargetOutageIT {
 
     @Test
     void taskRetriesThroughATargetOutageAndConverges() throws Exception {
-        String source = TestPostgres.createDatabase("outage_src");
-        Sql.execute(source, "CREATE TABLE items (id integer PRIMARY KEY, name text, big bigint)",
-                "INSERT INTO items SELECT g, 'n' || g, g FROM generate_series(1, 100) g");
+        String source = sourceWithItems("outage_src");
         try (RestartablePostgres target = new RestartablePostgres();
              ConnectWorld connect = ConnectWorld.start("outage", 1)) {
-            connect.postConnector("source", DebeziumPostgres.sourceConfig(source, source, "public.items"));
-            connect.awaitRunning("source", 1);
-            String topic = source + ".public.items";
-            Await.until("topic " + topic, Duration.ofSeconds(60),
-                    () -> connect.cluster().kafka().describeTopics(topic).get(topic).isPresent());
-            Map<String, String> sink = new LinkedHashMap<>();
-            sink.put("connector.class", IdempotentJdbcSinkConnector.class.getName());
-            sink.put("topics", topic);
-            sink.put("connection.url", target.jdbcUrl());
-            sink.put("connection.user", TestPostgres.USER);
-            sink.put("connection.password", TestPostgres.PASSWORD);
-            sink.put("retry.backoff.ms", "500");
-            connect.postConnector("sink", sink);
-            connect.awaitRunning("sink", 1);
-            Await.until("the snapshot in the target", Duration.ofSeconds(60), () -> rows(target).size() == 100);
+            startPipeline(connect, source, target);
 
             List<String> states = new ArrayList<>();
             long back;
@@ -92,26 +76,10 @@ class TargetOutageIT {
     @Test
     void aTargetOutageWhileASourceTransactionIsWrittenIntoAnOpenTargetTransactionLosesNothingAndShowsNoPartOfIt()
             throws Exception {
-        String source = TestPostgres.createDatabase("outage_bulk_src");
-        Sql.execute(source, "CREATE TABLE items (id integer PRIMARY KEY, name text, big bigint)",
-                "INSERT INTO items SELECT g, 'n' || g, g FROM generate_series(1, 100) g");
+        String source = sourceWithItems("outage_bulk_src");
         try (RestartablePostgres target = new RestartablePostgres();
              ConnectWorld connect = ConnectWorld.start("outage_bulk", 1)) {
-            connect.postConnector("source", DebeziumPostgres.sourceConfig(source, source, "public.items"));
-            connect.awaitRunning("source", 1);
-            String topic = source + ".public.items";
-            Await.until("topic " + topic, Duration.ofSeconds(60),
-                    () -> connect.cluster().kafka().describeTopics(topic).get(topic).isPresent());
-            Map<String, String> sink = new LinkedHashMap<>();
-            sink.put("connector.class", IdempotentJdbcSinkConnector.class.getName());
-            sink.put("topics", topic);
-            sink.put("connection.url", target.jdbcUrl());
-            sink.put("connection.user", TestPostgres.USER);
-            sink.put("connection.password", TestPostgres.PASSWORD);
-            sink.put("retry.backoff.ms", "500");
-            connect.postConnector("sink", sink);
-            connect.awaitRunning("sink", 1);
-            Await.until("the snapshot in the target", Duration.ofSeconds(60), () -> rows(target).size() == 100);
+            startPipeline(connect, source, target);
 
             Set<Long> seen = new TreeSet<>();
             Sql.execute(source, "INSERT INTO items SELECT g, 'bulk', g FROM generate_series(101, " + (100 + BULK) + ") g");
@@ -133,6 +101,33 @@ class TargetOutageIT {
             assertThat(connect.cluster().connectorStatus("sink").tasks().get(0).state()).isEqualTo("RUNNING");
             assertThat(rows(target)).hasSize(100 + BULK);
         }
+    }
+
+    /** A source database with 100 items. */
+    private static String sourceWithItems(String name) {
+        String source = TestPostgres.createDatabase(name);
+        Sql.execute(source, "CREATE TABLE items (id integer PRIMARY KEY, name text, big bigint)",
+                "INSERT INTO items SELECT g, 'n' || g, g FROM generate_series(1, 100) g");
+        return source;
+    }
+
+    /** Debezium from {@code source} and the sink into {@code target}, running, with the snapshot applied. */
+    private static void startPipeline(ConnectWorld connect, String source, RestartablePostgres target) {
+        connect.postConnector("source", DebeziumPostgres.sourceConfig(source, source, "public.items"));
+        connect.awaitRunning("source", 1);
+        String topic = source + ".public.items";
+        Await.until("topic " + topic, Duration.ofSeconds(60),
+                () -> connect.cluster().kafka().describeTopics(topic).get(topic).isPresent());
+        Map<String, String> sink = new LinkedHashMap<>();
+        sink.put("connector.class", IdempotentJdbcSinkConnector.class.getName());
+        sink.put("topics", topic);
+        sink.put("connection.url", target.jdbcUrl());
+        sink.put("connection.user", TestPostgres.USER);
+        sink.put("connection.password", TestPostgres.PASSWORD);
+        sink.put("retry.backoff.ms", "500");
+        connect.postConnector("sink", sink);
+        connect.awaitRunning("sink", 1);
+        Await.until("the snapshot in the target", Duration.ofSeconds(60), () -> rows(target).size() == 100);
     }
 
     private static long streamedTransactions() {
