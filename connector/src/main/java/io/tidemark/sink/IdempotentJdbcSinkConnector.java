@@ -2,6 +2,7 @@ package io.tidemark.sink;
 
 import io.tidemark.sink.event.TableId;
 import io.tidemark.sink.event.TableNameFormat;
+import io.tidemark.sink.version.Version;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;

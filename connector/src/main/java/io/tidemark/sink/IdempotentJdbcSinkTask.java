@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tidemark.sink.event.ChangeEventReader;
 import io.tidemark.sink.event.SourceTransactions;
+import io.tidemark.sink.version.Version;
 import io.tidemark.sink.writer.ChangeApplier;
 import io.tidemark.sink.writer.ChangeApplier.RecordException;
 import io.tidemark.sink.writer.ErrantRecords;

@@ -5,6 +5,7 @@ import io.tidemark.sink.event.TableNameFormat;
 import io.tidemark.sink.writer.AppendWriter;
 import io.tidemark.sink.writer.AuditEventStore;
 import io.tidemark.sink.writer.MergeWriter;
+import io.tidemark.sink.writer.SchemaEvolution;
 import io.tidemark.sink.writer.WriteMode;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -50,8 +51,6 @@ public final class SinkConfig extends AbstractConfig {
     public enum Mode { MERGE, APPEND }
 
     public enum DeleteMode { SOFT, HARD }
-
-    public enum SchemaEvolution { NONE, BASIC }
 
     private static final String GROUP_CONNECTION = "Connection";
     private static final String GROUP_WRITES = "Writes";

@@ -1,5 +1,6 @@
 package io.tidemark.sink;
 
+import io.tidemark.sink.writer.SchemaEvolution;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -36,7 +37,7 @@ class SinkConfigTest {
         assertThat(config.deleteMode()).isEqualTo(SinkConfig.DeleteMode.SOFT);
         assertThat(config.watermarkTable().table()).isEqualTo("cdc_watermark");
         assertThat(config.autoCreate()).isTrue();
-        assertThat(config.schemaEvolution()).isEqualTo(SinkConfig.SchemaEvolution.BASIC);
+        assertThat(config.schemaEvolution()).isEqualTo(SchemaEvolution.BASIC);
         assertThat(config.unavailablePlaceholder()).isEqualTo("__debezium_unavailable_value");
     }
 

@@ -2,6 +2,7 @@ package io.tidemark.sink.event;
 
 import io.tidemark.sink.position.SourcePosition;
 import io.tidemark.sink.position.SourcePositionReader;
+import io.tidemark.sink.schema.PerSchema;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;

@@ -1,5 +1,6 @@
 package io.tidemark.sink.event;
 
+import io.tidemark.sink.schema.PerSchema;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;

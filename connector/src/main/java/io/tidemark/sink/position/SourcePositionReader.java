@@ -1,6 +1,6 @@
 package io.tidemark.sink.position;
 
-import io.tidemark.sink.event.PerSchema;
+import io.tidemark.sink.schema.PerSchema;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;

@@ -1,6 +1,5 @@
 package io.tidemark.sink.writer;
 
-import io.tidemark.sink.SinkConfig.SchemaEvolution;
 import io.tidemark.sink.dialect.ColumnTypes;
 import io.tidemark.sink.dialect.Identifiers;
 import io.tidemark.sink.event.TableId;

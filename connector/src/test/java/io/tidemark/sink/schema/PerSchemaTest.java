@@ -1,4 +1,4 @@
-package io.tidemark.sink.event;
+package io.tidemark.sink.schema;
 
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
