@@ -4,12 +4,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * docker-compose.yml cannot run on a machine without Docker, so this checks what can go wrong without running
@@ -101,5 +104,45 @@ class DockerComposeFileIT {
         assertThat(compose.hostPort("target-db", 5432)).isEqualTo(defaults.targetDbPort());
         assertThat(compose.hostPort("kafka", 19092)).isEqualTo(defaults.kafkaPort());
         assertThat(compose.hostPort("connect", 8083)).isEqualTo(defaults.connectPort());
+    }
+
+    /**
+     * The file as the real clients read it: Compose v1 ({@code docker-compose}, Debian's 1.29.2) and, where the Docker
+     * CLI has it, v2 ({@code docker compose}). CI installs v1; elsewhere a machine without either skips this.
+     */
+    @Test
+    void theRealDockerComposeClientsAcceptTheFile() throws Exception {
+        Path file = DEPLOY.getParent().resolve("docker-compose.yml");
+        List<List<String>> clients = new ArrayList<>();
+        if (succeeds(List.of("docker-compose", "version"))) {
+            clients.add(List.of("docker-compose", "-f", file.toString(), "config", "-q"));
+        }
+        if (succeeds(List.of("docker", "compose", "version"))) {
+            clients.add(List.of("docker", "compose", "-f", file.toString(), "config", "-q"));
+        }
+        assumeTrue(!clients.isEmpty() || System.getenv("CI") != null,
+                "neither docker-compose nor docker compose is installed (CI installs docker-compose)");
+        assertThat(clients).as("a Compose client on CI").isNotEmpty();
+        for (List<String> client : clients) {
+            Process process = new ProcessBuilder(client).directory(file.getParent().toFile()).redirectErrorStream(true)
+                    .start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor()).as(String.join(" ", client) + ": " + output).isZero();
+        }
+        assertThat(Files.readAllLines(file.resolveSibling(".env"))).as("the project name for v1 and v2")
+                .contains("COMPOSE_PROJECT_NAME=tidemark");
+    }
+
+    private static boolean succeeds(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getInputStream().readAllBytes();
+            return process.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }
