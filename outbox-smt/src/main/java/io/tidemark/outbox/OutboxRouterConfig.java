@@ -115,7 +115,7 @@ public final class OutboxRouterConfig extends AbstractConfig {
                             + ConfigName.ROUTE_TOPIC_REGEX + "' (each must exist there), \\$ is a literal dollar.",
                     ROUTER_GROUP, 3, Width.LONG, "Topic replacement")
             .define(ConfigName.ROUTE_TOMBSTONE_ON_EMPTY_PAYLOAD, Type.BOOLEAN, false, Importance.MEDIUM,
-                    "Whether a null payload becomes a tombstone (null value without schema, no envelope), so a"
+                    "Whether a null or empty-text payload becomes a tombstone (null value without schema, no envelope), so a"
                             + " compacted topic forgets the aggregate. False: the event keeps its envelope and a null"
                             + " payload.",
                     ROUTER_GROUP, 4, Width.SHORT, "Tombstone on empty payload")

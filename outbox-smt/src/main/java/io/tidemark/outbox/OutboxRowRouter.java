@@ -166,7 +166,8 @@ final class OutboxRowRouter {
         }
 
         SchemaAndValue eventValue;
-        if (payload == null && config.tombstoneOnEmptyPayload()) {
+        // Empty means null or empty text, as for Debezium's router: both become a tombstone (null value, no schema).
+        if (config.tombstoneOnEmptyPayload() && (payload == null || "".equals(row.get(payloadField)))) {
             eventValue = SchemaAndValue.NULL;
         } else {
             Integer version = schemaVersion(record, row);

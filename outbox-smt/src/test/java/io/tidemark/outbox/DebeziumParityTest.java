@@ -47,6 +47,7 @@ class DebeziumParityTest {
                 orderCreated("{\"orderId\":43,\"lines\":[{\"sku\":\"A\",\"qty\":1},{\"sku\":\"B\",\"qty\":2}]}").snapshotRead(),
                 orderCreated("{\"orderId\":44}").with("aggregatetype", "Invoice").insert(),
                 orderCreated(null).insert(),
+                orderCreated("").insert(),
                 orderCreated("{\"orderId\":42}").delete(),
                 orderCreated("{\"orderId\":42}").update(),
                 OutboxChanges.tombstone());
@@ -78,6 +79,7 @@ class DebeziumParityTest {
         described.put("keySchema", event.keySchema());
         described.put("value", plain(event.value()));
         described.put("valueIsNull", event.value() == null);
+        described.put("valueSchemaIsNull", event.valueSchema() == null);
         described.put("timestamp", event.timestamp());
         List<String> headers = new ArrayList<>();
         StreamSupport.stream(event.headers().spliterator(), false)
