@@ -152,9 +152,10 @@ public class IdempotentJdbcSinkTask extends SinkTask {
             loadOffsets(connection);
         } catch (SQLException e) {
             if (!SqlErrors.isTransient(e)) {
-                throw new ConnectException("cannot read stored offsets from " + config.watermarkTable() + ": " + e.getMessage(), e);
+                throw new ConnectException("cannot read stored offsets from " + config.watermarkTable() + ": "
+                        + SqlErrors.message(e), e);
             }
-            LOG.warn("Cannot read stored offsets yet ({}); will read them before applying records", e.getMessage());
+            LOG.warn("Cannot read stored offsets yet ({}); will read them before applying records", SqlErrors.message(e));
         }
     }
 
@@ -334,16 +335,16 @@ public class IdempotentJdbcSinkTask extends SinkTask {
 
     private RuntimeException retryOrFail(SQLException e) {
         if (!SqlErrors.isTransient(e)) {
-            return new ConnectException("the target database rejected the batch: " + e.getMessage(), e);
+            return new ConnectException("the target database rejected the batch: " + SqlErrors.message(e), e);
         }
         consecutiveFailures++;
         if (consecutiveFailures > config.maxRetries()) {
             return new ConnectException("giving up after " + config.maxRetries() + " retries of a transient database error: "
-                    + e.getMessage(), e);
+                    + SqlErrors.message(e), e);
         }
         long backoff = Math.min(MAX_BACKOFF_MS, config.retryBackoffMs() << Math.min(20, consecutiveFailures - 1));
         LOG.warn("Transient database error (attempt {} of {}), retrying in {} ms: {}",
-                consecutiveFailures, config.maxRetries() + 1, backoff, e.getMessage());
+                consecutiveFailures, config.maxRetries() + 1, backoff, SqlErrors.message(e));
         context.timeout(backoff);
         return new RetriableException(e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package io.tidemark.sink.writer;
 
+import java.security.cert.CertificateException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -11,12 +12,38 @@ public final class SqlErrors {
     }
 
     /**
+     * The error's message, followed by the reason the driver gave (the innermost {@link SQLException} among its
+     * causes, else its first cause) when it differs: a pool's "connection is not available" says little without it
+     * (a refused certificate, a failed login).
+     */
+    public static String message(Throwable error) {
+        Throwable reason = null;
+        for (Throwable t = error.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof SQLException || reason == null) {
+                reason = t;
+            }
+        }
+        String message = error.getMessage();
+        if (reason == null || reason.getMessage() == null || (message != null && message.contains(reason.getMessage()))) {
+            return message;
+        }
+        return message + " (" + reason.getMessage() + ")";
+    }
+
+    /**
      * Connection failures (SQLSTATE class 08), an administrator shutting the server down (57P01–57P03,
      * what {@code pg_ctl stop} produces), too many connections (53300), serialization failures
-     * (40001) and deadlocks (40P01) pass with time; everything else is a fact about the data or the
-     * schema and fails the same way again.
+     * (40001) and deadlocks (40P01) pass with time; everything else is a fact about the data, the schema or the
+     * setup (a server certificate the client does not trust) and fails the same way again.
      */
     public static boolean isTransient(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof CertificateException) {
+                // A certificate the client does not trust (wrong CA, expired) stays untrusted, however the pool
+                // wraps the failure.
+                return false;
+            }
+        }
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
                 return true;
