@@ -38,7 +38,7 @@ class TargetOutageIT {
         String source = sourceWithItems("outage_src");
         try (RestartablePostgres target = new RestartablePostgres();
              ConnectWorld connect = ConnectWorld.start("outage", 1)) {
-            startPipeline(connect, source, target);
+            startPipeline(connect, source, target, false);
 
             List<String> states = new ArrayList<>();
             long back;
@@ -69,9 +69,9 @@ class TargetOutageIT {
 
     /**
      * The target stops while the sink writes a source transaction of {@value #BULK} rows into a target transaction it
-     * keeps open (atomic.max.held.records is 10,000): the open transaction is lost with the connection, the task seeks
-     * back to its first record and writes it again once the target is back. A reader polling the target meanwhile
-     * sees none of the transaction's rows or all of them.
+     * keeps open (atomic.max.held.records is 10,000; the sink reads the transaction metadata topic): the open
+     * transaction is lost with the connection, the task seeks back to its first record and writes it again once the
+     * target is back. A reader polling the target meanwhile sees none of the transaction's rows or all of them.
      */
     @Test
     void aTargetOutageWhileASourceTransactionIsWrittenIntoAnOpenTargetTransactionLosesNothingAndShowsNoPartOfIt()
@@ -79,7 +79,7 @@ class TargetOutageIT {
         String source = sourceWithItems("outage_bulk_src");
         try (RestartablePostgres target = new RestartablePostgres();
              ConnectWorld connect = ConnectWorld.start("outage_bulk", 1)) {
-            startPipeline(connect, source, target);
+            startPipeline(connect, source, target, true);
 
             Set<Long> seen = new TreeSet<>();
             Sql.execute(source, "INSERT INTO items SELECT g, 'bulk', g FROM generate_series(101, " + (100 + BULK) + ") g");
@@ -111,16 +111,31 @@ class TargetOutageIT {
         return source;
     }
 
-    /** Debezium from {@code source} and the sink into {@code target}, running, with the snapshot applied. */
-    private static void startPipeline(ConnectWorld connect, String source, RestartablePostgres target) {
-        connect.postConnector("source", DebeziumPostgres.sourceConfig(source, source, "public.items"));
+    /**
+     * Debezium from {@code source} and the sink into {@code target}, running, with the snapshot applied;
+     * {@code metadata}: Debezium publishes transaction metadata and the sink reads it, so that a source transaction
+     * ends at its END marker rather than at a pause.
+     */
+    private static void startPipeline(ConnectWorld connect, String source, RestartablePostgres target,
+                                      boolean metadata) {
+        Map<String, String> debezium = DebeziumPostgres.sourceConfig(source, source, "public.items");
+        debezium.put("provide.transaction.metadata", String.valueOf(metadata));
+        connect.postConnector("source", debezium);
         connect.awaitRunning("source", 1);
         String topic = source + ".public.items";
         Await.until("topic " + topic, Duration.ofSeconds(60),
                 () -> connect.cluster().kafka().describeTopics(topic).get(topic).isPresent());
+        String topics = topic;
+        if (metadata) {
+            String markers = source + ".transaction";
+            Sql.execute(source, "UPDATE items SET big = big WHERE id = 1");
+            Await.until("topic " + markers, Duration.ofSeconds(60),
+                    () -> connect.cluster().kafka().describeTopics(markers).get(markers).isPresent());
+            topics += "," + markers;
+        }
         Map<String, String> sink = new LinkedHashMap<>();
         sink.put("connector.class", IdempotentJdbcSinkConnector.class.getName());
-        sink.put("topics", topic);
+        sink.put("topics", topics);
         sink.put("connection.url", target.jdbcUrl());
         sink.put("connection.user", TestPostgres.USER);
         sink.put("connection.password", TestPostgres.PASSWORD);
