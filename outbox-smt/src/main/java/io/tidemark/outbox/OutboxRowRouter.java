@@ -10,6 +10,8 @@ import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Headers;
+import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +51,7 @@ final class OutboxRowRouter {
     }
 
     /** The routed event, the record itself when it is no outbox change, or {@code null} to drop it. */
-    SourceRecord route(SourceRecord record) {
+    <R extends ConnectRecord<R>> R route(R record) {
         Object value = record.value();
         if (value == null) {
             return config.tombstoneHandling() == TombstoneHandling.KEEP ? record : null;
@@ -79,7 +81,7 @@ final class OutboxRowRouter {
      * enough, so a typo in the other still fails loudly; having neither marks another table's change,
      * passed on so the router can share a connector with other tables without a predicate.
      */
-    private boolean isOutboxChange(SourceRecord record, Schema schema) {
+    private boolean isOutboxChange(ConnectRecord<?> record, Schema schema) {
         if (schema != lastCheckedSchema) {
             Field op = schema.field("op");
             Field after = schema.field("after");
@@ -97,9 +99,9 @@ final class OutboxRowRouter {
         return lastCheckedIsOutbox;
     }
 
-    private SourceRecord invalidOperation(SourceRecord record, String op) {
-        String message = "outbox change with op '" + op + "' on topic " + record.topic() + " at source offset "
-                + record.sourceOffset() + " is not an insert; an outbox table should only see inserts and deletes";
+    private <R extends ConnectRecord<R>> R invalidOperation(R record, String op) {
+        String message = "outbox change with op '" + op + "' on topic " + record.topic() + " at " + position(record)
+                + " is not an insert; an outbox table should only see inserts and deletes";
         switch (config.invalidOperationBehavior()) {
             case FATAL:
                 throw new DataException(message);
@@ -112,7 +114,7 @@ final class OutboxRowRouter {
         }
     }
 
-    private SourceRecord toEvent(SourceRecord record, Struct change) {
+    private <R extends ConnectRecord<R>> R toEvent(R record, Struct change) {
         Struct row = change.getStruct("after");
         if (row == null) {
             throw new DataException("outbox insert on topic " + record.topic() + " carries no 'after' row");
@@ -181,12 +183,16 @@ final class OutboxRowRouter {
                 eventValue = values.envelope(topic, row, presentEnvelopeFields, payloadSchema, payload, version);
             }
         }
+        if (partition == null && record instanceof SinkRecord) {
+            // A consumed record has a partition; the producer choosing one by key applies to source records only.
+            partition = record.kafkaPartition();
+        }
         return record.newRecord(topic, partition, keyField.schema(), key, eventValue.schema(), eventValue.value(),
                 timestamp, headers);
     }
 
     /** The payload column, expanded from JSON when configured; a JSON {@code null} keeps the column's schema. */
-    private SchemaAndValue payload(SourceRecord record, Struct row, Field payloadField, Object eventId) {
+    private SchemaAndValue payload(ConnectRecord<?> record, Struct row, Field payloadField, Object eventId) {
         Object payload = row.get(payloadField);
         if (expander == null || payload == null) {
             return new SchemaAndValue(payloadField.schema(), payload);
@@ -209,7 +215,7 @@ final class OutboxRowRouter {
         return present;
     }
 
-    private CloudEventAttributes cloudEventAttributes(SourceRecord record, Struct row, Object eventId, Object key,
+    private CloudEventAttributes cloudEventAttributes(ConnectRecord<?> record, Struct row, Object eventId, Object key,
                                                       Long timestamp, Schema columnSchema, Object payload,
                                                       Schema payloadSchema) {
         Object type = row.get(column(record, row, config.eventTypeColumn(), ConfigName.FIELD_EVENT_TYPE));
@@ -232,7 +238,7 @@ final class OutboxRowRouter {
         return columnSchema.type() == Schema.Type.BYTES ? "application/octet-stream" : "text/plain";
     }
 
-    private Long timestamp(SourceRecord record, Struct change, Struct row) {
+    private Long timestamp(ConnectRecord<?> record, Struct change, Struct row) {
         String timestampColumn = config.timestampColumn();
         if (timestampColumn != null) {
             Field field = column(record, row, timestampColumn, ConfigName.FIELD_EVENT_TIMESTAMP);
@@ -246,7 +252,7 @@ final class OutboxRowRouter {
         return millis instanceof Long l ? l : record.timestamp();
     }
 
-    private Integer schemaVersion(SourceRecord record, Struct row) {
+    private Integer schemaVersion(ConnectRecord<?> record, Struct row) {
         String versionColumn = config.schemaVersionColumn();
         if (versionColumn == null) {
             return null;
@@ -266,7 +272,7 @@ final class OutboxRowRouter {
         }
     }
 
-    private static Integer partition(SourceRecord record, String column, Object value) {
+    private static Integer partition(ConnectRecord<?> record, String column, Object value) {
         if (value == null) {
             return null;
         }
@@ -277,7 +283,7 @@ final class OutboxRowRouter {
                 + " holds '" + value + "', which is not a partition number");
     }
 
-    private static Field column(SourceRecord record, Struct row, String column, String configKey) {
+    private static Field column(ConnectRecord<?> record, Struct row, String column, String configKey) {
         Field field = row.schema().field(column);
         if (field == null) {
             throw missingColumn(record, column, configKey);
@@ -285,7 +291,18 @@ final class OutboxRowRouter {
         return field;
     }
 
-    private static DataException missingColumn(SourceRecord record, String column, String configKey) {
+    /** Where the record came from: the source offset on a source connector, the Kafka offset on a sink connector. */
+    private static String position(ConnectRecord<?> record) {
+        if (record instanceof SourceRecord source) {
+            return "source offset " + source.sourceOffset();
+        }
+        if (record instanceof SinkRecord sink) {
+            return "offset " + sink.kafkaPartition() + "@" + sink.kafkaOffset();
+        }
+        return "partition " + record.kafkaPartition();
+    }
+
+    private static DataException missingColumn(ConnectRecord<?> record, String column, String configKey) {
         return new DataException("outbox row on topic " + record.topic() + " has no column '" + column
                 + "' (configured by " + configKey + ")");
     }

@@ -56,7 +56,7 @@ class DebeziumParityTest {
     @ParameterizedTest
     @MethodSource("configurations")
     void sameConfigurationSameEvents(Map<String, String> config) {
-        try (EventRouter<SourceRecord> debezium = new EventRouter<>(); OutboxEventRouter ours = new OutboxEventRouter()) {
+        try (EventRouter<SourceRecord> debezium = new EventRouter<>(); OutboxEventRouter<SourceRecord> ours = new OutboxEventRouter<>()) {
             debezium.configure(new HashMap<>(config));
             ours.configure(new HashMap<>(config));
             for (SourceRecord change : changes()) {

@@ -91,7 +91,7 @@ class ExpandedPayloadAvroRegistryIT {
         List<String> payloads = sameShapeWrittenManyWays();
         int ours;
         int debeziums;
-        try (OutboxEventRouter router = new OutboxEventRouter(); EventRouter<SourceRecord> debezium = new EventRouter<>()) {
+        try (OutboxEventRouter<SourceRecord> router = new OutboxEventRouter<>(); EventRouter<SourceRecord> debezium = new EventRouter<>()) {
             router.configure(Map.of("table.expand.json.payload", "true"));
             debezium.configure(new HashMap<>(Map.of("table.expand.json.payload", "true")));
             ours = publish(router, converter(), "OursStable", payloads);
@@ -106,7 +106,7 @@ class ExpandedPayloadAvroRegistryIT {
     void expandedPayloadSurvivesTheAvroRoundTrip() throws Exception {
         String payload = "{\"orderId\":7,\"total\":12.5,\"tags\":[],\"notes\":null,\"lines\":[{\"sku\":\"A\",\"qty\":1},"
                 + "{\"sku\":\"B\",\"gift\":true}],\"mixed\":[1,\"x\",{\"y\":2}],\"customer\":{\"address\":{\"city\":\"Oslo\"}}}";
-        try (OutboxEventRouter router = new OutboxEventRouter()) {
+        try (OutboxEventRouter<SourceRecord> router = new OutboxEventRouter<>()) {
             router.configure(Map.of("table.expand.json.payload", "true", "table.json.payload.null.behavior", "optional_string"));
             SourceRecord event = router.apply(orderCreated(payload).with("aggregatetype", "RoundTrip").insert());
             AvroConverter<Object> writer = converter();
@@ -131,7 +131,7 @@ class ExpandedPayloadAvroRegistryIT {
     @Test
     void addingAFieldIsACompatibleSchemaChange() throws Exception {
         registry.requireCompatibility("FULL_TRANSITIVE");
-        try (OutboxEventRouter router = new OutboxEventRouter()) {
+        try (OutboxEventRouter<SourceRecord> router = new OutboxEventRouter<>()) {
             router.configure(Map.of("table.expand.json.payload", "true"));
             AvroConverter<Object> converter = converter();
             int versions = publish(router, converter, "Evolving", List.of(

@@ -5,7 +5,10 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.transforms.Transformation;
 import org.junit.jupiter.api.AfterEach;
@@ -26,14 +29,14 @@ class OutboxEventRouterTest {
 
     private static final String ORDER_JSON = "{\"orderId\":42,\"total\":19.99}";
 
-    private final OutboxEventRouter router = new OutboxEventRouter();
+    private final OutboxEventRouter<SourceRecord> router = new OutboxEventRouter<>();
 
     @AfterEach
     void close() {
         router.close();
     }
 
-    private OutboxEventRouter configured(String... keyValues) {
+    private OutboxEventRouter<SourceRecord> configured(String... keyValues) {
         Map<String, String> config = new HashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {
             config.put(keyValues[i], keyValues[i + 1]);
@@ -42,7 +45,7 @@ class OutboxEventRouterTest {
         return router;
     }
 
-    private static Header header(SourceRecord record, String name) {
+    private static Header header(ConnectRecord<?> record, String name) {
         return record.headers().lastWithName(name);
     }
 
@@ -77,6 +80,25 @@ class OutboxEventRouterTest {
     }
 
     @Test
+    void onASinkConnectorTheChangeEventsKafkaRecordBecomesTheSameEvent() {
+        SourceRecord change = orderCreated(ORDER_JSON).insert();
+        SinkRecord consumed = new SinkRecord(change.topic(), 3, change.keySchema(), change.key(), change.valueSchema(),
+                change.value(), 7L, change.timestamp(), TimestampType.CREATE_TIME);
+        try (OutboxEventRouter<SinkRecord> sinkSide = new OutboxEventRouter<>()) {
+            sinkSide.configure(Map.of());
+            SinkRecord event = sinkSide.apply(consumed);
+            SourceRecord expected = configured().apply(change);
+            assertThat(event.topic()).isEqualTo(expected.topic());
+            assertThat(event.key()).isEqualTo(expected.key());
+            assertThat(event.value()).isEqualTo(expected.value());
+            assertThat(event.valueSchema()).isEqualTo(expected.valueSchema());
+            assertThat(header(event, "id").value()).isEqualTo(header(expected, "id").value());
+            assertThat(event.kafkaOffset()).as("still the consumed record's offset, for the sink's commits").isEqualTo(7L);
+            assertThat(event.originalTopic()).isEqualTo(change.topic());
+        }
+    }
+
+    @Test
     void snapshotReadBecomesEventLikeInsert() {
         SourceRecord event = configured().apply(orderCreated(ORDER_JSON).snapshotRead());
 
@@ -106,7 +128,7 @@ class OutboxEventRouterTest {
 
     @Test
     void updateFailsWithFatalBehavior() {
-        OutboxEventRouter fatal = configured("table.op.invalid.behavior", "fatal");
+        OutboxEventRouter<SourceRecord> fatal = configured("table.op.invalid.behavior", "fatal");
 
         assertThatThrownBy(() -> fatal.apply(orderCreated(ORDER_JSON).update()))
                 .isInstanceOf(DataException.class)
@@ -172,7 +194,7 @@ class OutboxEventRouterTest {
 
     @Test
     void nullRoutingValueFailsNamingTheColumn() {
-        OutboxEventRouter configured = configured();
+        OutboxEventRouter<SourceRecord> configured = configured();
 
         assertThatThrownBy(() -> configured.apply(orderCreated(ORDER_JSON).with("aggregatetype", null).insert()))
                 .isInstanceOf(DataException.class).hasMessageContaining("'aggregatetype'");
@@ -190,7 +212,7 @@ class OutboxEventRouterTest {
     }
 
     private void assertMissing(String key, String value) {
-        OutboxEventRouter configured = new OutboxEventRouter();
+        OutboxEventRouter<SourceRecord> configured = new OutboxEventRouter<>();
         configured.configure(Map.of(key, value));
         String column = value.split(":")[0];
 
@@ -204,7 +226,7 @@ class OutboxEventRouterTest {
     void missingTypeColumnFailsOnlyWhenTheTypeIsUsed() {
         assertThat(configured("table.field.event.type", "kind").apply(orderCreated(ORDER_JSON).insert())).isNotNull();
 
-        OutboxEventRouter withHeader = new OutboxEventRouter();
+        OutboxEventRouter<SourceRecord> withHeader = new OutboxEventRouter<>();
         withHeader.configure(Map.of("table.field.event.type", "kind", "header.event.type", "eventType"));
         assertThatThrownBy(() -> withHeader.apply(orderCreated(ORDER_JSON).insert()))
                 .isInstanceOf(DataException.class).hasMessageContaining("no column 'kind'");
@@ -232,7 +254,7 @@ class OutboxEventRouterTest {
     @Test
     void capturedRecordIsLeftAsItWas() {
         SourceRecord change = orderCreated(ORDER_JSON).insert();
-        OutboxEventRouter configured = configured("header.event.type", "eventType");
+        OutboxEventRouter<SourceRecord> configured = configured("header.event.type", "eventType");
 
         SourceRecord first = configured.apply(change);
         SourceRecord second = configured.apply(change);
@@ -269,7 +291,7 @@ class OutboxEventRouterTest {
 
     @Test
     void envelopeSchemaIsOneInstancePerTopic() {
-        OutboxEventRouter configured = configured("table.fields.additional.placement", "type:envelope");
+        OutboxEventRouter<SourceRecord> configured = configured("table.fields.additional.placement", "type:envelope");
 
         Schema first = configured.apply(orderCreated(ORDER_JSON).insert()).valueSchema();
         Schema second = configured.apply(orderCreated("{}").insert()).valueSchema();
@@ -288,7 +310,7 @@ class OutboxEventRouterTest {
 
     @Test
     void partitionColumnMustHoldAPartitionNumber() {
-        OutboxEventRouter configured = configured("table.fields.additional.placement", "type:partition");
+        OutboxEventRouter<SourceRecord> configured = configured("table.fields.additional.placement", "type:partition");
 
         assertThatThrownBy(() -> configured.apply(orderCreated(ORDER_JSON).insert()))
                 .isInstanceOf(DataException.class).hasMessageContaining("partition column 'type'");
@@ -331,7 +353,7 @@ class OutboxEventRouterTest {
                 .build();
         SourceRecord change = OutboxChanges.of(rowSchema).with("id", "e-1").with("aggregatetype", "Order")
                 .with("aggregateid", "42").with("payload", "{}").with("occurred_at", value).insert();
-        OutboxEventRouter configured = new OutboxEventRouter();
+        OutboxEventRouter<SourceRecord> configured = new OutboxEventRouter<>();
         configured.configure(Map.of("table.field.event.timestamp", "occurred_at"));
         return configured.apply(change).timestamp();
     }
@@ -350,7 +372,7 @@ class OutboxEventRouterTest {
         assertThat(plain.valueSchema().version()).isEqualTo(3);
         assertThat(plain.value()).isEqualTo(ORDER_JSON);
 
-        OutboxEventRouter expanding = new OutboxEventRouter();
+        OutboxEventRouter<SourceRecord> expanding = new OutboxEventRouter<>();
         expanding.configure(Map.of("table.field.event.schema.version", "schema_version", "table.expand.json.payload", "true"));
         SourceRecord expanded = expanding.apply(change.insert());
         assertThat(expanded.valueSchema().version()).isEqualTo(3);
@@ -369,7 +391,7 @@ class OutboxEventRouterTest {
                 .build();
         OutboxChanges change = OutboxChanges.of(rowSchema).with("id", "e-1").with("aggregatetype", "Order")
                 .with("aggregateid", "42").with("payload", ORDER_JSON);
-        OutboxEventRouter configured = configured("table.field.event.schema.version", "schema_version");
+        OutboxEventRouter<SourceRecord> configured = configured("table.field.event.schema.version", "schema_version");
 
         assertThat(configured.apply(change.with("schema_version", " 7 ").insert()).valueSchema().version()).isEqualTo(7);
         assertThatThrownBy(() -> configured.apply(change.with("schema_version", "v2").insert()))
@@ -378,7 +400,7 @@ class OutboxEventRouterTest {
 
     @Test
     void insertWithoutRowFails() {
-        OutboxEventRouter configured = configured();
+        OutboxEventRouter<SourceRecord> configured = configured();
         SourceRecord insert = orderCreated(ORDER_JSON).insert();
         ((Struct) insert.value()).put("after", null);
 
@@ -392,7 +414,7 @@ class OutboxEventRouterTest {
         assertThat(kept.value()).isNull();
         assertThat(kept.valueSchema()).isNotNull();
 
-        OutboxEventRouter tombstoning = new OutboxEventRouter();
+        OutboxEventRouter<SourceRecord> tombstoning = new OutboxEventRouter<>();
         tombstoning.configure(Map.of("route.tombstone.on.empty.payload", "true",
                 "table.fields.additional.placement", "type:envelope"));
         SourceRecord tombstone = tombstoning.apply(orderCreated(null).insert());
@@ -487,7 +509,7 @@ class OutboxEventRouterTest {
 
     @Test
     void cloudEventNeedsAnEventType() {
-        OutboxEventRouter configured = configured("value.format", "cloudevents");
+        OutboxEventRouter<SourceRecord> configured = configured("value.format", "cloudevents");
 
         assertThatThrownBy(() -> configured.apply(orderCreated(ORDER_JSON).with("type", null).insert()))
                 .isInstanceOf(DataException.class).hasMessageContaining("'type'");

@@ -46,7 +46,7 @@ public class OutboxRouterBenchmark {
 
     @Setup
     public void setUp() {
-        transformation = router.equals("debezium") ? new EventRouter<>() : new OutboxEventRouter();
+        transformation = router.equals("debezium") ? new EventRouter<>() : new OutboxEventRouter<>();
         Map<String, String> config = new HashMap<>();
         config.put("table.expand.json.payload", String.valueOf(expand));
         config.put("table.fields.additional.placement", "type:header:eventType");
