@@ -289,15 +289,20 @@ public final class SourceTransactions {
      * A source transaction with records in an open target transaction: the partitions its change records are in, those
      * of them where a record of another transaction has followed them, and its events per table so far.
      */
-    private record Unfinished(Set<TopicPartition> partitions, Set<TopicPartition> followed, Map<String, Long> arrived,
-                              boolean[] withTable) {
-        static Unfinished none() {
-            return new Unfinished(new HashSet<>(), new HashSet<>(), new HashMap<>(), new boolean[1]);
-        }
+    private static final class Unfinished {
+        final Set<TopicPartition> partitions = new HashSet<>();
+        final Set<TopicPartition> followed = new HashSet<>();
+        final Map<String, Long> arrived = new HashMap<>();
+        /** Whether its change events carry a transaction block (so an END marker will count them). */
+        boolean withTable;
 
         Unfinished copy() {
-            return new Unfinished(new HashSet<>(partitions), new HashSet<>(followed), new HashMap<>(arrived),
-                    withTable.clone());
+            Unfinished copy = new Unfinished();
+            copy.partitions.addAll(partitions);
+            copy.followed.addAll(followed);
+            copy.arrived.putAll(arrived);
+            copy.withTable = withTable;
+            return copy;
         }
     }
 
@@ -346,17 +351,17 @@ public final class SourceTransactions {
             Long previous = info.transaction() == null ? current.remove(tp) : current.put(tp, info.transaction());
             if (previous != null && !previous.equals(info.transaction()) && transactions.containsKey(previous)) {
                 // A record of another transaction, or of none (a snapshot read), follows it.
-                transactions.get(previous).followed().add(tp);
+                transactions.get(previous).followed.add(tp);
             }
             if (info.transaction() == null) {
                 continue;
             }
             lastIndex.put(info.transaction(), i);
-            Unfinished t = transactions.computeIfAbsent(info.transaction(), id -> Unfinished.none());
-            t.partitions().add(tp);
+            Unfinished t = transactions.computeIfAbsent(info.transaction(), id -> new Unfinished());
+            t.partitions.add(tp);
             if (info.table() != null && !info.tombstone()) {
-                t.arrived().merge(info.table(), 1L, Long::sum);
-                t.withTable()[0] = true;
+                t.arrived.merge(info.table(), 1L, Long::sum);
+                t.withTable = true;
             }
         }
         boolean endsAwaited = now - openedNanos < waits.endNanos();
@@ -408,16 +413,16 @@ public final class SourceTransactions {
      */
     private long deadline(Long id, Unfinished t, boolean endsAwaited, Map<TopicPartition, Long> lastArrivalNanos,
                           Waits waits) {
-        boolean withMetadata = metadataSeen && t.withTable()[0];
-        if (withMetadata ? allArrived(id, t.arrived()) || !endsAwaited && t.followed().containsAll(t.partitions())
-                : t.followed().containsAll(t.partitions())) {
+        boolean withMetadata = metadataSeen && t.withTable;
+        if (withMetadata ? allArrived(id, t.arrived) || !endsAwaited && t.followed.containsAll(t.partitions)
+                : t.followed.containsAll(t.partitions)) {
             return Long.MIN_VALUE;
         }
         long wait = withMetadata ? waits.endNanos() : waits.idleNanos();
         long latest = Long.MIN_VALUE;
-        for (TopicPartition tp : t.partitions()) {
+        for (TopicPartition tp : t.partitions) {
             Long arrival = lastArrivalNanos.get(tp);
-            if (arrival != null && (withMetadata || !t.followed().contains(tp))) {
+            if (arrival != null && (withMetadata || !t.followed.contains(tp))) {
                 latest = Math.max(latest, arrival + wait);
             }
         }
