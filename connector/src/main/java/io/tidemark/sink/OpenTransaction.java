@@ -63,6 +63,7 @@ final class OpenTransaction {
             if (connection != null) {
                 connection.commit();
                 connection.close();
+                connection = null;
             }
         } catch (SQLException e) {
             rollback(e);
