@@ -114,10 +114,10 @@ class DockerComposeFileIT {
     void theRealDockerComposeClientsAcceptTheFile() throws Exception {
         Path file = DEPLOY.getParent().resolve("docker-compose.yml");
         List<List<String>> clients = new ArrayList<>();
-        if (succeeds(List.of("docker-compose", "version"))) {
+        if (ExternalTools.succeeds(List.of("docker-compose", "version"))) {
             clients.add(List.of("docker-compose", "-f", file.toString(), "config", "-q"));
         }
-        if (succeeds(List.of("docker", "compose", "version"))) {
+        if (ExternalTools.succeeds(List.of("docker", "compose", "version"))) {
             clients.add(List.of("docker", "compose", "-f", file.toString(), "config", "-q"));
         }
         assumeTrue(!clients.isEmpty() || System.getenv("CI") != null,
@@ -131,18 +131,5 @@ class DockerComposeFileIT {
         }
         assertThat(Files.readAllLines(file.resolveSibling(".env"))).as("the project name for v1 and v2")
                 .contains("COMPOSE_PROJECT_NAME=tidemark");
-    }
-
-    private static boolean succeeds(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

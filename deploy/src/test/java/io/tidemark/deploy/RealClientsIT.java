@@ -39,7 +39,8 @@ class RealClientsIT {
 
     @BeforeAll
     static void startStackAndRunTheDemoWorkload() throws IOException {
-        boolean clients = succeeds(List.of("kcat", "-V")) && succeeds(List.of("/usr/bin/python3", "-c", "import confluent_kafka"));
+        boolean clients = ExternalTools.succeeds(List.of("kcat", "-V"))
+                && ExternalTools.succeeds(List.of("/usr/bin/python3", "-c", "import confluent_kafka"));
         assumeTrue(clients || System.getenv("CI") != null,
                 "kcat or /usr/bin/python3 with confluent_kafka is missing (CI installs kcat and python3-confluent-kafka)");
         settings = StackSettings.fromEnvironment(StackQueries.DEPLOY, StackQueries.isolatedEnvironment("real-clients"));
@@ -116,19 +117,6 @@ class RealClientsIT {
         parsed.fields().forEachRemaining(e -> python.put(e.getKey(), e.getValue().asLong()));
         assertThat(python).as("what the Python loop dispatched").isEqualTo(ours).containsKeys("r", "c", "u", "d");
         System.out.printf("python confluent_kafka: change events per op %s%n", python);
-    }
-
-    private static boolean succeeds(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private static String run(List<String> command) throws Exception {
