@@ -85,7 +85,7 @@ public final class SinkConfig extends AbstractConfig {
             .define(ConfigName.MODE, Type.STRING, "merge", enumValidator(Mode.class), Importance.HIGH,
                     "How changes are written. merge: one current row per primary key; inserts and updates upsert the row, "
                             + "deletes follow delete.mode. append: an audit table with one row per change, the row image "
-                            + "(after, or before for deletes) plus __op, __source_lsn, __source_sequence, __source_tx_id, "
+                            + "(after, or before for deletes) plus __op, __source_version, __source_sequence, __source_tx_id, "
                             + "__source_ts_ms and __kafka_topic/__kafka_partition/__kafka_offset; replays add nothing.",
                     GROUP_WRITES, 2, Width.SHORT, "Write mode")
             .define(ConfigName.DELETE_MODE, Type.STRING, "soft", enumValidator(DeleteMode.class), Importance.MEDIUM,

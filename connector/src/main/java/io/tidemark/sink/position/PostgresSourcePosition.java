@@ -10,8 +10,8 @@ public record PostgresSourcePosition(String server, long lsn, String sequence, L
                                      ReadKind kind, boolean completesTableSnapshot) implements SourcePosition {
 
     @Override
-    public long rowVersion() {
-        return lsn;
+    public RowVersion rowVersion() {
+        return RowVersion.of(lsn);
     }
 
     @Override

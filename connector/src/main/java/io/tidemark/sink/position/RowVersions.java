@@ -29,16 +29,17 @@ public final class RowVersions {
     }
 
     /** A row's stored versions; either may be null. */
-    public record Stored(Long streamed, Long snapshotPoint) {
+    public record Stored(RowVersion streamed, RowVersion snapshotPoint) {
         public static final Stored NONE = new Stored(null, null);
     }
 
     public static boolean supersedes(SourcePosition incoming, Stored stored) {
-        long version = incoming.rowVersion();
-        boolean newerThanStreamed = stored.streamed() == null || version > stored.streamed();
+        RowVersion version = incoming.rowVersion();
+        boolean newerThanStreamed = stored.streamed() == null || version.isAfter(stored.streamed());
         return switch (incoming.kind()) {
             case STREAMED -> newerThanStreamed;
-            case SNAPSHOT -> newerThanStreamed && (stored.snapshotPoint() == null || version > stored.snapshotPoint());
+            case SNAPSHOT -> newerThanStreamed
+                    && (stored.snapshotPoint() == null || version.isAfter(stored.snapshotPoint()));
             case INCREMENTAL -> true;
         };
     }

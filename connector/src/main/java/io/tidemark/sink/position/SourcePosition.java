@@ -15,7 +15,7 @@ public interface SourcePosition {
      * Snapshot reads: the snapshot point. Incremental reads: the log position at which the chunk was emitted,
      * which identifies the read but does not order it against the row's changes (correctness.md §2.3).
      */
-    long rowVersion();
+    RowVersion rowVersion();
 
     /** How the event came to be: streamed, or read by a snapshot or an incremental snapshot. */
     ReadKind kind();
@@ -30,7 +30,10 @@ public interface SourcePosition {
     /** The logical name of the source (Debezium's {@code source.name}, the topic prefix). */
     String server();
 
-    /** The log position in the source's own notation, e.g. {@code 0/16B3748} for PostgreSQL. */
+    /**
+     * The log position in the source's own notation: {@code 0/16B3748} for PostgreSQL, {@code mysql-bin.000003:4711:2}
+     * (file, event position, row) for a binlog.
+     */
     String logPosition();
 
     /** The source's ordering tuple as the connector publishes it, or null. */

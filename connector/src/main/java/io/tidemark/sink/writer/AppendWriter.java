@@ -21,8 +21,10 @@ import static io.tidemark.sink.dialect.Identifiers.quote;
 /**
  * Append mode: every change becomes one row of an audit table, the row image (after, or before for a
  * delete) plus {@code __op}, the source position and the Kafka coordinates. The primary key is the
- * record key plus {@code (__source_lsn, __op)}, and rows are inserted with {@code ON CONFLICT DO NOTHING},
- * so a change delivered again (Kafka redelivery, Debezium re-emission) adds nothing. Unchanged TOAST
+ * record key plus {@code (__source_version, __op)} ({@code __source_lsn} in tables of the PostgreSQL-only layout),
+ * and rows are inserted with {@code ON CONFLICT DO NOTHING}, so a change delivered again (Kafka redelivery, Debezium
+ * re-emission) adds nothing. The version is unique per change of a row: an LSN, or a binlog file, pos and row (a
+ * rows event holds several rows); the two changes of a primary-key update share it and differ in {@code __op}. Unchanged TOAST
  * values are written as NULL, never as the placeholder. Truncates go to the {@link AuditEventStore}.
  */
 public final class AppendWriter implements WriteMode {
@@ -34,15 +36,18 @@ public final class AppendWriter implements WriteMode {
         this.tableEvents = tableEvents;
     }
 
-    private static final List<String> POSITION_COLUMNS = List.of(HiddenColumns.OP, HiddenColumns.SOURCE_VERSION,
-            HiddenColumns.SOURCE_SEQUENCE, HiddenColumns.SOURCE_TX_ID, HiddenColumns.SOURCE_TS_MS,
-            HiddenColumns.KAFKA_TOPIC, HiddenColumns.KAFKA_PARTITION, HiddenColumns.KAFKA_OFFSET);
+    /** The hidden columns of a table of layout {@code versions}, in the order {@link #insert} writes them. */
+    private static List<String> positionColumns(HiddenColumns.Versions versions) {
+        return List.of(HiddenColumns.OP, versions.streamed(), HiddenColumns.SOURCE_SEQUENCE, HiddenColumns.SOURCE_TX_ID,
+                HiddenColumns.SOURCE_TS_MS, HiddenColumns.KAFKA_TOPIC, HiddenColumns.KAFKA_PARTITION,
+                HiddenColumns.KAFKA_OFFSET);
+    }
 
     @Override
-    public Map<String, String> hiddenColumns() {
+    public Map<String, String> hiddenColumns(HiddenColumns.Versions versions) {
         Map<String, String> hidden = new LinkedHashMap<>();
         hidden.put(HiddenColumns.OP, "text");
-        hidden.put(HiddenColumns.SOURCE_VERSION, "bigint");
+        hidden.put(versions.streamed(), versions == HiddenColumns.Versions.LEGACY ? "bigint" : HiddenColumns.VERSION_TYPE);
         hidden.put(HiddenColumns.SOURCE_SEQUENCE, "text");
         hidden.put(HiddenColumns.SOURCE_TX_ID, "bigint");
         hidden.put(HiddenColumns.SOURCE_TS_MS, "bigint");
@@ -53,9 +58,9 @@ public final class AppendWriter implements WriteMode {
     }
 
     @Override
-    public List<String> primaryKey(List<String> keyColumns) {
+    public List<String> primaryKey(List<String> keyColumns, HiddenColumns.Versions versions) {
         List<String> key = new ArrayList<>(keyColumns);
-        key.add(HiddenColumns.SOURCE_VERSION);
+        key.add(versions.streamed());
         key.add(HiddenColumns.OP);
         return key;
     }
@@ -73,7 +78,7 @@ public final class AppendWriter implements WriteMode {
     /**
      * A truncate or a completed snapshot is recorded in the audit events table; the audit table keeps every row it
      * holds. A completed snapshot's record tells an auditor which rows the source no longer had at its snapshot
-     * point: those without a read ({@code __op = 'r'}) at that {@code __source_lsn}.
+     * point: those without a read ({@code __op = 'r'}) at that {@code __source_version}.
      */
     @Override
     public int applyTableChange(Connection connection, TableId id, TableDefinition table, ChangeEvent change)
@@ -105,7 +110,8 @@ public final class AppendWriter implements WriteMode {
     private static int insert(Connection connection, TableDefinition table, List<String> columns, List<ChangeEvent> rows)
             throws SQLException {
         int n = rows.size();
-        String[][] values = new String[columns.size() + POSITION_COLUMNS.size()][n];
+        HiddenColumns.Versions versions = HiddenColumns.Versions.of(table);
+        String[][] values = new String[columns.size() + positionColumns(versions).size()][n];
         for (int r = 0; r < n; r++) {
             ChangeEvent change = rows.get(r);
             Struct image = change.row() != null ? change.row() : change.key();
@@ -116,7 +122,7 @@ public final class AppendWriter implements WriteMode {
             SourcePosition pos = change.position();
             int p = columns.size();
             values[p][r] = String.valueOf(change.op().code());
-            values[p + 1][r] = Long.toString(pos.rowVersion());
+            values[p + 1][r] = VersionParameters.checked(table, versions.streamed(), pos.rowVersion()).decimal();
             values[p + 2][r] = pos.sequence();
             values[p + 3][r] = pos.txId() == null ? null : pos.txId().toString();
             values[p + 4][r] = pos.timestampMs() == null ? null : pos.timestampMs().toString();
@@ -133,7 +139,7 @@ public final class AppendWriter implements WriteMode {
 
     static String sql(TableDefinition table, List<String> columns) {
         List<String> all = new ArrayList<>(columns);
-        all.addAll(POSITION_COLUMNS);
+        all.addAll(positionColumns(HiddenColumns.Versions.of(table)));
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table.id())).append(" (");
         StringBuilder select = new StringBuilder();
         StringBuilder params = new StringBuilder();

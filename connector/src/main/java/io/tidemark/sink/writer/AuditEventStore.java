@@ -14,13 +14,16 @@ import static io.tidemark.sink.dialect.Identifiers.quote;
 /**
  * Append mode's record of changes that concern a whole table rather than one row (truncates, op {@code t}; completed
  * snapshots, op {@code s}): one row per change, keyed by connector, target table, op and source position, so a change
- * delivered again adds nothing. An audit table cannot hold them, since its primary key holds the row's key.
+ * delivered again adds nothing. An audit table cannot hold them, since its primary key holds the row's key. A table
+ * created by a release that read only PostgreSQL keeps its {@code source_lsn bigint} column.
  */
 public final class AuditEventStore {
 
     private final TableId table;
     private final String connectorName;
-    private boolean ready;
+    /** The position column, once the table is known: {@code source_version}, or {@code source_lsn} (old layout). */
+    private String versionColumn;
+    private TableDefinition definition;
 
     public AuditEventStore(TableId table, String connectorName) {
         this.table = table;
@@ -29,14 +32,14 @@ public final class AuditEventStore {
 
     /** Creates the table on first use, in a committed transaction of its own. */
     void createIfMissing(Connection connection) throws SQLException {
-        if (ready) {
+        if (definition != null) {
             return;
         }
         String create = "CREATE TABLE IF NOT EXISTS " + quote(table) + " ("
                 + "connector_name text NOT NULL, "
                 + "table_name text NOT NULL, "
                 + "op text NOT NULL, "
-                + "source_lsn bigint NOT NULL, "
+                + "source_version " + HiddenColumns.VERSION_TYPE + " NOT NULL, "
                 + "source_sequence text, "
                 + "source_tx_id bigint, "
                 + "source_ts_ms bigint, "
@@ -44,27 +47,29 @@ public final class AuditEventStore {
                 + "kafka_partition integer NOT NULL, "
                 + "kafka_offset bigint NOT NULL, "
                 + "recorded_at timestamptz NOT NULL DEFAULT now(), "
-                + "PRIMARY KEY (connector_name, table_name, op, source_lsn))";
+                + "PRIMARY KEY (connector_name, table_name, op, source_version))";
         if (table.schema() != null) {
             Ddl.run(connection, "CREATE SCHEMA IF NOT EXISTS " + quote(table.schema()), create);
         } else {
             Ddl.run(connection, create);
         }
-        ready = true;
+        TableDefinition loaded = TableCatalog.load(connection, table);
+        versionColumn = loaded.has("source_version") || !loaded.has("source_lsn") ? "source_version" : "source_lsn";
+        definition = loaded;
     }
 
     /** Records {@code change} of {@code target} inside the caller's transaction; returns 1, or 0 if it was recorded before. */
     int record(Connection connection, TableId target, ChangeEvent change) throws SQLException {
-        String sql = "INSERT INTO " + quote(table) + " (connector_name, table_name, op, source_lsn, source_sequence,"
-                + " source_tx_id, source_ts_ms, kafka_topic, kafka_partition, kafka_offset)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (connector_name, table_name, op, source_lsn) DO NOTHING";
+        String sql = "INSERT INTO " + quote(table) + " (connector_name, table_name, op, " + versionColumn
+                + ", source_sequence, source_tx_id, source_ts_ms, kafka_topic, kafka_partition, kafka_offset)"
+                + " VALUES (?, ?, ?, ?::" + definition.typeOf(versionColumn) + ", ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (connector_name, table_name, op, " + versionColumn + ") DO NOTHING";
         SourcePosition position = change.position();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, connectorName);
             ps.setString(2, target.toString());
             ps.setString(3, String.valueOf(change.op().code()));
-            ps.setLong(4, position.rowVersion());
+            ps.setBigDecimal(4, VersionParameters.scalar(definition, versionColumn, position.rowVersion()));
             ps.setString(5, position.sequence());
             setLong(ps, 6, position.txId());
             setLong(ps, 7, position.timestampMs());

@@ -334,7 +334,7 @@ public final class ChangeApplier {
             return null;
         }
         List<String> key = new ArrayList<>(definition.primaryKey());
-        key.removeAll(mode.hiddenColumns().keySet());
+        key.removeAll(HiddenColumns.ALL);
         return new PgoutputNames.TargetTable(definition.columns().keySet(), key);
     }
 

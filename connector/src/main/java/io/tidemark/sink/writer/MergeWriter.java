@@ -1,8 +1,8 @@
 package io.tidemark.sink.writer;
 
-import io.tidemark.sink.dialect.ParameterType;
 import io.tidemark.sink.event.ChangeEvent;
 import io.tidemark.sink.event.TableId;
+import io.tidemark.sink.position.RowVersion;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -30,10 +30,11 @@ public final class MergeWriter implements WriteMode {
     }
 
     @Override
-    public Map<String, String> hiddenColumns() {
+    public Map<String, String> hiddenColumns(HiddenColumns.Versions versions) {
+        String type = versions == HiddenColumns.Versions.LEGACY ? "bigint" : HiddenColumns.VERSION_TYPE;
         Map<String, String> hidden = new LinkedHashMap<>();
-        hidden.put(HiddenColumns.SOURCE_VERSION, "bigint");
-        hidden.put(HiddenColumns.SOURCE_SNAPSHOT, "bigint");
+        hidden.put(versions.streamed(), type);
+        hidden.put(versions.snapshot(), type);
         if (softDelete) {
             hidden.put(HiddenColumns.DELETED, "boolean NOT NULL DEFAULT false");
         }
@@ -41,7 +42,7 @@ public final class MergeWriter implements WriteMode {
     }
 
     @Override
-    public List<String> primaryKey(List<String> keyColumns) {
+    public List<String> primaryKey(List<String> keyColumns, HiddenColumns.Versions versions) {
         return keyColumns;
     }
 
@@ -71,7 +72,8 @@ public final class MergeWriter implements WriteMode {
         String sql = change.isTruncate() ? StatementBuilder.truncate(table, softDelete)
                 : StatementBuilder.deleteMissingFromSnapshot(table, softDelete);
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setLong(1, change.position().rowVersion());
+            ps.setBigDecimal(1, VersionParameters.scalar(table, HiddenColumns.Versions.of(table).streamed(),
+                    change.position().rowVersion()));
             return ps.executeUpdate();
         }
     }
@@ -115,13 +117,13 @@ public final class MergeWriter implements WriteMode {
             throws SQLException {
         int n = rows.size();
         List<Struct> images = new ArrayList<>(n);
-        Long[] streamed = new Long[n];
-        Long[] snapshot = new Long[n];
+        RowVersion[] streamed = new RowVersion[n];
+        RowVersion[] snapshot = new RowVersion[n];
         for (int r = 0; r < n; r++) {
             ChangeEvent change = rows.get(r);
             images.add(change.row());
             // An incremental read carries neither: it applies over the row and keeps the stored versions.
-            Long version = change.position().rowVersion();
+            RowVersion version = change.position().rowVersion();
             switch (change.position().kind()) {
                 case STREAMED -> streamed[r] = version;
                 case SNAPSHOT -> snapshot[r] = version;
@@ -129,27 +131,27 @@ public final class MergeWriter implements WriteMode {
             }
         }
         ColumnArrays values = ColumnArrays.of(table, columns, images);
-        List<ParameterType> types = values.types();
-        values.add(ParameterType.INT8, streamed);
-        values.add(ParameterType.INT8, snapshot);
+        HiddenColumns.Versions versions = HiddenColumns.Versions.of(table);
+        VersionParameters.add(values, table, versions.streamed(), streamed);
+        VersionParameters.add(values, table, versions.snapshot(), snapshot);
         return UnnestStatement.execute(connection,
-                StatementBuilder.upsert(table, columns, types, droppedColumns(table, rows.get(0)), softDelete), values);
+                StatementBuilder.upsert(table, columns, values.types(), droppedColumns(table, rows.get(0)), softDelete),
+                values);
     }
 
     private int delete(Connection connection, TableDefinition table, List<ChangeEvent> rows) throws SQLException {
         List<String> keyColumns = rows.get(0).key().schema().fields().stream().map(Field::name).toList();
         int n = rows.size();
         List<Struct> keys = new ArrayList<>(n);
-        Long[] versions = new Long[n];
+        RowVersion[] versions = new RowVersion[n];
         for (int r = 0; r < n; r++) {
             keys.add(rows.get(r).key());
             versions[r] = rows.get(r).position().rowVersion();
         }
         ColumnArrays values = ColumnArrays.of(table, keyColumns, keys);
-        List<ParameterType> keyTypes = values.types();
-        values.add(ParameterType.INT8, versions);
-        String sql = softDelete ? StatementBuilder.softDelete(table, keyColumns, keyTypes)
-                : StatementBuilder.hardDelete(table, keyColumns, keyTypes);
+        VersionParameters.add(values, table, HiddenColumns.Versions.of(table).streamed(), versions);
+        String sql = softDelete ? StatementBuilder.softDelete(table, keyColumns, values.types())
+                : StatementBuilder.hardDelete(table, keyColumns, values.types());
         return UnnestStatement.execute(connection, sql, values);
     }
 

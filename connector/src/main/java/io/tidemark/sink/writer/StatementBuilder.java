@@ -2,55 +2,71 @@ package io.tidemark.sink.writer;
 
 import io.tidemark.sink.dialect.ParameterType;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static io.tidemark.sink.dialect.Identifiers.quote;
 import static io.tidemark.sink.writer.HiddenColumns.DELETED;
-import static io.tidemark.sink.writer.HiddenColumns.SOURCE_SNAPSHOT;
-import static io.tidemark.sink.writer.HiddenColumns.SOURCE_VERSION;
 
 /**
  * SQL for merge-mode writes. Every statement takes one array parameter per column ({@code text[]}, or a typed
  * array where {@link ParameterType} allows), unnested into rows and cast to the column types, so a whole
- * batch is one round trip whatever its size.
+ * batch is one round trip whatever its size. Row versions go as {@code int8[]} when they fit and as decimal text
+ * otherwise ({@link VersionParameters}), cast to the table's version columns.
  *
  * <p>The position guard is the statement's own {@code WHERE}: the row changes only when the incoming
  * change supersedes the stored one, by the rule in {@link io.tidemark.sink.position.RowVersions}.
  */
 public final class StatementBuilder {
 
-    private static final String STORED_STREAMED = "t." + quote(SOURCE_VERSION);
-    private static final String STORED_SNAPSHOT = "t." + quote(SOURCE_SNAPSHOT);
-    private static final String NEW_STREAMED = "EXCLUDED." + quote(SOURCE_VERSION);
-    private static final String NEW_SNAPSHOT = "EXCLUDED." + quote(SOURCE_SNAPSHOT);
-
-    /** A streamed change applies when newer than every streamed change the stored row has seen. */
-    static final String STREAMED_GUARD = STORED_STREAMED + " IS NULL OR " + NEW_STREAMED + " > " + STORED_STREAMED;
-
-    /** An incoming upsert row without either version: an incremental-snapshot read (correctness.md §3.3). */
-    private static final String NEW_INCREMENTAL = NEW_STREAMED + " IS NULL AND " + NEW_SNAPSHOT + " IS NULL";
-
-    /**
-     * The guard for an upsert row, streamed (snapshot point NULL), a snapshot read (streamed version NULL) or an
-     * incremental read (both NULL, always applies): {@code t} is the stored row, {@code EXCLUDED} the incoming one.
-     */
-    static final String UPSERT_GUARD = "CASE WHEN " + NEW_INCREMENTAL + " THEN true"
-            + " WHEN " + NEW_SNAPSHOT + " IS NULL THEN " + STREAMED_GUARD
-            + " ELSE (" + STORED_STREAMED + " IS NULL OR " + NEW_SNAPSHOT + " > " + STORED_STREAMED + ")"
-            + " AND (" + STORED_SNAPSHOT + " IS NULL OR " + NEW_SNAPSHOT + " > " + STORED_SNAPSHOT + ") END";
-
     private StatementBuilder() {
     }
 
+    /** The guard's expressions over one table's version columns ({@link HiddenColumns.Versions}). */
+    private record Guard(String storedStreamed, String storedSnapshot, String newStreamed, String newSnapshot) {
+
+        static Guard of(TableDefinition table) {
+            HiddenColumns.Versions versions = HiddenColumns.Versions.of(table);
+            return new Guard("t." + quote(versions.streamed()), "t." + quote(versions.snapshot()),
+                    "EXCLUDED." + quote(versions.streamed()), "EXCLUDED." + quote(versions.snapshot()));
+        }
+
+        /** A streamed change applies when newer than every streamed change the stored row has seen. */
+        String streamed() {
+            return storedStreamed + " IS NULL OR " + newStreamed + " > " + storedStreamed;
+        }
+
+        /** An incoming upsert row without either version: an incremental-snapshot read (correctness.md §3.3). */
+        String incremental() {
+            return newStreamed + " IS NULL AND " + newSnapshot + " IS NULL";
+        }
+
+        /**
+         * The guard for an upsert row, streamed (snapshot point NULL), a snapshot read (streamed version NULL) or an
+         * incremental read (both NULL, always applies): {@code t} is the stored row, {@code EXCLUDED} the incoming one.
+         */
+        String upsert() {
+            return "CASE WHEN " + incremental() + " THEN true"
+                    + " WHEN " + newSnapshot + " IS NULL THEN " + streamed()
+                    + " ELSE (" + storedStreamed + " IS NULL OR " + newSnapshot + " > " + storedStreamed + ")"
+                    + " AND (" + storedSnapshot + " IS NULL OR " + newSnapshot + " > " + storedSnapshot + ") END";
+        }
+    }
+
+    /** The streamed guard of {@code table}'s upserts and soft deletes, for tests. */
+    static String streamedGuard(TableDefinition table) {
+        return Guard.of(table).streamed();
+    }
+
     /**
-     * Inserts or updates rows: parameters are {@code columns} in order, of {@code types}, then the streamed row
-     * version (NULL for a snapshot read) and the snapshot point (NULL for a streamed change), both {@code int8[]};
-     * both NULL for an incremental-snapshot read.
-     * {@code columns} must contain the key columns; {@code nullColumns} are set to NULL (columns dropped at the source).
+     * Inserts or updates rows: parameters are {@code columns} in order, then the streamed row version (NULL for a
+     * snapshot read) and the snapshot point (NULL for a streamed change), of {@code types}; both versions NULL for an
+     * incremental-snapshot read. {@code columns} must contain the key columns; {@code nullColumns} are set to NULL
+     * (columns dropped at the source).
      */
     public static String upsert(TableDefinition table, List<String> columns, List<ParameterType> types,
                                 List<String> nullColumns, boolean softDelete) {
+        HiddenColumns.Versions versions = HiddenColumns.Versions.of(table);
+        Guard guard = Guard.of(table);
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table.id())).append(" AS t (");
         for (String c : columns) {
             sql.append(quote(c)).append(", ");
@@ -58,7 +74,7 @@ public final class StatementBuilder {
         for (String c : nullColumns) {
             sql.append(quote(c)).append(", ");
         }
-        sql.append(quote(SOURCE_VERSION)).append(", ").append(quote(SOURCE_SNAPSHOT));
+        sql.append(quote(versions.streamed())).append(", ").append(quote(versions.snapshot()));
         if (softDelete) {
             sql.append(", ").append(quote(DELETED));
         }
@@ -69,11 +85,13 @@ public final class StatementBuilder {
         for (int i = 0; i < nullColumns.size(); i++) {
             sql.append("NULL, ");
         }
-        sql.append("v.p").append(columns.size()).append("::bigint, v.p").append(columns.size() + 1).append("::bigint");
+        int streamed = columns.size();
+        sql.append(types.get(streamed).cast("v.p" + streamed, table.typeOf(versions.streamed()))).append(", ")
+                .append(types.get(streamed + 1).cast("v.p" + (streamed + 1), table.typeOf(versions.snapshot())));
         if (softDelete) {
             sql.append(", false");
         }
-        sql.append("\nFROM ").append(unnest(types, ParameterType.INT8, ParameterType.INT8));
+        sql.append("\nFROM ").append(unnest(types));
         sql.append("\nON CONFLICT (").append(keyList(table)).append(") DO UPDATE SET ");
         for (String c : columns) {
             if (!table.primaryKey().contains(c)) {
@@ -85,71 +103,78 @@ public final class StatementBuilder {
         }
         // A snapshot read keeps the streamed version: replayed older changes stay recognisable as old. An
         // incremental read keeps both.
-        sql.append(quote(SOURCE_VERSION)).append(" = COALESCE(").append(NEW_STREAMED).append(", ")
-                .append(STORED_STREAMED).append("), ")
-                .append(quote(SOURCE_SNAPSHOT)).append(" = CASE WHEN ").append(NEW_INCREMENTAL).append(" THEN ")
-                .append(STORED_SNAPSHOT).append(" ELSE ").append(NEW_SNAPSHOT).append(" END");
+        sql.append(quote(versions.streamed())).append(" = COALESCE(").append(guard.newStreamed()).append(", ")
+                .append(guard.storedStreamed()).append("), ")
+                .append(quote(versions.snapshot())).append(" = CASE WHEN ").append(guard.incremental()).append(" THEN ")
+                .append(guard.storedSnapshot()).append(" ELSE ").append(guard.newSnapshot()).append(" END");
         if (softDelete) {
             sql.append(", ").append(quote(DELETED)).append(" = false");
         }
-        return sql.append("\nWHERE ").append(UPSERT_GUARD).toString();
+        return sql.append("\nWHERE ").append(guard.upsert()).toString();
     }
 
     /**
      * Marks rows deleted, keeping their values and recording the delete's position, or inserts a
      * deleted marker row for a key never seen (so an older insert replayed later cannot resurrect it).
-     * Parameters: the key columns in order, of {@code keyTypes}, then the row version ({@code int8[]}).
+     * Parameters: the key columns in order, then the row version, of {@code types}.
      */
-    public static String softDelete(TableDefinition table, List<String> keyColumns, List<ParameterType> keyTypes) {
+    public static String softDelete(TableDefinition table, List<String> keyColumns, List<ParameterType> types) {
+        HiddenColumns.Versions versions = HiddenColumns.Versions.of(table);
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table.id())).append(" AS t (");
         for (String c : keyColumns) {
             sql.append(quote(c)).append(", ");
         }
-        sql.append(quote(SOURCE_VERSION)).append(", ").append(quote(SOURCE_SNAPSHOT)).append(", ").append(quote(DELETED));
+        sql.append(quote(versions.streamed())).append(", ").append(quote(versions.snapshot())).append(", ")
+                .append(quote(DELETED));
         sql.append(")\nSELECT ");
         for (int i = 0; i < keyColumns.size(); i++) {
-            sql.append(keyTypes.get(i).cast("v.p" + i, table.typeOf(keyColumns.get(i)))).append(", ");
+            sql.append(types.get(i).cast("v.p" + i, table.typeOf(keyColumns.get(i)))).append(", ");
         }
-        sql.append("v.p").append(keyColumns.size()).append("::bigint, NULL, true");
-        sql.append("\nFROM ").append(unnest(keyTypes, ParameterType.INT8));
+        int version = keyColumns.size();
+        sql.append(types.get(version).cast("v.p" + version, table.typeOf(versions.streamed()))).append(", NULL, true");
+        sql.append("\nFROM ").append(unnest(types));
         sql.append("\nON CONFLICT (").append(keyList(table)).append(") DO UPDATE SET ")
-                .append(quote(SOURCE_VERSION)).append(" = EXCLUDED.").append(quote(SOURCE_VERSION)).append(", ")
-                .append(quote(SOURCE_SNAPSHOT)).append(" = NULL, ")
+                .append(quote(versions.streamed())).append(" = EXCLUDED.").append(quote(versions.streamed())).append(", ")
+                .append(quote(versions.snapshot())).append(" = NULL, ")
                 .append(quote(DELETED)).append(" = true");
-        return sql.append("\nWHERE ").append(STREAMED_GUARD).toString();
+        return sql.append("\nWHERE ").append(Guard.of(table).streamed()).toString();
     }
 
     /**
-     * Removes rows whose stored version the delete supersedes. Parameters: key columns, of {@code keyTypes}, then
-     * the row version ({@code int8[]}).
+     * Removes rows whose stored version the delete supersedes. Parameters: key columns, then the row version, of
+     * {@code types}.
      */
-    public static String hardDelete(TableDefinition table, List<String> keyColumns, List<ParameterType> keyTypes) {
+    public static String hardDelete(TableDefinition table, List<String> keyColumns, List<ParameterType> types) {
+        HiddenColumns.Versions versions = HiddenColumns.Versions.of(table);
+        String stored = "t." + quote(versions.streamed());
         int version = keyColumns.size();
         StringBuilder sql = new StringBuilder("DELETE FROM ").append(quote(table.id())).append(" AS t\nUSING ")
-                .append(unnest(keyTypes, ParameterType.INT8)).append("\nWHERE ");
+                .append(unnest(types)).append("\nWHERE ");
         for (int i = 0; i < keyColumns.size(); i++) {
             sql.append("t.").append(quote(keyColumns.get(i))).append(" = ")
-                    .append(keyTypes.get(i).cast("v.p" + i, table.typeOf(keyColumns.get(i)))).append(" AND ");
+                    .append(types.get(i).cast("v.p" + i, table.typeOf(keyColumns.get(i)))).append(" AND ");
         }
         // A delete is a streamed change: the streamed rule decides.
-        sql.append("(").append(STORED_STREAMED).append(" IS NULL OR v.p").append(version).append("::bigint > ")
-                .append(STORED_STREAMED).append(")");
+        sql.append("(").append(stored).append(" IS NULL OR ")
+                .append(types.get(version).cast("v.p" + version, table.typeOf(versions.streamed()))).append(" > ")
+                .append(stored).append(")");
         return sql.toString();
     }
 
     /**
-     * Deletes, soft or hard, the rows a truncate is newer than: both stored versions below its LSN, the one
-     * parameter ({@code int8}). A soft delete records the truncate's LSN as the row's streamed version, so a
+     * Deletes, soft or hard, the rows a truncate is newer than: both stored versions below its position, the one
+     * {@code numeric} parameter. A soft delete records the truncate's position as the row's streamed version, so a
      * replayed older insert cannot resurrect the row.
      */
     public static String truncate(TableDefinition table, boolean softDelete) {
+        HiddenColumns.Versions versions = HiddenColumns.Versions.of(table);
         return deleteRowsBelow(table, softDelete,
-                ", " + quote(SOURCE_VERSION) + " = v.position, " + quote(SOURCE_SNAPSHOT) + " = NULL", "");
+                ", " + quote(versions.streamed()) + " = v.position, " + quote(versions.snapshot()) + " = NULL", "");
     }
 
     /**
      * Deletes, soft or hard, the rows a completed snapshot did not write and no change at or after its snapshot point
-     * (the one {@code int8} parameter) wrote: both stored versions below it. A soft delete keeps the versions, so a
+     * (the one {@code numeric} parameter) wrote: both stored versions below it. A soft delete keeps the versions, so a
      * change of the row that commits after the snapshot, even one with an LSN below the point, still applies.
      */
     public static String deleteMissingFromSnapshot(TableDefinition table, boolean softDelete) {
@@ -157,13 +182,14 @@ public final class StatementBuilder {
     }
 
     /**
-     * Deletes the rows whose stored versions are both below (or without) the {@code int8} parameter {@code v.position};
+     * Deletes the rows whose stored versions are both below (or without) the parameter {@code v.position};
      * a soft delete also sets {@code softSet} and only touches rows matching {@code softWhere}.
      */
     private static String deleteRowsBelow(TableDefinition table, boolean softDelete, String softSet, String softWhere) {
-        String below = "(" + STORED_STREAMED + " IS NULL OR " + STORED_STREAMED + " < v.position) AND ("
-                + STORED_SNAPSHOT + " IS NULL OR " + STORED_SNAPSHOT + " < v.position)";
-        String position = "(SELECT ?::bigint AS position) AS v";
+        Guard guard = Guard.of(table);
+        String below = "(" + guard.storedStreamed() + " IS NULL OR " + guard.storedStreamed() + " < v.position) AND ("
+                + guard.storedSnapshot() + " IS NULL OR " + guard.storedSnapshot() + " < v.position)";
+        String position = "(SELECT ?::" + table.typeOf(HiddenColumns.Versions.of(table).streamed()) + " AS position) AS v";
         if (!softDelete) {
             return "DELETE FROM " + quote(table.id()) + " AS t USING " + position + " WHERE " + below;
         }
@@ -171,9 +197,7 @@ public final class StatementBuilder {
                 + " WHERE " + softWhere + below;
     }
 
-    private static String unnest(List<ParameterType> types, ParameterType... more) {
-        List<ParameterType> all = new ArrayList<>(types);
-        all.addAll(List.of(more));
+    private static String unnest(List<ParameterType> all) {
         StringBuilder sql = new StringBuilder("unnest(");
         for (int i = 0; i < all.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append("?::").append(all.get(i).elementType()).append("[]");

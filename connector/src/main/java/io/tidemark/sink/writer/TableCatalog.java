@@ -113,7 +113,7 @@ public final class TableCatalog {
                 }
             }
         }
-        for (Map.Entry<String, String> hidden : mode.hiddenColumns().entrySet()) {
+        for (Map.Entry<String, String> hidden : mode.hiddenColumns(HiddenColumns.Versions.of(table)).entrySet()) {
             if (!table.has(hidden.getKey())) {
                 missing.put(hidden.getKey(), hidden.getValue());
             }
@@ -122,7 +122,8 @@ public final class TableCatalog {
     }
 
     private void checkPrimaryKey(TableDefinition table, Schema keySchema) {
-        List<String> expected = mode.primaryKey(keySchema.fields().stream().map(Field::name).toList());
+        List<String> expected = mode.primaryKey(keySchema.fields().stream().map(Field::name).toList(),
+                HiddenColumns.Versions.of(table));
         if (!new HashSet<>(table.primaryKey()).equals(new HashSet<>(expected))) {
             throw new ConnectException("table " + table.id() + " has primary key " + table.primaryKey()
                     + " but this mode writes on " + expected + " (the record key"
@@ -141,9 +142,10 @@ public final class TableCatalog {
                 columns.putIfAbsent(f.name(), ColumnTypes.sqlType(f.schema()));
             }
         }
-        columns.putAll(mode.hiddenColumns());
+        columns.putAll(mode.hiddenColumns(HiddenColumns.Versions.CURRENT));
         List<String> key = new ArrayList<>();
-        for (String column : mode.primaryKey(keySchema.fields().stream().map(Field::name).toList())) {
+        for (String column : mode.primaryKey(keySchema.fields().stream().map(Field::name).toList(),
+                HiddenColumns.Versions.CURRENT)) {
             key.add(quote(column));
         }
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(quote(id)).append(" (");

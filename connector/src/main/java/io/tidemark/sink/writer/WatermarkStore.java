@@ -1,6 +1,7 @@
 package io.tidemark.sink.writer;
 
 import io.tidemark.sink.event.TableId;
+import io.tidemark.sink.position.PostgresSourcePosition;
 import io.tidemark.sink.position.SourcePosition;
 import org.apache.kafka.common.TopicPartition;
 
@@ -18,6 +19,11 @@ import static io.tidemark.sink.dialect.Identifiers.quote;
  * The watermark table: per (connector, topic, partition) the next Kafka offset to apply and the furthest
  * source position processed. It is written in the same transaction as the data, so after any crash the
  * stored offset says exactly which records are in the target; the task seeks there on open().
+ *
+ * <p>The position is kept twice: {@code source_position} in the source's notation for a person, {@code source_version}
+ * as a number that orders it. A table created by a release that read only PostgreSQL has a {@code source_lsn pg_lsn}
+ * column instead: the columns are added and filled from it, and it is still written (for PostgreSQL positions) so
+ * that tasks of the older release, during a rolling upgrade, and queries written against it keep working.
  */
 public final class WatermarkStore {
 
@@ -27,11 +33,13 @@ public final class WatermarkStore {
      * back, and apply latency ({@code updated_at - source_ts}) does not jump after a replay. A new source server
      * (a failover, a rebuilt source) starts over.
      */
-    private static final String FURTHER = "(EXCLUDED.source_lsn IS NOT NULL AND (w.source_lsn IS NULL"
-            + " OR EXCLUDED.source_server IS DISTINCT FROM w.source_server OR EXCLUDED.source_lsn > w.source_lsn))";
+    private static final String FURTHER = "(EXCLUDED.source_version IS NOT NULL AND (w.source_version IS NULL"
+            + " OR EXCLUDED.source_server IS DISTINCT FROM w.source_server OR EXCLUDED.source_version > w.source_version))";
 
     private final TableId table;
     private final String connectorName;
+    /** Whether the table has the old layout's {@code source_lsn} column, known once {@link #createIfMissing} ran. */
+    private boolean legacyLsn;
 
     public WatermarkStore(TableId table, String connectorName) {
         this.table = table;
@@ -49,7 +57,8 @@ public final class WatermarkStore {
                 + "kafka_partition integer NOT NULL, "
                 + "next_offset bigint NOT NULL, "
                 + "source_server text, "
-                + "source_lsn pg_lsn, "
+                + "source_position text, "
+                + "source_version " + HiddenColumns.VERSION_TYPE + ", "
                 + "source_sequence text, "
                 + "source_tx_id bigint, "
                 + "source_ts timestamptz, "
@@ -59,6 +68,14 @@ public final class WatermarkStore {
             Ddl.run(connection, "CREATE SCHEMA IF NOT EXISTS " + quote(table.schema()), create);
         } else {
             Ddl.run(connection, create);
+        }
+        TableDefinition definition = TableCatalog.load(connection, table);
+        legacyLsn = definition.has("source_lsn");
+        if (legacyLsn && !definition.has("source_version")) {
+            Ddl.run(connection, "ALTER TABLE " + quote(table) + " ADD COLUMN IF NOT EXISTS source_position text,"
+                            + " ADD COLUMN IF NOT EXISTS source_version " + HiddenColumns.VERSION_TYPE,
+                    "UPDATE " + quote(table) + " SET source_position = source_lsn::text,"
+                            + " source_version = source_lsn - '0/0'::pg_lsn WHERE source_lsn IS NOT NULL");
         }
     }
 
@@ -84,7 +101,7 @@ public final class WatermarkStore {
     /** Records progress inside the caller's transaction; the caller commits. */
     public void save(Connection connection, Collection<Progress> progress) throws SQLException {
         int n = progress.size();
-        String[][] v = new String[8][n];
+        String[][] v = new String[legacyLsn ? 10 : 9][n];
         int i = 0;
         for (Progress p : progress) {
             SourcePosition pos = p.lastPosition();
@@ -96,18 +113,29 @@ public final class WatermarkStore {
             v[5][i] = pos == null ? null : pos.sequence();
             v[6][i] = pos == null || pos.txId() == null ? null : pos.txId().toString();
             v[7][i] = pos == null || pos.timestampMs() == null ? null : pos.timestampMs().toString();
+            v[8][i] = pos == null ? null : pos.rowVersion().decimal();
+            if (legacyLsn) {
+                // The old layout's pg_lsn column holds PostgreSQL positions only: a binlog position leaves it NULL.
+                v[9][i] = pos instanceof PostgresSourcePosition ? pos.logPosition() : null;
+            }
             i++;
         }
+        String lsn = legacyLsn ? ", source_lsn" : "";
         String sql = "INSERT INTO " + quote(table) + " AS w (connector_name, topic, kafka_partition, next_offset,"
-                + " source_server, source_lsn, source_sequence, source_tx_id, source_ts, updated_at)"
-                + " SELECT ?, v.topic, v.part::integer, v.next::bigint, v.server, v.lsn::pg_lsn, v.seq, v.tx::bigint,"
-                + " to_timestamp(v.ts::double precision / 1000), now()"
-                + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
-                + " AS v(topic, part, next, server, lsn, seq, tx, ts)"
+                + " source_server, source_position, source_sequence, source_tx_id, source_ts, source_version" + lsn
+                + ", updated_at)"
+                + " SELECT ?, v.topic, v.part::integer, v.next::bigint, v.server, v.position, v.seq, v.tx::bigint,"
+                + " to_timestamp(v.ts::double precision / 1000), v.version::numeric" + (legacyLsn ? ", v.lsn::pg_lsn" : "")
+                + ", now()"
+                + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+                + " ?::text[]" + (legacyLsn ? ", ?::text[]" : "") + ") AS v(topic, part, next, server, position, seq, tx,"
+                + " ts, version" + (legacyLsn ? ", lsn" : "") + ")"
                 + " ON CONFLICT (connector_name, topic, kafka_partition) DO UPDATE SET"
                 + " next_offset = EXCLUDED.next_offset,"
                 + " source_server = CASE WHEN " + FURTHER + " THEN EXCLUDED.source_server ELSE w.source_server END,"
-                + " source_lsn = CASE WHEN " + FURTHER + " THEN EXCLUDED.source_lsn ELSE w.source_lsn END,"
+                + " source_position = CASE WHEN " + FURTHER + " THEN EXCLUDED.source_position ELSE w.source_position END,"
+                + " source_version = CASE WHEN " + FURTHER + " THEN EXCLUDED.source_version ELSE w.source_version END,"
+                + (legacyLsn ? " source_lsn = CASE WHEN " + FURTHER + " THEN EXCLUDED.source_lsn ELSE w.source_lsn END," : "")
                 + " source_sequence = CASE WHEN " + FURTHER + " THEN EXCLUDED.source_sequence ELSE w.source_sequence END,"
                 + " source_tx_id = CASE WHEN " + FURTHER + " THEN EXCLUDED.source_tx_id ELSE w.source_tx_id END,"
                 + " source_ts = CASE WHEN " + FURTHER + " THEN EXCLUDED.source_ts ELSE w.source_ts END,"

@@ -12,11 +12,14 @@ import java.util.Map;
 /** How a write mode ({@code mode=merge} or {@code mode=append}) lays out its tables and writes changes. */
 public interface WriteMode {
 
-    /** Columns the sink keeps beside the row's own columns: name to SQL type, with constraints, for DDL. */
-    Map<String, String> hiddenColumns();
+    /**
+     * Columns the sink keeps beside the row's own columns, with the version columns named by {@code versions}: name to
+     * SQL type, with constraints, for DDL.
+     */
+    Map<String, String> hiddenColumns(HiddenColumns.Versions versions);
 
-    /** The primary key of a table whose records are keyed by {@code keyColumns}. */
-    List<String> primaryKey(List<String> keyColumns);
+    /** The primary key of a table of layout {@code versions} whose records are keyed by {@code keyColumns}. */
+    List<String> primaryKey(List<String> keyColumns, HiddenColumns.Versions versions);
 
     /** An empty batch that collects one transaction's changes the way this mode needs them. */
     ChangeBatch newBatch();

@@ -2,6 +2,7 @@ package io.tidemark.sink.event;
 
 import io.tidemark.sink.DebeziumEvents;
 import io.tidemark.sink.position.ReadKind;
+import io.tidemark.sink.position.RowVersion;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -25,7 +26,7 @@ class ChangeEventReaderTest {
         assertThat(e.key().getInt32("id")).isEqualTo(3);
         assertThat(e.row().getString("name")).isEqualTo("x");
         assertThat(e.table()).isEqualTo(new TableId(null, "items"));
-        assertThat(e.position().rowVersion()).isEqualTo(0x2A0L);
+        assertThat(e.position().rowVersion()).isEqualTo(RowVersion.of(0x2A0L));
         assertThat(e.position().txId()).isEqualTo(77L);
         assertThat(e.position().kind()).isEqualTo(ReadKind.STREAMED);
         assertThat(e.position().logPosition()).isEqualTo("0/2A0");
@@ -51,7 +52,7 @@ class ChangeEventReaderTest {
     void incrementalSnapshotReadHasTheCloseMarkerLsnOfItsSequence() {
         ChangeEvent e = reader.read(events.incremental(1, "a", 1, 0x7D0L));
         assertThat(e.position().kind()).isEqualTo(ReadKind.INCREMENTAL);
-        assertThat(e.position().rowVersion()).isEqualTo(0x7D0L);
+        assertThat(e.position().rowVersion()).isEqualTo(RowVersion.of(0x7D0L));
         assertThat(e.position().logPosition()).isEqualTo("0/7D0");
     }
 
@@ -84,7 +85,7 @@ class ChangeEventReaderTest {
         assertThat(e.row()).isNull();
         assertThat(e.table()).isEqualTo(new TableId(null, "items"));
         assertThat(e.position().kind()).isEqualTo(ReadKind.STREAMED);
-        assertThat(e.position().rowVersion()).isEqualTo(0x1F4L);
+        assertThat(e.position().rowVersion()).isEqualTo(RowVersion.of(0x1F4L));
     }
 
     @Test

@@ -314,7 +314,7 @@ class IncrementalSnapshotIT extends PipelineTest {
         assertThat(pipeline.connect.cluster().connectorStatus("audit").tasks())
                 .extracting(t -> t.state()).containsOnly("RUNNING");
         System.out.println("append: an incremental read's audit row " + Sql.queryAsText(pipeline.target,
-                "SELECT id, __op, __source_lsn, __source_sequence, __source_tx_id, __kafka_offset FROM customers_audit"
+                "SELECT id, __op, __source_version, __source_sequence, __source_tx_id, __kafka_offset FROM customers_audit"
                         + " ORDER BY id LIMIT 1"));
     }
 

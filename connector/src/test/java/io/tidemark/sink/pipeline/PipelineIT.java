@@ -90,7 +90,7 @@ class PipelineIT {
     void watermarkTableShowsProgressOfTheTopicPartition() {
         pipeline.awaitConverged(Duration.ofSeconds(90));
         List<List<String>> rows = Sql.queryAsText(pipeline.target,
-                "SELECT connector_name, topic, kafka_partition, source_server, source_lsn IS NOT NULL, next_offset > 0"
+                "SELECT connector_name, topic, kafka_partition, source_server, source_position IS NOT NULL, next_offset > 0"
                         + " FROM cdc_watermark");
         assertThat(rows).containsExactly(List.of("sink", pipeline.topic(), "0", pipeline.prefix, "t", "t"));
     }

@@ -67,7 +67,7 @@ class RebalanceIT {
             Await.until("the merge table at the last change of every key", Duration.ofSeconds(60),
                     () -> Sql.count(database, "SELECT count(*) FROM items WHERE qty >= " + (CHANGES - KEYS)) == KEYS);
             assertThat(Sql.count(database, "SELECT count(*) FROM items_audit")).isEqualTo(CHANGES);
-            assertThat(Sql.count(database, "SELECT count(DISTINCT (id, __source_lsn)) FROM items_audit")).isEqualTo(CHANGES);
+            assertThat(Sql.count(database, "SELECT count(DISTINCT (id, __source_version)) FROM items_audit")).isEqualTo(CHANGES);
             assertThat(Sql.count(database, "SELECT count(*) FROM items")).isEqualTo(KEYS);
             assertThat(Sql.count(database, "SELECT count(*) FROM items WHERE name <> 'v' || qty")).isZero();
             assertThat(Sql.count(database, "SELECT sum(next_offset) FROM cdc_watermark WHERE connector_name = 'merge'"))

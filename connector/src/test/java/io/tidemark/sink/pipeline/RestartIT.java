@@ -40,7 +40,7 @@ class RestartIT extends PipelineTest {
         startConverged("sinkrestart");
         // Trap rows 1-20: the workload never touches them, and their guard is disabled (no stored
         // position), so only the stored offsets stop their old snapshot records from being re-applied.
-        Sql.execute(pipeline.target, "UPDATE customers SET name = 'trap', __source_lsn = NULL WHERE id <= 20");
+        Sql.execute(pipeline.target, "UPDATE customers SET name = 'trap', __source_version = NULL WHERE id <= 20");
         try (SourceWorkload workload = new SourceWorkload(pipeline.source, 21, 100, 3000).start();
              RegressionWatch watch = new RegressionWatch(pipeline.target)) {
             Await.until("the workload to be under way", Duration.ofSeconds(30), () -> workload.done() > 500);

@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RowVersionsTest {
 
+    private static RowVersion v(long value) {
+        return RowVersion.of(value);
+    }
+
     private static SourcePosition streamed(long lsn) {
         return new PostgresSourcePosition("shop", lsn, null, 1L, 0L, ReadKind.STREAMED, false);
     }
@@ -21,26 +25,26 @@ class RowVersionsTest {
 
     @Test
     void laterStreamedChangeSupersedesEarlierOne() {
-        assertThat(RowVersions.supersedes(streamed(200), new Stored(100L, null))).isTrue();
-        assertThat(RowVersions.supersedes(streamed(100), new Stored(200L, null))).isFalse();
+        assertThat(RowVersions.supersedes(streamed(200), new Stored(v(100), null))).isTrue();
+        assertThat(RowVersions.supersedes(streamed(100), new Stored(v(200), null))).isFalse();
     }
 
     @Test
     void sameChangeEmittedAgainDoesNotSupersede() {
-        assertThat(RowVersions.supersedes(streamed(100), new Stored(100L, null))).isFalse();
-        assertThat(RowVersions.supersedes(snapshot(500), new Stored(null, 500L))).isFalse();
+        assertThat(RowVersions.supersedes(streamed(100), new Stored(v(100), null))).isFalse();
+        assertThat(RowVersions.supersedes(snapshot(500), new Stored(null, v(500)))).isFalse();
     }
 
     @Test
     void streamedChangeBelowTheSnapshotPointReplacesARowOnlyTheSnapshotWrote() {
         // A transaction that began before the snapshot and committed after it has a lower LSN.
-        assertThat(RowVersions.supersedes(streamed(450), new Stored(null, 500L))).isTrue();
+        assertThat(RowVersions.supersedes(streamed(450), new Stored(null, v(500)))).isTrue();
     }
 
     @Test
     void afterAResnapshotReplayedOlderChangesStayOldAndNewerOnesApply() {
-        Stored resnapshotted = RowVersions.after(new Stored(300L, null), snapshot(900));
-        assertThat(resnapshotted).isEqualTo(new Stored(300L, 900L));
+        Stored resnapshotted = RowVersions.after(new Stored(v(300), null), snapshot(900));
+        assertThat(resnapshotted).isEqualTo(new Stored(v(300), v(900)));
         assertThat(RowVersions.supersedes(streamed(250), resnapshotted)).isFalse();
         assertThat(RowVersions.supersedes(streamed(300), resnapshotted)).isFalse();
         assertThat(RowVersions.supersedes(streamed(350), resnapshotted)).isTrue();
@@ -48,20 +52,20 @@ class RowVersionsTest {
 
     @Test
     void snapshotReadReplacesOnlyOlderImages() {
-        assertThat(RowVersions.supersedes(snapshot(300), new Stored(200L, null))).isTrue();
-        assertThat(RowVersions.supersedes(snapshot(100), new Stored(200L, null))).isFalse();
-        assertThat(RowVersions.supersedes(snapshot(300), new Stored(null, 100L))).isTrue();
-        assertThat(RowVersions.supersedes(snapshot(300), new Stored(200L, 400L))).isFalse();
+        assertThat(RowVersions.supersedes(snapshot(300), new Stored(v(200), null))).isTrue();
+        assertThat(RowVersions.supersedes(snapshot(100), new Stored(v(200), null))).isFalse();
+        assertThat(RowVersions.supersedes(snapshot(300), new Stored(null, v(100)))).isTrue();
+        assertThat(RowVersions.supersedes(snapshot(300), new Stored(v(200), v(400)))).isFalse();
     }
 
     @Test
     void streamedWriteClearsTheSnapshotPoint() {
-        assertThat(RowVersions.after(new Stored(100L, 500L), streamed(450))).isEqualTo(new Stored(450L, null));
+        assertThat(RowVersions.after(new Stored(v(100), v(500)), streamed(450))).isEqualTo(new Stored(v(450), null));
     }
 
     @Test
     void incrementalReadAppliesOverAnyStoredStateAndKeepsBothVersions() {
-        for (Stored stored : new Stored[] {Stored.NONE, new Stored(900L, null), new Stored(null, 900L), new Stored(300L, 900L)}) {
+        for (Stored stored : new Stored[] {Stored.NONE, new Stored(v(900), null), new Stored(null, v(900)), new Stored(v(300), v(900))}) {
             assertThat(RowVersions.supersedes(incremental(100), stored)).as("over %s", stored).isTrue();
             assertThat(RowVersions.after(stored, incremental(100))).isEqualTo(stored);
         }
@@ -71,7 +75,7 @@ class RowVersionsTest {
     void transactionOpenAcrossAChunkAppliesOverTheChunkRow() {
         // The row's last change was at 30; a transaction changed it at 40, before the chunk was selected, and
         // committed after the window closed at 100: its change is streamed after the chunk row and is newer.
-        Stored afterChunk = RowVersions.after(new Stored(30L, null), incremental(100));
+        Stored afterChunk = RowVersions.after(new Stored(v(30), null), incremental(100));
         assertThat(RowVersions.supersedes(streamed(40), afterChunk)).isTrue();
         assertThat(RowVersions.supersedes(streamed(30), afterChunk)).as("the row's last change, re-emitted").isFalse();
     }

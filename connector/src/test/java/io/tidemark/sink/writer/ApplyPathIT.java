@@ -45,51 +45,6 @@ class ApplyPathIT {
         database = TestPostgres.createDatabase(test.getTestMethod().orElseThrow().getName().substring(0, 20));
     }
 
-    /** An applier as the task builds it, plus the offsets it has made durable. */
-    private final class Target {
-        final ChangeApplier applier;
-        final WatermarkStore watermarks;
-        final Map<TopicPartition, Long> durable = new HashMap<>();
-        int stale;
-
-        Target(Map<String, String> overrides) {
-            Map<String, String> props = new HashMap<>(DebeziumEvents.sinkProps(TestPostgres.jdbcUrl(database)));
-            props.putAll(overrides);
-            SinkConfig config = new SinkConfig(props);
-            watermarks = new WatermarkStore(config.watermarkTable(), props.get("name"));
-            applier = IdempotentJdbcSinkTask.newApplier(config, watermarks, props.get("name"));
-            try (Connection c = connection()) {
-                watermarks.createIfMissing(c);
-                durable.putAll(watermarks.load(c, List.of(TP)));
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        Target() {
-            this(Map.of());
-        }
-
-        ChangeApplier.Result apply(SinkRecord... records) {
-            try (Connection c = connection()) {
-                ChangeApplier.Result result = applier.apply(c, List.of(records), durable, (record, error) -> {
-                    throw new ConnectException(error.getMessage(), error);
-                });
-                durable.putAll(result.nextOffsets());
-                stale += result.skippedStale();
-                return result;
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        private Connection connection() throws SQLException {
-            Connection c = TestPostgres.connect(database);
-            c.setAutoCommit(false);
-            return c;
-        }
-    }
-
     private List<List<String>> items() {
         return Sql.queryAsText(database, "SELECT id, name, qty, __deleted FROM items ORDER BY id");
     }
@@ -104,7 +59,7 @@ class ApplyPathIT {
 
     @Test
     void createsTableAndAppliesInsertsUpdatesAndSoftDeletes() {
-        Target target = new Target();
+        TestTarget target = new TestTarget(database);
         target.apply(events.insert(1, "a", 1, 100, 1), events.insert(2, "b", 2, 110, 1), events.insert(3, "c", 3, 120, 1));
         target.apply(events.update(2, "b2", 20, 130, 2), events.delete(3, 140, 3), events.tombstone(3));
         assertThat(items()).containsExactly(row(1, "a", 1, "f"), row(2, "b2", 20, "f"), row(3, "c", 3, "t"));
@@ -115,12 +70,12 @@ class ApplyPathIT {
 
     @Test
     void kafkaRedeliveryAfterRestartAppliesNothingTwice() {
-        Target first = new Target();
+        TestTarget first = new TestTarget(database);
         SinkRecord[] batch = {events.insert(1, "a", 1, 100, 1), events.update(1, "a2", 2, 110, 2)};
         first.apply(batch);
         Sql.execute(database, "UPDATE items SET qty = 99 WHERE id = 1");
         // A restarted task reads the stored offsets; the same records redelivered are skipped whole.
-        Target restarted = new Target();
+        TestTarget restarted = new TestTarget(database);
         assertThat(restarted.durable).containsEntry(TP, 2L);
         ChangeApplier.Result result = restarted.apply(batch);
         assertThat(result.skippedRedelivered()).isEqualTo(2);
@@ -129,7 +84,7 @@ class ApplyPathIT {
 
     @Test
     void debeziumReemissionNeverRegressesARow() {
-        Target target = new Target();
+        TestTarget target = new TestTarget(database);
         SinkRecord insert = events.insert(1, "a", 1, 100, 1);
         SinkRecord update = events.update(1, "a2", 2, 110, 2);
         target.apply(insert, update);
@@ -143,7 +98,7 @@ class ApplyPathIT {
 
     @Test
     void interleavedTransactionsWithFallingLsnsAreAllApplied() {
-        Target target = new Target();
+        TestTarget target = new TestTarget(database);
         target.apply(events.insert(1, "a", 1, 100, 1), events.insert(2, "b", 1, 101, 1), events.insert(3, "c", 1, 102, 1));
         // T1 opens first (change LSNs 200, 230) but commits after T2 (change LSN 210): pgoutput emits T2 first.
         target.apply(events.update(3, "t2", 2, 210, 11));
@@ -153,7 +108,7 @@ class ApplyPathIT {
 
     @Test
     void transactionSpanningTheSnapshotPointOverwritesSnapshotRows() {
-        Target target = new Target();
+        TestTarget target = new TestTarget(database);
         target.apply(events.snapshot(1, "snap", 1, 500), events.snapshot(2, "snap", 1, 500));
         // Began before the snapshot point (lower change LSN), committed after it: newer than the snapshot image.
         target.apply(events.update(1, "span", 2, 450, 7), events.delete(2, 460, 7));
@@ -165,7 +120,7 @@ class ApplyPathIT {
 
     @Test
     void incrementalReadAppliesOverOlderStateAndATransactionOpenAcrossTheChunkStillWins() {
-        Target target = new Target();
+        TestTarget target = new TestTarget(database);
         target.apply(events.insert(1, "a", 1, 30, 1), events.snapshot(2, "snap", 1, 50), events.insert(3, "c", 1, 35, 2));
         // The chunk (window closed at 100) holds rows 1-3 as of its select; row 3 was deleted at the source after it.
         target.apply(events.incremental(1, "chunk", 2, 100), events.incremental(2, "chunk", 2, 100),
@@ -177,23 +132,23 @@ class ApplyPathIT {
                 events.reemit(events.insert(1, "a", 1, 30, 1)));
         assertThat(items()).containsExactly(row(1, "open across the chunk", 3, "f"), row(2, "chunk", 2, "f"),
                 row(3, "chunk", 2, "t"));
-        assertThat(Sql.queryAsText(database, "SELECT id, __source_lsn, __source_snapshot_lsn FROM items WHERE id = 2"))
+        assertThat(Sql.queryAsText(database, "SELECT id, __source_version, __source_snapshot_version FROM items WHERE id = 2"))
                 .as("the incremental read kept the snapshot point").containsExactly(row(2, null, 50));
     }
 
     @Test
     void appendModeRecordsEachIncrementalReadOnceUnderItsCloseMarker() {
-        Target audit = new Target(Map.of("mode", "append", "table.name.format", "${source.table}_audit", "name", "audit"));
+        TestTarget audit = new TestTarget(database, Map.of("mode", "append", "table.name.format", "${source.table}_audit", "name", "audit"));
         SinkRecord read = events.incremental(1, "chunk", 1, 100);
         audit.apply(read, events.incremental(1, "read again", 2, 140));
         audit.apply(events.reemit(read));
-        assertThat(Sql.queryAsText(database, "SELECT id, name, __op, __source_lsn FROM items_audit ORDER BY __kafka_offset"))
+        assertThat(Sql.queryAsText(database, "SELECT id, name, __op, __source_version FROM items_audit ORDER BY __kafka_offset"))
                 .containsExactly(row(1, "chunk", "r", 100), row(1, "read again", "r", 140));
     }
 
     @Test
     void truncateSoftDeletesEveryOlderRowKeepsLaterOnesAndIsIdempotentWhenReemitted() {
-        Target target = new Target();
+        TestTarget target = new TestTarget(database);
         target.apply(events.snapshot(1, "snap", 1, 50), events.insert(2, "b", 1, 100, 1), events.insert(3, "c", 1, 110, 2));
         SinkRecord truncate = events.truncate(200, 3);
         // Rows 1 and 2 again after the truncate, in the same transaction.
@@ -208,7 +163,7 @@ class ApplyPathIT {
 
     @Test
     void truncateWithHardDeleteRemovesOlderRowsAndATruncateOfAMissingTableIsANoOp() {
-        Target target = new Target(Map.of("delete.mode", "hard"));
+        TestTarget target = new TestTarget(database, Map.of("delete.mode", "hard"));
         target.apply(events.truncate(50, 1));
         assertThat(Sql.count(database, "SELECT count(*) FROM pg_tables WHERE tablename = 'items'")).isZero();
         target.apply(events.insert(1, "a", 1, 100, 2), events.insert(2, "b", 1, 110, 2), events.truncate(200, 3),
@@ -218,19 +173,19 @@ class ApplyPathIT {
 
     @Test
     void appendModeRecordsATruncateOnceInTheAuditEventsTable() {
-        Target audit = new Target(Map.of("mode", "append", "table.name.format", "${source.table}_audit", "name", "audit"));
+        TestTarget audit = new TestTarget(database, Map.of("mode", "append", "table.name.format", "${source.table}_audit", "name", "audit"));
         SinkRecord insert = events.insert(1, "a", 1, 100, 1);
         SinkRecord truncate = events.truncate(200, 3);
         audit.apply(insert, truncate);
         audit.apply(events.reemit(truncate));
-        assertThat(Sql.queryAsText(database, "SELECT connector_name, table_name, op, source_lsn, source_tx_id, kafka_offset"
+        assertThat(Sql.queryAsText(database, "SELECT connector_name, table_name, op, source_version, source_tx_id, kafka_offset"
                 + " FROM cdc_audit_events")).containsExactly(row("audit", "items_audit", "t", 200, 3, 1));
         assertThat(Sql.count(database, "SELECT count(*) FROM items_audit")).isEqualTo(1);
     }
 
     @Test
     void completedResnapshotDeletesRowsItDidNotContainAndKeepsNewerOnes() {
-        Target target = new Target();
+        TestTarget target = new TestTarget(database);
         target.apply(events.snapshot(6, "old snapshot", 1, 50), events.insert(1, "a", 1, 100, 1),
                 events.insert(2, "b", 1, 110, 2), events.insert(3, "c", 1, 120, 3), events.insert(4, "d", 1, 130, 4),
                 events.insert(5, "e", 1, 140, 5));
@@ -249,7 +204,7 @@ class ApplyPathIT {
 
     @Test
     void completedResnapshotWithHardDeleteRemovesRowsItDidNotContain() {
-        Target target = new Target(Map.of("delete.mode", "hard"));
+        TestTarget target = new TestTarget(database, Map.of("delete.mode", "hard"));
         target.apply(events.insert(1, "a", 1, 100, 1), events.insert(2, "b", 1, 110, 2), events.insert(3, "c", 1, 120, 3));
         target.apply(events.snapshot(1, "a", 1, 500), events.lastSnapshotRead(3, "c", 1, 500), events.insert(7, "g", 1, 510, 4));
         assertThat(Sql.queryAsText(database, "SELECT id, name FROM items ORDER BY id"))
@@ -258,11 +213,11 @@ class ApplyPathIT {
 
     @Test
     void snapshotReconcileOffOrATableFedFromTwoTopicsDeletesNothing() {
-        Target off = new Target(Map.of("snapshot.reconcile", "false", "name", "off", "table.name.format", "off"));
+        TestTarget off = new TestTarget(database, Map.of("snapshot.reconcile", "false", "name", "off", "table.name.format", "off"));
         off.apply(events.insert(1, "a", 1, 100, 1), events.lastSnapshotRead(2, "b", 1, 500));
         assertThat(Sql.count(database, "SELECT count(*) FROM off WHERE NOT __deleted")).isEqualTo(2);
 
-        Target shared = new Target(Map.of("name", "shared", "table.name.format", "shared"));
+        TestTarget shared = new TestTarget(database, Map.of("name", "shared", "table.name.format", "shared"));
         DebeziumEvents other = new DebeziumEvents("shop.other.items", 0, 0);
         shared.apply(other.insert(10, "from another topic", 1, 100, 1));
         shared.apply(events.insert(1, "a", 1, 100, 1), events.lastSnapshotRead(2, "b", 1, 500));
@@ -271,11 +226,11 @@ class ApplyPathIT {
 
     @Test
     void appendModeRecordsACompletedSnapshotInTheAuditEventsTable() {
-        Target audit = new Target(Map.of("mode", "append", "table.name.format", "${source.table}_audit", "name", "audit"));
+        TestTarget audit = new TestTarget(database, Map.of("mode", "append", "table.name.format", "${source.table}_audit", "name", "audit"));
         SinkRecord last = events.lastSnapshotRead(1, "a", 1, 500);
         audit.apply(last);
         audit.apply(events.reemit(last));
-        assertThat(Sql.queryAsText(database, "SELECT table_name, op, source_lsn FROM cdc_audit_events"))
+        assertThat(Sql.queryAsText(database, "SELECT table_name, op, source_version FROM cdc_audit_events"))
                 .containsExactly(row("items_audit", "s", 500));
         assertThat(Sql.count(database, "SELECT count(*) FROM items_audit")).isEqualTo(1);
     }
@@ -283,7 +238,7 @@ class ApplyPathIT {
     @Test
     void changeEventsResolvingToTheSinksOwnTablesAreRefused() {
         for (String own : List.of("cdc_watermark", "cdc_audit_events")) {
-            Target target = new Target(Map.of("table.name.format", own, "name", "own" + own.length()));
+            TestTarget target = new TestTarget(database, Map.of("table.name.format", own, "name", "own" + own.length()));
             assertThatThrownBy(() -> target.apply(events.insert(1, "a", 1, 100, 1)))
                     .hasMessageContaining("the sink's own watermark.table or audit.events.table");
         }
@@ -291,7 +246,7 @@ class ApplyPathIT {
 
     @Test
     void unchangedToastPlaceholderNeverOverwritesTheStoredValue() {
-        Target target = new Target();
+        TestTarget target = new TestTarget(database);
         String big = "x".repeat(10_000);
         target.apply(events.insert(1, big, 1, 100, 1));
         target.apply(events.update(1, PLACEHOLDER, 2, 110, 2));
@@ -300,7 +255,7 @@ class ApplyPathIT {
 
     @Test
     void primaryKeyUpdateMovesTheRow() {
-        Target target = new Target();
+        TestTarget target = new TestTarget(database);
         target.apply(events.insert(1, "a", 1, 100, 1));
         // Debezium emits delete(old key) + tombstone + create(new key), all at the same LSN.
         target.apply(events.delete(1, 200, 2), events.tombstone(1), events.insert(5, "a", 1, 200, 2));
@@ -309,7 +264,7 @@ class ApplyPathIT {
 
     @Test
     void softDeletedRowIsNotResurrectedByAReemittedInsert() {
-        Target target = new Target();
+        TestTarget target = new TestTarget(database);
         SinkRecord insert = events.insert(1, "a", 1, 100, 1);
         target.apply(insert, events.delete(1, 110, 2));
         target.apply(events.reemit(insert));
@@ -318,7 +273,7 @@ class ApplyPathIT {
 
     @Test
     void hardDeleteRemovesTheRowAndOnlyForNewerDeletes() {
-        Target target = new Target(Map.of("delete.mode", "hard"));
+        TestTarget target = new TestTarget(database, Map.of("delete.mode", "hard"));
         target.apply(events.snapshot(1, "a", 1, 500), events.snapshot(2, "b", 1, 500));
         target.apply(events.delete(1, 450, 3), events.update(2, "b2", 2, 600, 4));
         target.apply(events.delete(2, 550, 5));
@@ -331,15 +286,15 @@ class ApplyPathIT {
     void transactionsEqualOneByOneApplicationForRandomisedStreams() {
         Random random = new Random(7);
         List<SinkRecord> stream = events.randomStream(random, 600, 40);
-        Target batched = new Target(Map.of("table.name.format", "batched", "name", "batched"));
+        TestTarget batched = new TestTarget(database, Map.of("table.name.format", "batched", "name", "batched"));
         for (int from = 0; from < stream.size(); ) {
             int to = Math.min(stream.size(), from + 1 + random.nextInt(120));
             batched.apply(stream.subList(from, to).toArray(SinkRecord[]::new));
             from = to;
         }
-        Target oneByOne = new Target(Map.of("table.name.format", "single", "name", "single"));
+        TestTarget oneByOne = new TestTarget(database, Map.of("table.name.format", "single", "name", "single"));
         stream.forEach(oneByOne::apply);
-        String columns = "id, name, qty, __deleted, __source_lsn, __source_snapshot_lsn";
+        String columns = "id, name, qty, __deleted, __source_version, __source_snapshot_version";
         assertThat(Sql.queryAsText(database, "SELECT " + columns + " FROM batched ORDER BY id"))
                 .isEqualTo(Sql.queryAsText(database, "SELECT " + columns + " FROM single ORDER BY id"))
                 .hasSizeGreaterThan(30);
@@ -347,7 +302,7 @@ class ApplyPathIT {
 
     @Test
     void afterAResnapshotReplayedOlderChangesDoNotRegressButNewerOnesApply() {
-        Target target = new Target();
+        TestTarget target = new TestTarget(database);
         SinkRecord older = events.update(1, "v110", 1, 110, 2);
         SinkRecord newest = events.update(1, "v120", 2, 120, 3);
         target.apply(events.insert(1, "v100", 0, 100, 1), older, newest);
@@ -363,26 +318,26 @@ class ApplyPathIT {
 
     @Test
     void watermarkTableShowsOffsetAndSourcePositionPerPartition() {
-        Target target = new Target();
+        TestTarget target = new TestTarget(database);
         target.apply(events.insert(1, "a", 1, 0x16B3748L, 42), events.tombstone(9));
         assertThat(Sql.queryAsText(database, "SELECT connector_name, topic, kafka_partition, next_offset, source_server,"
-                + " source_lsn, source_tx_id, source_ts IS NOT NULL FROM cdc_watermark"))
-                .containsExactly(List.of("items-sink", TOPIC, "0", "2", "shop", "0/16B3748", "42", "t"));
+                + " source_position, source_version, source_tx_id, source_ts IS NOT NULL FROM cdc_watermark"))
+                .containsExactly(List.of("items-sink", TOPIC, "0", "2", "shop", "0/16B3748", "23803720", "42", "t"));
     }
 
     @Test
     void watermarkSourcePositionDoesNotMoveBackWhenOlderChangesAreRepublished() {
-        Target target = new Target();
+        TestTarget target = new TestTarget(database);
         SinkRecord older = events.update(1, "b", 2, 0x200L, 43);
         target.apply(events.insert(1, "a", 1, 0x100L, 42), older, events.update(1, "c", 3, 0x300L, 44));
         target.apply(events.reemit(older));
-        assertThat(Sql.queryAsText(database, "SELECT next_offset, source_lsn, source_tx_id FROM cdc_watermark"))
+        assertThat(Sql.queryAsText(database, "SELECT next_offset, source_position, source_tx_id FROM cdc_watermark"))
                 .containsExactly(List.of("4", "0/300", "44"));
     }
 
     @Test
     void newColumnAtTheSourceIsAddedToTheTarget() {
-        Target target = new Target();
+        TestTarget target = new TestTarget(database);
         target.apply(events.insert(1, "a", 1, 100, 1));
         Schema wider = SchemaBuilder.struct().optional().field("id", Schema.INT32_SCHEMA)
                 .field("name", Schema.OPTIONAL_STRING_SCHEMA).field("qty", Schema.OPTIONAL_INT32_SCHEMA)
@@ -400,7 +355,7 @@ class ApplyPathIT {
 
     @Test
     void missingTableWithoutAutoCreateFailsNamingTheTable() {
-        Target target = new Target(Map.of("auto.create", "false"));
+        TestTarget target = new TestTarget(database, Map.of("auto.create", "false"));
         assertThatThrownBy(() -> target.apply(events.insert(1, "a", 1, 100, 1)))
                 .isInstanceOf(ConnectException.class).hasMessageContaining("items").hasMessageContaining("auto.create=false");
         assertThat(Sql.count(database, "SELECT count(*) FROM cdc_watermark")).isZero();
@@ -409,7 +364,7 @@ class ApplyPathIT {
     @Test
     void schemaEvolutionNoneNeverAltersATable() {
         Sql.execute(database, "CREATE TABLE items (id integer PRIMARY KEY, name text)");
-        Target target = new Target(Map.of("schema.evolution", "none"));
+        TestTarget target = new TestTarget(database, Map.of("schema.evolution", "none"));
         assertThatThrownBy(() -> target.apply(events.insert(1, "a", 1, 100, 1)))
                 .hasMessageContaining("qty").hasMessageContaining("schema.evolution=none").hasMessageContaining("ALTER TABLE");
         assertThat(Sql.count(database, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'items'")).isEqualTo(2);
@@ -419,7 +374,7 @@ class ApplyPathIT {
     void hostileTableAndColumnNamesAreDataNotSql() {
         Sql.execute(database, "CREATE TABLE canary (id int)");
         String evil = "items\"; DROP TABLE canary; --";
-        Target target = new Target(Map.of("table.name.format", evil));
+        TestTarget target = new TestTarget(database, Map.of("table.name.format", evil));
         target.apply(events.insert(1, "a", 1, 100, 1));
         assertThat(Sql.count(database, "SELECT count(*) FROM \"items\"\"; DROP TABLE canary; --\"")).isEqualTo(1);
         assertThat(Sql.count(database, "SELECT count(*) FROM canary")).isZero();
@@ -427,12 +382,12 @@ class ApplyPathIT {
 
     @Test
     void appendModeWritesOneAuditRowPerChangeAndReplaysAddNothing() {
-        Target audit = new Target(Map.of("mode", "append", "table.name.format", "${source.table}_audit", "name", "audit"));
+        TestTarget audit = new TestTarget(database, Map.of("mode", "append", "table.name.format", "${source.table}_audit", "name", "audit"));
         SinkRecord insert = events.insert(1, "a", 1, 100, 1);
         SinkRecord update = events.update(1, PLACEHOLDER, 2, 110, 2);
         audit.apply(events.snapshot(2, "s", 5, 90), insert, update, events.delete(1, 120, 3), events.tombstone(1));
         audit.apply(events.reemit(insert), events.reemit(update));
-        assertThat(Sql.queryAsText(database, "SELECT id, name, qty, __op, __source_lsn, __source_tx_id, __kafka_offset"
+        assertThat(Sql.queryAsText(database, "SELECT id, name, qty, __op, __source_version, __source_tx_id, __kafka_offset"
                 + " FROM items_audit ORDER BY __kafka_offset")).containsExactly(
                 row(1, "a", 1, "c", 100, 1, 0), row(1, null, 2, "u", 110, 2, 1), row(2, "s", 5, "r", 90, null, 2),
                 row(1, null, null, "d", 120, 3, 3));
@@ -442,8 +397,8 @@ class ApplyPathIT {
 
     @Test
     void mergeAndAppendConnectorsOnTheSameTopicDoNotInterfere() {
-        Target merge = new Target(Map.of("name", "merge"));
-        Target audit = new Target(Map.of("mode", "append", "table.name.format", "${source.table}_audit", "name", "audit"));
+        TestTarget merge = new TestTarget(database, Map.of("name", "merge"));
+        TestTarget audit = new TestTarget(database, Map.of("mode", "append", "table.name.format", "${source.table}_audit", "name", "audit"));
         SinkRecord[] stream = {events.insert(1, "a", 1, 100, 1), events.update(1, "b", 2, 110, 2), events.delete(1, 120, 3)};
         merge.apply(stream);
         audit.apply(stream);
@@ -455,7 +410,7 @@ class ApplyPathIT {
 
     @Test
     void columnDroppedAtTheSourceIsKeptAndFilledWithNull() {
-        Target target = new Target();
+        TestTarget target = new TestTarget(database);
         target.apply(events.insert(1, "a", 1, 100, 1), events.insert(2, "b", 2, 101, 1));
         Schema narrower = SchemaBuilder.struct().optional().field("id", Schema.INT32_SCHEMA)
                 .field("qty", Schema.OPTIONAL_INT32_SCHEMA).build();
@@ -480,7 +435,7 @@ class ApplyPathIT {
             results.add(pool.submit(() -> {
                 start.await();
                 DebeziumEvents own = new DebeziumEvents(TOPIC, task, 0);
-                new Target(Map.of("name", "task" + task)).apply(own.insert(task, "t" + task, task, 100 + task, task));
+                new TestTarget(database, Map.of("name", "task" + task)).apply(own.insert(task, "t" + task, task, 100 + task, task));
                 return null;
             }));
         }
@@ -511,7 +466,7 @@ class ApplyPathIT {
         }
         Struct value = new Struct(envelope).put("after", after)
                 .put("source", ((Struct) template.value()).getStruct("source")).put("op", "c");
-        Target target = new Target(Map.of("table.name.format", "order; --.Tab\"le"));
+        TestTarget target = new TestTarget(database, Map.of("table.name.format", "order; --.Tab\"le"));
         target.apply(new SinkRecord(TOPIC, 0, template.keySchema(), template.key(), envelope, value, 0));
         StringBuilder select = new StringBuilder("SELECT ");
         for (int i = 0; i < names.length; i++) {

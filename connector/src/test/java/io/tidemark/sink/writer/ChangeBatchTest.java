@@ -5,6 +5,7 @@ import io.tidemark.sink.event.ChangeEvent;
 import io.tidemark.sink.event.ChangeEventReader;
 import io.tidemark.sink.event.TableId;
 import io.tidemark.sink.event.TableNameFormat;
+import io.tidemark.sink.position.RowVersion;
 import io.tidemark.sink.position.RowVersions;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -185,10 +186,10 @@ class ChangeBatchTest {
 
         void apply(ChangeEvent e) {
             if (e.isTruncate()) {
-                long lsn = e.position().rowVersion();
+                RowVersion lsn = e.position().rowVersion();
                 versions.forEach((id, stored) -> {
-                    if ((stored.streamed() == null || stored.streamed() < lsn)
-                            && (stored.snapshotPoint() == null || stored.snapshotPoint() < lsn)) {
+                    if ((stored.streamed() == null || lsn.isAfter(stored.streamed()))
+                            && (stored.snapshotPoint() == null || lsn.isAfter(stored.snapshotPoint()))) {
                         versions.put(id, new RowVersions.Stored(lsn, null));
                         deleted.add(id);
                     }

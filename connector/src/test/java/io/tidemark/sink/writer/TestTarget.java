@@ -1,0 +1,68 @@
+package io.tidemark.sink.writer;
+
+import io.tidemark.sink.BinlogEvents;
+import io.tidemark.sink.DebeziumEvents;
+import io.tidemark.sink.IdempotentJdbcSinkTask;
+import io.tidemark.sink.SinkConfig;
+import io.tidemark.testkit.TestPostgres;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An applier on a database of the test PostgreSQL, wired as the task wires it, plus the offsets it has made durable:
+ * the apply path without Kafka or Connect. An errant record fails the test.
+ */
+final class TestTarget {
+
+    final ChangeApplier applier;
+    final WatermarkStore watermarks;
+    final Map<TopicPartition, Long> durable = new HashMap<>();
+    int stale;
+    private final String database;
+
+    TestTarget(String database, Map<String, String> overrides) {
+        this.database = database;
+        Map<String, String> props = new HashMap<>(DebeziumEvents.sinkProps(TestPostgres.jdbcUrl(database)));
+        props.putAll(overrides);
+        SinkConfig config = new SinkConfig(props);
+        watermarks = new WatermarkStore(config.watermarkTable(), props.get("name"));
+        applier = IdempotentJdbcSinkTask.newApplier(config, watermarks, props.get("name"));
+        try (Connection c = connection()) {
+            watermarks.createIfMissing(c);
+            durable.putAll(watermarks.load(c, List.of(new TopicPartition(DebeziumEvents.TOPIC, 0),
+                    new TopicPartition(BinlogEvents.TOPIC, 0))));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    TestTarget(String database) {
+        this(database, Map.of());
+    }
+
+    ChangeApplier.Result apply(SinkRecord... records) {
+        try (Connection c = connection()) {
+            ChangeApplier.Result result = applier.apply(c, List.of(records), durable, (record, error) -> {
+                throw new ConnectException(error.getMessage(), error);
+            });
+            durable.putAll(result.nextOffsets());
+            stale += result.skippedStale();
+            return result;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        Connection c = TestPostgres.connect(database);
+        c.setAutoCommit(false);
+        return c;
+    }
+}
