@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where the records of one or more {@code put()} calls may be split into target transactions without splitting a
@@ -34,6 +36,8 @@ import java.util.function.Predicate;
  */
 public final class SourceTransactions {
 
+    /** A PostgreSQL marker id: {@code "<txId>:<lsn>"}, both decimal (a GTID's source part is never all digits). */
+    private static final Pattern POSTGRES_MARKER_ID = Pattern.compile("(\\d+):\\d+");
     /** END markers kept for transactions whose events have not all arrived; the oldest go first beyond this. */
     private static final int MAX_REMEMBERED_ENDS = 50_000;
 
@@ -41,9 +45,9 @@ public final class SourceTransactions {
     private final PerSchema<SourceFields> sources = new PerSchema<>(SourceFields::of);
     private final PerSchema<MarkerFields> markers = new PerSchema<>(MarkerFields::of);
     /** Per transaction, the event count per table its END marker announced. */
-    private final Map<Long, Map<String, Long>> ends = new LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<String, Map<String, Long>> ends = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Map<String, Long>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, Long>> eldest) {
             return size() > MAX_REMEMBERED_ENDS;
         }
     };
@@ -76,9 +80,10 @@ public final class SourceTransactions {
         }
     }
 
-    private record SourceFields(Field txId, Field schema, Field table) {
+    private record SourceFields(Field txId, Field schema, Field db, Field table, Field gtid) {
         static SourceFields of(Schema schema) {
-            return new SourceFields(schema.field("txId"), schema.field("schema"), schema.field("table"));
+            return new SourceFields(schema.field("txId"), schema.field("schema"), schema.field("db"),
+                    schema.field("table"), schema.field("gtid"));
         }
     }
 
@@ -97,7 +102,7 @@ public final class SourceTransactions {
      * @param marker      whether it is a BEGIN or END marker
      * @param tombstone   whether it is the tombstone after a delete, which END markers do not count
      */
-    private record Info(TopicPartition partition, Long transaction, String table, Map<String, Long> end,
+    private record Info(TopicPartition partition, String transaction, String table, Map<String, Long> end,
                         boolean marker, boolean tombstone) {
         static Info own(TopicPartition partition) {
             return new Info(partition, null, null, null, false, false);
@@ -116,20 +121,20 @@ public final class SourceTransactions {
      *                 applied; see {@link #forget}
      */
     public record Split(List<SinkRecord> complete, List<SinkRecord> held, Set<TopicPartition> awaitingEnd,
-                        Set<Long> finished) {
+                        Set<String> finished) {
     }
 
     /** Drops the END markers of transactions that have been applied whole. */
-    public void forget(Set<Long> finished) {
+    public void forget(Set<String> finished) {
         ends.keySet().removeAll(finished);
     }
 
     /** Splits {@code records} (in Kafka order per partition) into complete transactions and what must wait. */
     public Split split(List<SinkRecord> records) {
         Info[] infos = infos(records, Map.of());
-        Map<Long, Map<String, Long>> arrived = learn(infos);
+        Map<String, Map<String, Long>> arrived = learn(infos);
         boolean[] held = new boolean[records.size()];
-        Set<Long> heldTransactions = new HashSet<>();
+        Set<String> heldTransactions = new HashSet<>();
         boolean[] open = openAtTheEnd(infos);
         for (int i = 0; i < infos.length; i++) {
             if (mayContinue(infos[i], open[i], arrived)) {
@@ -159,7 +164,7 @@ public final class SourceTransactions {
         List<SinkRecord> hold = new ArrayList<>();
         Set<TopicPartition> awaitingEnd = new HashSet<>();
         Set<TopicPartition> seen = new HashSet<>();
-        Set<Long> finished = new HashSet<>();
+        Set<String> finished = new HashSet<>();
         for (int i = 0; i < records.size(); i++) {
             (held[i] ? hold : complete).add(records.get(i));
             if (held[i] && seen.add(infos[i].partition()) && metadataSeen && infos[i].table() != null) {
@@ -176,7 +181,7 @@ public final class SourceTransactions {
      * Whether a record's transaction may still have events to come; {@code openAtTheEnd} says whether the record's
      * run of its transaction reaches the end of its partition in the list. BEGIN and END markers are never held.
      */
-    private boolean mayContinue(Info info, boolean openAtTheEnd, Map<Long, Map<String, Long>> arrived) {
+    private boolean mayContinue(Info info, boolean openAtTheEnd, Map<String, Map<String, Long>> arrived) {
         if (info.transaction() == null || info.marker()) {
             return false;
         }
@@ -191,8 +196,8 @@ public final class SourceTransactions {
      * Notes the tables that come with transaction blocks and the END markers among {@code infos}; returns the events
      * per transaction and table among them.
      */
-    private Map<Long, Map<String, Long>> learn(Info[] infos) {
-        Map<Long, Map<String, Long>> arrived = new HashMap<>();
+    private Map<String, Map<String, Long>> learn(Info[] infos) {
+        Map<String, Map<String, Long>> arrived = new HashMap<>();
         for (Info info : infos) {
             if (info.table() != null && !info.tombstone()) {
                 tablesWithMetadata.add(info.table());
@@ -213,7 +218,7 @@ public final class SourceTransactions {
     }
 
     /** Whether the events of a transaction counted so far are all those its END marker (if seen) announces. */
-    private boolean allArrived(Long transaction, Map<String, Long> counted) {
+    private boolean allArrived(String transaction, Map<String, Long> counted) {
         Map<String, Long> end = ends.get(transaction);
         if (end == null) {
             return false;
@@ -244,7 +249,7 @@ public final class SourceTransactions {
      */
     public boolean[] commitPoints(List<SinkRecord> records) {
         Info[] infos = infos(records, Map.of());
-        Map<Long, Integer> last = new HashMap<>();
+        Map<String, Integer> last = new HashMap<>();
         for (int i = 0; i < infos.length; i++) {
             if (infos[i].transaction() != null) {
                 last.put(infos[i].transaction(), i);
@@ -270,11 +275,11 @@ public final class SourceTransactions {
         /** An open target transaction that nothing has been written into yet. */
         public static final Open EMPTY = new Open(Map.of(), Map.of());
 
-        private final Map<Long, Unfinished> transactions;
+        private final Map<String, Unfinished> transactions;
         /** What the last record written of each partition said, for a tombstone that comes next. */
         private final Map<TopicPartition, Info> last;
 
-        private Open(Map<Long, Unfinished> transactions, Map<TopicPartition, Info> last) {
+        private Open(Map<String, Unfinished> transactions, Map<TopicPartition, Info> last) {
             this.transactions = transactions;
             this.last = last;
         }
@@ -333,11 +338,11 @@ public final class SourceTransactions {
                            Map<TopicPartition, Long> lastArrivalNanos, long now, Waits waits) {
         Info[] infos = infos(records, open.last);
         learn(infos);
-        Map<Long, Unfinished> transactions = new HashMap<>();
+        Map<String, Unfinished> transactions = new HashMap<>();
         open.transactions.forEach((id, t) -> transactions.put(id, t.copy()));
-        Map<Long, Integer> lastIndex = new HashMap<>();
+        Map<String, Integer> lastIndex = new HashMap<>();
         // Per partition, the transaction of its last change record so far.
-        Map<TopicPartition, Long> current = new HashMap<>();
+        Map<TopicPartition, String> current = new HashMap<>();
         open.last.forEach((tp, info) -> current.put(tp, info.marker() ? null : info.transaction()));
         Map<TopicPartition, Info> last = new HashMap<>(open.last);
         for (int i = 0; i < infos.length; i++) {
@@ -348,7 +353,7 @@ public final class SourceTransactions {
                 // A marker changes no row: the target may commit on either side of it.
                 continue;
             }
-            Long previous = info.transaction() == null ? current.remove(tp) : current.put(tp, info.transaction());
+            String previous = info.transaction() == null ? current.remove(tp) : current.put(tp, info.transaction());
             if (previous != null && !previous.equals(info.transaction()) && transactions.containsKey(previous)) {
                 // A record of another transaction, or of none (a snapshot read), follows it.
                 transactions.get(previous).followed.add(tp);
@@ -365,9 +370,9 @@ public final class SourceTransactions {
             }
         }
         boolean endsAwaited = now - openedNanos < waits.endNanos();
-        Map<Long, Boolean> complete = new HashMap<>();
+        Map<String, Boolean> complete = new HashMap<>();
         long wake = endsAwaited ? openedNanos + waits.endNanos() - now : Long.MAX_VALUE;
-        for (Map.Entry<Long, Unfinished> t : transactions.entrySet()) {
+        for (Map.Entry<String, Unfinished> t : transactions.entrySet()) {
             long deadline = deadline(t.getKey(), t.getValue(), endsAwaited, lastArrivalNanos, waits);
             complete.put(t.getKey(), deadline <= now);
             if (deadline > now) {
@@ -377,13 +382,13 @@ public final class SourceTransactions {
 
         int openUntil = -1;
         boolean allComplete = true;
-        for (Long id : open.transactions.keySet()) {
+        for (String id : open.transactions.keySet()) {
             openUntil = Math.max(openUntil, lastIndex.getOrDefault(id, -1));
             allComplete &= complete.get(id);
         }
         int commitAfter = allComplete && openUntil < 0 ? 0 : -1;
         for (int i = 0; i < infos.length && allComplete; i++) {
-            Long id = infos[i].marker() ? null : infos[i].transaction();
+            String id = infos[i].marker() ? null : infos[i].transaction();
             if (id != null) {
                 openUntil = Math.max(openUntil, lastIndex.get(id));
                 allComplete = complete.get(id);
@@ -392,7 +397,7 @@ public final class SourceTransactions {
                 commitAfter = i + 1;
             }
         }
-        Map<Long, Unfinished> unfinished = new HashMap<>();
+        Map<String, Unfinished> unfinished = new HashMap<>();
         int committed = commitAfter;
         transactions.forEach((id, t) -> {
             if (!complete.get(id)) {
@@ -411,7 +416,7 @@ public final class SourceTransactions {
      * markers are awaited only once {@code endsAwaited} is over); otherwise once every partition it has records in has
      * had none for its time bound.
      */
-    private long deadline(Long id, Unfinished t, boolean endsAwaited, Map<TopicPartition, Long> lastArrivalNanos,
+    private long deadline(String id, Unfinished t, boolean endsAwaited, Map<TopicPartition, Long> lastArrivalNanos,
                           Waits waits) {
         boolean withMetadata = metadataSeen && t.withTable;
         if (withMetadata ? allArrived(id, t.arrived) || !endsAwaited && t.followed.containsAll(t.partitions)
@@ -465,16 +470,36 @@ public final class SourceTransactions {
             return Info.own(tp);
         }
         SourceFields sourceFields = sources.of(source.schema());
-        Object txId = sourceFields.txId() == null ? null : source.get(sourceFields.txId());
-        if (!(txId instanceof Number number)) {
+        Struct block = fields.transaction() == null ? null : value.getStruct(fields.transaction().name());
+        String transaction = transactionOf(source, sourceFields, block);
+        if (transaction == null) {
             return Info.own(tp);
         }
-        String table = fields.transaction() != null && value.get(fields.transaction()) != null
-                ? source.get(sourceFields.schema()) + "." + source.get(sourceFields.table()) : null;
+        String table = block != null ? namespace(source, sourceFields) + "." + source.get(sourceFields.table()) : null;
         if (table != null && !metadataSeen) {
             metadataSeen = impliesSubscribedMetadata.computeIfAbsent(tp.topic(), this::metadataTopicSubscribed);
         }
-        return new Info(tp, number.longValue(), table, null, false, false);
+        return new Info(tp, transaction, table, null, false, false);
+    }
+
+    /**
+     * A streamed change's source transaction: PostgreSQL's {@code source.txId}; for the binlog connectors (no txId)
+     * the {@code id} of the change event's transaction block (a GTID, or {@code file=<binlog>,pos=<BEGIN>}) or else
+     * {@code source.gtid}. Null when nothing names it: the record is then a transaction of its own.
+     */
+    private static String transactionOf(Struct source, SourceFields fields, Struct block) {
+        if (fields.txId() != null) {
+            return source.get(fields.txId()) instanceof Number n ? Long.toString(n.longValue()) : null;
+        }
+        if (block != null && block.schema().field("id") != null && block.get("id") instanceof String id) {
+            return id;
+        }
+        return fields.gtid() != null && source.get(fields.gtid()) instanceof String gtid ? gtid : null;
+    }
+
+    /** The table's namespace as END markers name it: the schema (PostgreSQL), or the database (MySQL, MariaDB). */
+    private static Object namespace(Struct source, SourceFields fields) {
+        return fields.schema() != null ? source.get(fields.schema()) : source.get(fields.db());
     }
 
     /** Whether {@code <p>.transaction} is subscribed for a dot-separated prefix {@code p} of {@code topic}. */
@@ -487,22 +512,18 @@ public final class SourceTransactions {
         return false;
     }
 
-    /** A BEGIN or END marker; the PostgreSQL connector's id is {@code "<txId>:<lsn>"}. */
+    /**
+     * A BEGIN or END marker. The PostgreSQL connector's id is {@code "<txId>:<lsn>"} with each marker's own LSN, so
+     * only its txId names the transaction; the binlog connectors' id (a GTID such as {@code "<uuid>:<n>"} or
+     * {@code "0-1-42"}, or {@code "file=<binlog>,pos=<n>"}) is the transaction's name whole, as in its change events.
+     */
     private Info marker(TopicPartition tp, Struct value) {
         MarkerFields fields = markers.of(value.schema());
-        Object id = value.get(fields.id());
-        Long transaction = null;
-        if (id instanceof String s) {
-            int colon = s.indexOf(':');
-            try {
-                transaction = Long.parseLong(colon < 0 ? s : s.substring(0, colon));
-            } catch (NumberFormatException e) {
-                return Info.own(tp);
-            }
-        }
-        if (transaction == null) {
+        if (!(value.get(fields.id()) instanceof String id) || id.isEmpty()) {
             return Info.own(tp);
         }
+        Matcher postgres = POSTGRES_MARKER_ID.matcher(id);
+        String transaction = postgres.matches() ? postgres.group(1) : id;
         if (!"END".equals(value.get(fields.status())) || fields.dataCollections() == null) {
             return new Info(tp, transaction, null, null, true, false);
         }

@@ -1,5 +1,7 @@
 package io.tidemark.sink.event;
 
+import io.tidemark.sink.BinlogEvents;
+import io.tidemark.sink.BinlogEvents.At;
 import io.tidemark.sink.DebeziumEvents;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
@@ -136,6 +138,74 @@ class SourceTransactionsTest {
                 .put("event_count", counts.values().stream().mapToLong(Long::longValue).sum())
                 .put("data_collections", collections).put("ts_ms", 0L);
         return new SinkRecord("shop.transaction", 0, null, null, MARKER, value, markerOffset++);
+    }
+
+    private static final Schema BINLOG_ENVELOPE_WITH_BLOCK = SchemaBuilder.struct().field("before", DebeziumEvents.ROW)
+            .field("after", DebeziumEvents.ROW).field("source", BinlogEvents.SOURCE).field("op", Schema.STRING_SCHEMA)
+            .field("transaction", BLOCK).build();
+
+    /** A binlog change event with the transaction block Debezium's MySQL connector adds: {@code id} names it whole. */
+    private static SinkRecord withBinlogBlock(SinkRecord record, String transactionId) {
+        Struct plain = (Struct) record.value();
+        Struct value = new Struct(BINLOG_ENVELOPE_WITH_BLOCK).put("after", plain.get("after"))
+                .put("source", plain.get("source")).put("op", plain.get("op"))
+                .put("transaction", new Struct(BLOCK).put("id", transactionId).put("total_order", 1L)
+                        .put("data_collection_order", 1L));
+        return new SinkRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
+                BINLOG_ENVELOPE_WITH_BLOCK, value, record.kafkaOffset());
+    }
+
+    private SinkRecord end(String id, Map<String, Long> counts) {
+        List<Struct> collections = new ArrayList<>();
+        counts.forEach((table, count) -> collections.add(new Struct(COLLECTION).put("data_collection", table)
+                .put("event_count", count)));
+        Struct value = new Struct(MARKER).put("status", "END").put("id", id)
+                .put("event_count", counts.values().stream().mapToLong(Long::longValue).sum())
+                .put("data_collections", collections).put("ts_ms", 0L);
+        return new SinkRecord("shop.transaction", 0, null, null, MARKER, value, markerOffset++);
+    }
+
+    @Test
+    void binlogTransactionsAreNamedByTheirWholeIdAndWaitForTheirEndMarker() {
+        BinlogEvents binlog = new BinlogEvents();
+        String t1 = "file=mysql-bin.000003,pos=400";
+        SinkRecord a = withBinlogBlock(binlog.insert(1, "a", 1, At.of("mysql-bin.000003", 480, 0)), t1);
+        SinkRecord b = withBinlogBlock(binlog.insert(2, "b", 1, At.of("mysql-bin.000003", 480, 1)), t1);
+        SinkRecord c = withBinlogBlock(binlog.insert(3, "c", 1, At.of("mysql-bin.000003", 600, 0)), t1);
+        SourceTransactions.Split waiting = transactions.split(List.of(a, b, end(t1, Map.of("shop.items", 3L))));
+        assertThat(waiting.held()).as("two of the three events END counts").containsExactly(a, b);
+        assertThat(transactions.split(List.of(a, b, c)).complete()).containsExactly(a, b, c);
+    }
+
+    @Test
+    void gtidsOfOneServerNameDifferentTransactionsThoughTheyShareTheirSourcePart() {
+        BinlogEvents binlog = new BinlogEvents();
+        String uuid = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+        SinkRecord first = withBinlogBlock(binlog.insert(1, "a", 1, At.of("mysql-bin.000003", 480, 0)), uuid + ":23");
+        SinkRecord second = withBinlogBlock(binlog.insert(2, "b", 1, At.of("mysql-bin.000003", 700, 0)), uuid + ":24");
+        SourceTransactions.Split split = transactions.split(List.of(end(uuid + ":23", Map.of("shop.items", 1L)), first,
+                second));
+        assertThat(split.held()).as("transaction :24 has no END yet").containsExactly(second);
+    }
+
+    @Test
+    void binlogChangesWithoutGtidOrMetadataAreTransactionsOfTheirOwn() {
+        BinlogEvents binlog = new BinlogEvents();
+        SinkRecord a = binlog.insert(1, "a", 1, At.of("mysql-bin.000003", 480, 0));
+        SinkRecord b = binlog.insert(2, "b", 1, At.of("mysql-bin.000003", 480, 1));
+        assertThat(transactions.split(List.of(a, b)).held()).isEmpty();
+        assertThat(transactions.commitPoints(List.of(a, b))).containsExactly(true, true);
+    }
+
+    @Test
+    void binlogChangesCarryingAGtidAreGroupedByItWithoutMetadata() {
+        BinlogEvents binlog = new BinlogEvents();
+        SinkRecord a = binlog.insert(1, "a", 1, At.of("mysql-bin.000003", 480, 0));
+        SinkRecord b = binlog.insert(2, "b", 1, At.of("mysql-bin.000003", 480, 1));
+        ((Struct) a.value()).getStruct("source").put("gtid", "0-1-42");
+        ((Struct) b.value()).getStruct("source").put("gtid", "0-1-42");
+        assertThat(transactions.commitPoints(List.of(a, b))).containsExactly(false, true);
+        assertThat(transactions.split(List.of(a, b)).held()).containsExactly(a, b);
     }
 
     @Test
