@@ -2,6 +2,8 @@ package io.tidemark.sink;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.tidemark.sink.dialect.TargetDialect;
+import io.tidemark.sink.dialect.Watermarks;
 import io.tidemark.sink.event.ChangeEventReader;
 import io.tidemark.sink.event.SourceTransactions;
 import io.tidemark.sink.version.Version;
@@ -11,7 +13,6 @@ import io.tidemark.sink.writer.ErrantRecords;
 import io.tidemark.sink.writer.ReportedOnce;
 import io.tidemark.sink.writer.SqlErrors;
 import io.tidemark.sink.writer.TableCatalog;
-import io.tidemark.sink.writer.WatermarkStore;
 import io.tidemark.sink.writer.WriteMode;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -60,7 +61,8 @@ public class IdempotentJdbcSinkTask extends SinkTask {
 
     private SinkConfig config;
     private HikariDataSource dataSource;
-    private WatermarkStore watermarks;
+    private TargetDialect dialect;
+    private Watermarks watermarks;
     private ChangeApplier applier;
     private SinkTaskMetrics metrics;
     private boolean watermarkTableReady;
@@ -92,8 +94,9 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         transactions = new SourceTransactions(config.subscribes());
         String connectorName = props.getOrDefault("name", "tidemark-jdbc-sink");
         dataSource = dataSource(config, connectorName);
-        watermarks = new WatermarkStore(config.watermarkTable(), connectorName);
-        applier = newApplier(config, watermarks, connectorName);
+        dialect = config.dialect();
+        watermarks = dialect.watermarks(config.watermarkTable(), connectorName);
+        applier = newApplier(config, dialect, watermarks, connectorName);
         String taskId = props.getOrDefault(IdempotentJdbcSinkConnector.TASK_ID, "0");
         metrics = new SinkTaskMetrics(connectorName, taskId);
         applyThread = new ApplyThread("tidemark-apply-" + connectorName + "-" + taskId);
@@ -109,17 +112,19 @@ public class IdempotentJdbcSinkTask extends SinkTask {
                     public void callAgainWithin(long ms) {
                         context.timeout(ms);
                     }
-                });
+                }, failure -> SqlErrors.isTransient(failure, dialect));
         LOG.info("Started sink task for connector {} writing to {} (mode={}, delete.mode={})",
                 connectorName, config.urlForDisplay(), config.mode(), config.deleteMode());
     }
 
     /** The applier for a configuration: the one place that wires reader, catalog and write mode together. */
-    public static ChangeApplier newApplier(SinkConfig config, WatermarkStore watermarks, String connectorName) {
-        WriteMode mode = config.writeMode(connectorName);
+    public static ChangeApplier newApplier(SinkConfig config, TargetDialect dialect, Watermarks watermarks,
+                                           String connectorName) {
+        WriteMode mode = config.writeMode(dialect, connectorName);
         return new ChangeApplier(
+                dialect,
                 new ChangeEventReader(config.tableNameFormat(), config.unavailablePlaceholder()),
-                new TableCatalog(config.autoCreate(), config.schemaEvolution(), mode),
+                new TableCatalog(dialect, config.autoCreate(), config.schemaEvolution(), mode),
                 mode,
                 watermarks,
                 List.of(config.watermarkTable(), config.auditEventsTable()),
@@ -151,7 +156,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         try (Connection connection = dataSource.getConnection()) {
             loadOffsets(connection);
         } catch (SQLException e) {
-            if (!SqlErrors.isTransient(e)) {
+            if (!SqlErrors.isTransient(e, dialect)) {
                 throw new ConnectException("cannot read stored offsets from " + config.watermarkTable() + ": "
                         + SqlErrors.message(e), e);
             }
@@ -186,7 +191,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         if (openTransactionFailure != null) {
             Throwable failure = openTransactionFailure;
             openTransactionFailure = null;
-            if (failure instanceof SQLException e && SqlErrors.isTransient(e)) {
+            if (failure instanceof SQLException e && SqlErrors.isTransient(e, dialect)) {
                 // Connect delivers this batch again after the back-off; the gate drops it as a copy from before the seek.
                 throw retryOrFail(e);
             }
@@ -334,7 +339,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     }
 
     private RuntimeException retryOrFail(SQLException e) {
-        if (!SqlErrors.isTransient(e)) {
+        if (!SqlErrors.isTransient(e, dialect)) {
             return new ConnectException("the target database rejected the batch: " + SqlErrors.message(e), e);
         }
         consecutiveFailures++;

@@ -2,8 +2,9 @@ package io.tidemark.sink;
 
 import io.tidemark.sink.event.TableId;
 import io.tidemark.sink.event.TableNameFormat;
+import io.tidemark.sink.dialect.TargetDialect;
+import io.tidemark.sink.dialect.TargetDialects;
 import io.tidemark.sink.writer.AppendWriter;
-import io.tidemark.sink.writer.AuditEventStore;
 import io.tidemark.sink.writer.MergeWriter;
 import io.tidemark.sink.writer.SchemaEvolution;
 import io.tidemark.sink.writer.WriteMode;
@@ -59,10 +60,13 @@ public final class SinkConfig extends AbstractConfig {
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(ConfigName.CONNECTION_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
-                    ConfigDef.LambdaValidator.with(SinkConfig::validateUrl, () -> "jdbc:postgresql://host:port/database[?options]"),
+                    ConfigDef.LambdaValidator.with((name, value) -> TargetDialects.forUrl(name, (String) value),
+                            () -> "a JDBC URL of a supported database: " + String.join(", ",
+                                    TargetDialects.all().stream().map(TargetDialect::exampleUrl).toList())),
                     Importance.HIGH,
-                    "JDBC URL of the target PostgreSQL database, e.g. jdbc:postgresql://db:5432/analytics. "
-                            + "pgjdbc options pass through, including TLS: ?sslmode=verify-full&sslrootcert=/path/root.crt.",
+                    "JDBC URL of the target database, e.g. jdbc:postgresql://db:5432/analytics; its prefix chooses the "
+                            + "target dialect. Driver options pass through, including TLS: "
+                            + "?sslmode=verify-full&sslrootcert=/path/root.crt.",
                     GROUP_CONNECTION, 1, Width.LONG, "JDBC URL")
             .define(ConfigName.CONNECTION_USER, Type.STRING, null, Importance.HIGH,
                     "Database user. The user needs CREATE on the target schema when auto.create or schema.evolution "
@@ -191,7 +195,7 @@ public final class SinkConfig extends AbstractConfig {
 
     /** The URL with any password parameter masked, for logs and messages. */
     public String urlForDisplay() {
-        return url().replaceAll("(?i)(password=)[^&;]*", "$1****");
+        return TargetDialects.maskPassword(url());
     }
 
     public String user() {
@@ -210,11 +214,16 @@ public final class SinkConfig extends AbstractConfig {
         return parseEnum(Mode.class, getString(ConfigName.MODE));
     }
 
-    /** The write mode this configuration asks for, for the connector {@code connectorName}. */
-    public WriteMode writeMode(String connectorName) {
+    /** The dialect of the target database {@code connection.url} names. */
+    public TargetDialect dialect() {
+        return TargetDialects.forUrl(ConfigName.CONNECTION_URL, url());
+    }
+
+    /** The write mode this configuration asks for, for the connector {@code connectorName}, in {@code dialect}. */
+    public WriteMode writeMode(TargetDialect dialect, String connectorName) {
         return mode() == Mode.APPEND
-                ? new AppendWriter(new AuditEventStore(auditEventsTable(), connectorName))
-                : new MergeWriter(deleteMode() == DeleteMode.SOFT);
+                ? new AppendWriter(dialect, dialect.auditEvents(auditEventsTable(), connectorName))
+                : new MergeWriter(dialect, deleteMode() == DeleteMode.SOFT);
     }
 
     public DeleteMode deleteMode() {
@@ -320,12 +329,6 @@ public final class SinkConfig extends AbstractConfig {
             out.append(constant.name().toLowerCase(Locale.ROOT));
         }
         return out.append(']').toString();
-    }
-
-    private static void validateUrl(String name, Object value) {
-        if (value == null || !((String) value).startsWith("jdbc:postgresql:")) {
-            throw new ConfigException(name, value, "must be a PostgreSQL JDBC URL starting with jdbc:postgresql:");
-        }
     }
 
     private static void validateTableNameFormat(String name, Object value) {

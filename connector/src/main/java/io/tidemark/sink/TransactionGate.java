@@ -1,7 +1,6 @@
 package io.tidemark.sink;
 
 import io.tidemark.sink.event.SourceTransactions;
-import io.tidemark.sink.writer.SqlErrors;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.slf4j.Logger;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongFunction;
+import java.util.function.Predicate;
 
 /**
  * Decides, {@code put()} by {@code put()}, what the task applies and how, so that target transactions end only at
@@ -48,6 +48,7 @@ final class TransactionGate {
         }
     }
 
+    private final Predicate<Throwable> isTransient;
     private final SourceTransactions transactions;
     private final boolean atomicConfigured;
     private final int maxHeldRecords;
@@ -79,10 +80,12 @@ final class TransactionGate {
 
     /**
      * {@code opener} opens a target transaction at a {@link System#nanoTime()}; {@code atomic} is
-     * atomic.source.transactions.
+     * atomic.source.transactions; {@code isTransient} tells a failure that passes with time (the target's dialect).
      */
     TransactionGate(SourceTransactions transactions, boolean atomic, int maxHeldRecords, SourceTransactions.Waits waits,
-                    LongFunction<OpenTransaction> opener, SinkTaskMetrics metrics, Worker worker) {
+                    LongFunction<OpenTransaction> opener, SinkTaskMetrics metrics, Worker worker,
+                    Predicate<Throwable> isTransient) {
+        this.isTransient = isTransient;
         this.transactions = transactions;
         this.atomicConfigured = atomic;
         this.maxHeldRecords = maxHeldRecords;
@@ -278,7 +281,7 @@ final class TransactionGate {
         last.keySet().removeAll(revoked);
         first.forEach(worker::seek);
         rewoundTo.putAll(first);
-        boolean transientFailure = failure == null || SqlErrors.isTransient(failure);
+        boolean transientFailure = failure == null || isTransient.test(failure);
         if (!transientFailure) {
             splitUntil.putAll(last);
             metrics.recordSplitTransaction();

@@ -62,11 +62,18 @@ class SinkConfigTest {
     }
 
     @Test
-    void rejectsNonPostgresUrl() {
+    void urlOfAnUnsupportedDatabaseIsRejectedListingTheSupportedOnes() {
         Map<String, String> props = valid();
-        props.put("connection.url", "jdbc:mysql://localhost/db");
-        assertThat(errors(props, "connection.url")).singleElement().asString().contains("jdbc:postgresql:");
+        props.put("connection.url", "jdbc:sqlserver://localhost;password=hunter2");
+        assertThat(errors(props, "connection.url")).singleElement().asString()
+                .contains("supported: postgresql (jdbc:postgresql://host:5432/database)")
+                .doesNotContain("hunter2");
         assertThatThrownBy(() -> new SinkConfig(props)).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void urlChoosesTheTargetDialect() {
+        assertThat(new SinkConfig(valid()).dialect().name()).isEqualTo("postgresql");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.tidemark.sink;
 
+import io.tidemark.sink.dialect.postgres.PostgresDialect;
+import io.tidemark.sink.writer.SqlErrors;
 import io.tidemark.sink.event.SourceTransactions;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -36,7 +38,7 @@ class TransactionGateTest {
                 public void callAgainWithin(long ms) {
                     wakes.add(ms);
                 }
-            });
+            }, failure -> SqlErrors.isTransient(failure, new PostgresDialect()));
     private final DebeziumEvents items = new DebeziumEvents();
 
     @AfterEach

@@ -91,7 +91,7 @@ public final class ValueText {
      * Microseconds since 1970-01-01T00:00 of values of the timestamp logical type {@code logical} (milliseconds
      * scaled up, nanoseconds rounded down), or null for any other type.
      */
-    static Function<Object, Long> epochMicros(String logical) {
+    public static Function<Object, Long> epochMicros(String logical) {
         return switch (logical) {
             case "io.debezium.time.Timestamp" -> value -> ((Number) value).longValue() * 1_000;
             case "io.debezium.time.MicroTimestamp" -> value -> ((Number) value).longValue();
@@ -102,7 +102,7 @@ public final class ValueText {
     }
 
     /** Days since 1970-01-01 of values of the date logical type {@code logical}, or null for any other type. */
-    static Function<Object, Integer> epochDays(String logical) {
+    public static Function<Object, Integer> epochDays(String logical) {
         return switch (logical) {
             case "io.debezium.time.Date" -> value -> ((Number) value).intValue();
             case org.apache.kafka.connect.data.Date.LOGICAL_NAME ->

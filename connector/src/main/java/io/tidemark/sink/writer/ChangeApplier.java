@@ -4,7 +4,11 @@ import io.tidemark.sink.event.ChangeEvent;
 import io.tidemark.sink.event.ChangeEventReader;
 import io.tidemark.sink.event.PgoutputNames;
 import io.tidemark.sink.event.TableId;
-import io.tidemark.sink.writer.WatermarkStore.Progress;
+import io.tidemark.sink.dialect.HiddenColumns;
+import io.tidemark.sink.dialect.TableDefinition;
+import io.tidemark.sink.dialect.TargetDialect;
+import io.tidemark.sink.dialect.Watermarks;
+import io.tidemark.sink.dialect.Watermarks.Progress;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -38,10 +42,11 @@ public final class ChangeApplier {
     /** Handed to the reader in place of a missing key, for {@link PgoutputNames} to rebuild. */
     private static final Struct KEY_TO_REBUILD = new Struct(SchemaBuilder.struct().build());
 
+    private final TargetDialect dialect;
     private final ChangeEventReader reader;
     private final TableCatalog catalog;
     private final WriteMode mode;
-    private final WatermarkStore watermarks;
+    private final Watermarks watermarks;
     /** The tables the sink keeps for itself (watermark, audit events), which no change event may write. */
     private final Set<TableId> ownTables;
     private final PgoutputNames names = new PgoutputNames();
@@ -57,8 +62,9 @@ public final class ChangeApplier {
      * {@code ownTables}: the sink's own tables, which no change event may write. {@code reconcileSnapshots}: a
      * completed snapshot of a table deletes the rows it did not contain (§3.6).
      */
-    public ChangeApplier(ChangeEventReader reader, TableCatalog catalog, WriteMode mode, WatermarkStore watermarks,
-                         Collection<TableId> ownTables, boolean reconcileSnapshots) {
+    public ChangeApplier(TargetDialect dialect, ChangeEventReader reader, TableCatalog catalog, WriteMode mode,
+                         Watermarks watermarks, Collection<TableId> ownTables, boolean reconcileSnapshots) {
+        this.dialect = dialect;
         this.reader = reader;
         this.catalog = catalog;
         this.mode = mode;
@@ -238,7 +244,7 @@ public final class ChangeApplier {
             offsets.putAll(result.nextOffsets());
             return result;
         } catch (SQLException e) {
-            if (SqlErrors.isTransient(e)) {
+            if (SqlErrors.isTransient(e, dialect)) {
                 throw e;
             }
             if (records.size() == 1) {
@@ -324,7 +330,7 @@ public final class ChangeApplier {
     private PgoutputNames.TargetTable describe(Connection connection, TableId table) throws SQLException {
         TableDefinition definition;
         try {
-            definition = TableCatalog.load(connection, table);
+            definition = dialect.describe(connection, table);
         } catch (SQLException e) {
             // Nothing is written yet; leave no aborted transaction behind for the retry.
             rollbackQuietly(connection, e);

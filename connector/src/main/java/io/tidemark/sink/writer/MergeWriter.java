@@ -1,5 +1,8 @@
 package io.tidemark.sink.writer;
 
+import io.tidemark.sink.dialect.HiddenColumns;
+import io.tidemark.sink.dialect.TableDefinition;
+import io.tidemark.sink.dialect.TargetDialect;
 import io.tidemark.sink.event.ChangeEvent;
 import io.tidemark.sink.event.TableId;
 import io.tidemark.sink.position.RowVersion;
@@ -8,7 +11,6 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,20 +25,23 @@ import java.util.Map;
  */
 public final class MergeWriter implements WriteMode {
 
+    private final TargetDialect dialect;
     private final boolean softDelete;
 
-    public MergeWriter(boolean softDelete) {
+    public MergeWriter(TargetDialect dialect, boolean softDelete) {
+        this.dialect = dialect;
         this.softDelete = softDelete;
     }
 
     @Override
     public Map<String, String> hiddenColumns(HiddenColumns.Versions versions) {
-        String type = versions == HiddenColumns.Versions.LEGACY ? "bigint" : HiddenColumns.VERSION_TYPE;
+        String type = dialect.hiddenColumnType(versions == HiddenColumns.Versions.LEGACY
+                ? HiddenColumns.Type.LEGACY_VERSION : HiddenColumns.Type.VERSION);
         Map<String, String> hidden = new LinkedHashMap<>();
         hidden.put(versions.streamed(), type);
         hidden.put(versions.snapshot(), type);
         if (softDelete) {
-            hidden.put(HiddenColumns.DELETED, "boolean NOT NULL DEFAULT false");
+            hidden.put(HiddenColumns.DELETED, dialect.hiddenColumnType(HiddenColumns.Type.DELETED_FLAG));
         }
         return hidden;
     }
@@ -69,13 +74,9 @@ public final class MergeWriter implements WriteMode {
         if (table == null) {
             return 0;
         }
-        String sql = change.isTruncate() ? StatementBuilder.truncate(table, softDelete)
-                : StatementBuilder.deleteMissingFromSnapshot(table, softDelete);
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setBigDecimal(1, VersionParameters.scalar(table, HiddenColumns.Versions.of(table).streamed(),
-                    change.position().rowVersion()));
-            return ps.executeUpdate();
-        }
+        RowVersion position = change.position().rowVersion();
+        return change.isTruncate() ? dialect.truncate(connection, table, position, softDelete)
+                : dialect.deleteMissingFromSnapshot(connection, table, position, softDelete);
     }
 
     /** Applies the changes; returns how many rows the guard let through. */
@@ -130,13 +131,8 @@ public final class MergeWriter implements WriteMode {
                 case INCREMENTAL -> { }
             }
         }
-        ColumnArrays values = ColumnArrays.of(table, columns, images);
-        HiddenColumns.Versions versions = HiddenColumns.Versions.of(table);
-        VersionParameters.add(values, table, versions.streamed(), streamed);
-        VersionParameters.add(values, table, versions.snapshot(), snapshot);
-        return UnnestStatement.execute(connection,
-                StatementBuilder.upsert(table, columns, values.types(), droppedColumns(table, rows.get(0)), softDelete),
-                values);
+        return dialect.upsert(connection, table, columns, images, streamed, snapshot, droppedColumns(table, rows.get(0)),
+                softDelete);
     }
 
     private int delete(Connection connection, TableDefinition table, List<ChangeEvent> rows) throws SQLException {
@@ -148,11 +144,7 @@ public final class MergeWriter implements WriteMode {
             keys.add(rows.get(r).key());
             versions[r] = rows.get(r).position().rowVersion();
         }
-        ColumnArrays values = ColumnArrays.of(table, keyColumns, keys);
-        VersionParameters.add(values, table, HiddenColumns.Versions.of(table).streamed(), versions);
-        String sql = softDelete ? StatementBuilder.softDelete(table, keyColumns, values.types())
-                : StatementBuilder.hardDelete(table, keyColumns, values.types());
-        return UnnestStatement.execute(connection, sql, values);
+        return dialect.delete(connection, table, keyColumns, keys, versions, softDelete);
     }
 
     /**

@@ -1,11 +1,13 @@
 package io.tidemark.sink.writer;
 
+import io.tidemark.sink.dialect.TargetDialect;
+
 import java.security.cert.CertificateException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 
-/** The one place that decides whether a database error is worth retrying. */
+/** The one place that decides whether a database error is worth retrying, with the dialect's codes. */
 public final class SqlErrors {
 
     private SqlErrors() {
@@ -31,12 +33,13 @@ public final class SqlErrors {
     }
 
     /**
-     * Connection failures (SQLSTATE class 08), an administrator shutting the server down (57P01–57P03,
-     * what {@code pg_ctl stop} produces), too many connections (53300), serialization failures
-     * (40001) and deadlocks (40P01) pass with time; everything else is a fact about the data, the schema or the
-     * setup (a server certificate the client does not trust) and fails the same way again.
+     * Whether {@code error} passes with time: the driver says so ({@link SQLTransientException},
+     * {@link SQLRecoverableException}), or the dialect does for an {@link SQLException} among its causes or chained
+     * exceptions ({@link TargetDialect#isTransient}: a lost connection, a shutdown, a deadlock). Everything else is a
+     * fact about the data, the schema or the setup (a server certificate the client does not trust) and fails the
+     * same way again.
      */
-    public static boolean isTransient(Throwable error) {
+    public static boolean isTransient(Throwable error, TargetDialect dialect) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof CertificateException) {
                 // A certificate the client does not trust (wrong CA, expired) stays untrusted, however the pool
@@ -49,13 +52,11 @@ public final class SqlErrors {
                 return true;
             }
             if (t instanceof SQLException sql) {
-                String state = sql.getSQLState();
-                if (state != null && (state.startsWith("08") || state.equals("40001") || state.equals("40P01")
-                        || state.equals("53300") || state.startsWith("57P"))) {
+                if (dialect.isTransient(sql)) {
                     return true;
                 }
                 SQLException next = sql.getNextException();
-                if (next != null && next != t && isTransient(next)) {
+                if (next != null && next != t && isTransient(next, dialect)) {
                     return true;
                 }
             }

@@ -1,7 +1,8 @@
 package io.tidemark.sink.writer;
 
-import io.tidemark.sink.dialect.ColumnTypes;
-import io.tidemark.sink.dialect.Identifiers;
+import io.tidemark.sink.dialect.HiddenColumns;
+import io.tidemark.sink.dialect.TableDefinition;
+import io.tidemark.sink.dialect.TargetDialect;
 import io.tidemark.sink.event.TableId;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -10,17 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static io.tidemark.sink.dialect.Identifiers.quote;
 
 /**
  * Knows the target tables: reads their definition from the database once, creates missing ones
@@ -32,20 +28,14 @@ public final class TableCatalog {
 
     private static final Logger LOG = LoggerFactory.getLogger(TableCatalog.class);
 
-    private static final String COLUMNS_SQL = "SELECT a.attname, format_type(a.atttypid, a.atttypmod)"
-            + " FROM pg_attribute a WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
-            + " ORDER BY a.attnum";
-    private static final String PRIMARY_KEY_SQL = "SELECT a.attname FROM pg_index i"
-            + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
-            + " WHERE i.indrelid = to_regclass(?) AND i.indisprimary"
-            + " ORDER BY array_position(i.indkey::int2[], a.attnum)";
-
+    private final TargetDialect dialect;
     private final boolean autoCreate;
     private final SchemaEvolution evolution;
     private final WriteMode mode;
     private final Map<TableId, TableDefinition> tables = new HashMap<>();
 
-    public TableCatalog(boolean autoCreate, SchemaEvolution evolution, WriteMode mode) {
+    public TableCatalog(TargetDialect dialect, boolean autoCreate, SchemaEvolution evolution, WriteMode mode) {
+        this.dialect = dialect;
         this.autoCreate = autoCreate;
         this.evolution = evolution;
         this.mode = mode;
@@ -62,7 +52,7 @@ public final class TableCatalog {
         if (table != null && missingColumns(table, keySchema, rowSchemas).isEmpty()) {
             return table;
         }
-        table = load(connection, id);
+        table = dialect.describe(connection, id);
         if (table == null && keySchema == null) {
             return null;
         }
@@ -71,7 +61,7 @@ public final class TableCatalog {
                 throw new ConnectException("table " + id + " does not exist and auto.create=false");
             }
             create(connection, id, keySchema, rowSchemas);
-            table = load(connection, id);
+            table = dialect.describe(connection, id);
             if (table == null) {
                 throw new ConnectException("table " + id + " was created but cannot be read back");
             }
@@ -84,11 +74,11 @@ public final class TableCatalog {
             if (evolution == SchemaEvolution.NONE) {
                 throw new ConnectException("table " + id + " lacks columns " + missing.keySet()
                         + " and schema.evolution=none forbids adding them; add them yourself, e.g. "
-                        + addColumns(id, missing));
+                        + dialect.addColumns(id, missing));
             }
-            Ddl.run(connection, addColumns(id, missing));
+            dialect.runDdl(connection, List.of(dialect.addColumns(id, missing)));
             LOG.info("Added columns {} to {}", missing, id);
-            table = load(connection, id);
+            table = dialect.describe(connection, id);
         }
         tables.put(id, table);
         return table;
@@ -103,13 +93,13 @@ public final class TableCatalog {
         Map<String, String> missing = new LinkedHashMap<>();
         for (Field f : keySchema == null ? List.<Field>of() : keySchema.fields()) {
             if (!table.has(f.name())) {
-                missing.put(f.name(), ColumnTypes.sqlType(f.schema()));
+                missing.put(f.name(), dialect.columnType(f.schema()));
             }
         }
         for (Schema rowSchema : rowSchemas) {
             for (Field f : rowSchema.fields()) {
                 if (!table.has(f.name()) && !missing.containsKey(f.name())) {
-                    missing.put(f.name(), ColumnTypes.sqlType(f.schema()));
+                    missing.put(f.name(), dialect.columnType(f.schema()));
                 }
             }
         }
@@ -135,67 +125,17 @@ public final class TableCatalog {
     private void create(Connection connection, TableId id, Schema keySchema, List<Schema> rowSchemas) throws SQLException {
         Map<String, String> columns = new LinkedHashMap<>();
         for (Field f : keySchema.fields()) {
-            columns.put(f.name(), ColumnTypes.sqlType(f.schema()) + " NOT NULL");
+            columns.put(f.name(), dialect.columnType(f.schema()) + " NOT NULL");
         }
         for (Schema rowSchema : rowSchemas) {
             for (Field f : rowSchema.fields()) {
-                columns.putIfAbsent(f.name(), ColumnTypes.sqlType(f.schema()));
+                columns.putIfAbsent(f.name(), dialect.columnType(f.schema()));
             }
         }
         columns.putAll(mode.hiddenColumns(HiddenColumns.Versions.CURRENT));
-        List<String> key = new ArrayList<>();
-        for (String column : mode.primaryKey(keySchema.fields().stream().map(Field::name).toList(),
-                HiddenColumns.Versions.CURRENT)) {
-            key.add(quote(column));
-        }
-        StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(quote(id)).append(" (");
-        columns.forEach((name, type) -> ddl.append(quote(name)).append(' ').append(type).append(", "));
-        ddl.append("PRIMARY KEY (").append(String.join(", ", key)).append("))");
-        List<String> statements = new ArrayList<>();
-        if (id.schema() != null) {
-            statements.add("CREATE SCHEMA IF NOT EXISTS " + quote(id.schema()));
-        }
-        statements.add(ddl.toString());
-        Ddl.run(connection, statements.toArray(String[]::new));
+        List<String> key = mode.primaryKey(keySchema.fields().stream().map(Field::name).toList(),
+                HiddenColumns.Versions.CURRENT);
+        dialect.runDdl(connection, dialect.createTable(id, columns, key));
         LOG.info("Created table {} with columns {} and primary key {}", id, columns.keySet(), key);
-    }
-
-    private static String addColumns(TableId id, Map<String, String> columns) {
-        StringBuilder ddl = new StringBuilder("ALTER TABLE ").append(quote(id));
-        String sep = " ";
-        for (Map.Entry<String, String> c : columns.entrySet()) {
-            ddl.append(sep).append("ADD COLUMN IF NOT EXISTS ").append(quote(c.getKey())).append(' ').append(c.getValue());
-            sep = ", ";
-        }
-        return ddl.toString();
-    }
-
-    /** The table's definition, or null when it does not exist. */
-    static TableDefinition load(Connection connection, TableId id) throws SQLException {
-        String regclass = Identifiers.quote(id);
-        Map<String, String> columns = new LinkedHashMap<>();
-        List<String> primaryKey = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(COLUMNS_SQL)) {
-            ps.setString(1, regclass);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.put(rs.getString(1), rs.getString(2));
-                }
-            }
-        }
-        if (columns.isEmpty()) {
-            connection.commit();
-            return null;
-        }
-        try (PreparedStatement ps = connection.prepareStatement(PRIMARY_KEY_SQL)) {
-            ps.setString(1, regclass);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    primaryKey.add(rs.getString(1));
-                }
-            }
-        }
-        connection.commit();
-        return new TableDefinition(id, columns, primaryKey);
     }
 }

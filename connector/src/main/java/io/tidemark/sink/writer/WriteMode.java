@@ -1,5 +1,7 @@
 package io.tidemark.sink.writer;
 
+import io.tidemark.sink.dialect.HiddenColumns;
+import io.tidemark.sink.dialect.TableDefinition;
 import io.tidemark.sink.event.ChangeEvent;
 import io.tidemark.sink.event.TableId;
 

@@ -4,6 +4,8 @@ import io.tidemark.sink.BinlogEvents;
 import io.tidemark.sink.DebeziumEvents;
 import io.tidemark.sink.IdempotentJdbcSinkTask;
 import io.tidemark.sink.SinkConfig;
+import io.tidemark.sink.dialect.TargetDialect;
+import io.tidemark.sink.dialect.Watermarks;
 import io.tidemark.testkit.TestPostgres;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -22,7 +24,7 @@ import java.util.Map;
 final class TestTarget {
 
     final ChangeApplier applier;
-    final WatermarkStore watermarks;
+    final Watermarks watermarks;
     final Map<TopicPartition, Long> durable = new HashMap<>();
     int stale;
     private final String database;
@@ -32,8 +34,9 @@ final class TestTarget {
         Map<String, String> props = new HashMap<>(DebeziumEvents.sinkProps(TestPostgres.jdbcUrl(database)));
         props.putAll(overrides);
         SinkConfig config = new SinkConfig(props);
-        watermarks = new WatermarkStore(config.watermarkTable(), props.get("name"));
-        applier = IdempotentJdbcSinkTask.newApplier(config, watermarks, props.get("name"));
+        TargetDialect dialect = config.dialect();
+        watermarks = dialect.watermarks(config.watermarkTable(), props.get("name"));
+        applier = IdempotentJdbcSinkTask.newApplier(config, dialect, watermarks, props.get("name"));
         try (Connection c = connection()) {
             watermarks.createIfMissing(c);
             durable.putAll(watermarks.load(c, List.of(new TopicPartition(DebeziumEvents.TOPIC, 0),

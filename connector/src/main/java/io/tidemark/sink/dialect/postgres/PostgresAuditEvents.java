@@ -1,5 +1,7 @@
-package io.tidemark.sink.writer;
+package io.tidemark.sink.dialect.postgres;
 
+import io.tidemark.sink.dialect.AuditEvents;
+import io.tidemark.sink.dialect.TableDefinition;
 import io.tidemark.sink.event.ChangeEvent;
 import io.tidemark.sink.event.TableId;
 import io.tidemark.sink.position.SourcePosition;
@@ -9,29 +11,29 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 
-import static io.tidemark.sink.dialect.Identifiers.quote;
+import static io.tidemark.sink.dialect.postgres.Identifiers.quote;
 
 /**
- * Append mode's record of changes that concern a whole table rather than one row (truncates, op {@code t}; completed
- * snapshots, op {@code s}): one row per change, keyed by connector, target table, op and source position, so a change
- * delivered again adds nothing. An audit table cannot hold them, since its primary key holds the row's key. A table
- * created by a release that read only PostgreSQL keeps its {@code source_lsn bigint} column.
+ * Append mode's audit events table in PostgreSQL. A table created by a release that read only PostgreSQL keeps its
+ * {@code source_lsn bigint} column.
  */
-public final class AuditEventStore {
+final class PostgresAuditEvents implements AuditEvents {
 
+    private final PostgresDialect dialect;
     private final TableId table;
     private final String connectorName;
     /** The position column, once the table is known: {@code source_version}, or {@code source_lsn} (old layout). */
     private String versionColumn;
     private TableDefinition definition;
 
-    public AuditEventStore(TableId table, String connectorName) {
+    PostgresAuditEvents(PostgresDialect dialect, TableId table, String connectorName) {
+        this.dialect = dialect;
         this.table = table;
         this.connectorName = connectorName;
     }
 
-    /** Creates the table on first use, in a committed transaction of its own. */
-    void createIfMissing(Connection connection) throws SQLException {
+    @Override
+    public void createIfMissing(Connection connection) throws SQLException {
         if (definition != null) {
             return;
         }
@@ -39,7 +41,7 @@ public final class AuditEventStore {
                 + "connector_name text NOT NULL, "
                 + "table_name text NOT NULL, "
                 + "op text NOT NULL, "
-                + "source_version " + HiddenColumns.VERSION_TYPE + " NOT NULL, "
+                + "source_version " + PostgresDialect.VERSION_TYPE + " NOT NULL, "
                 + "source_sequence text, "
                 + "source_tx_id bigint, "
                 + "source_ts_ms bigint, "
@@ -53,13 +55,13 @@ public final class AuditEventStore {
         } else {
             Ddl.run(connection, create);
         }
-        TableDefinition loaded = TableCatalog.load(connection, table);
+        TableDefinition loaded = dialect.describe(connection, table);
         versionColumn = loaded.has("source_version") || !loaded.has("source_lsn") ? "source_version" : "source_lsn";
         definition = loaded;
     }
 
-    /** Records {@code change} of {@code target} inside the caller's transaction; returns 1, or 0 if it was recorded before. */
-    int record(Connection connection, TableId target, ChangeEvent change) throws SQLException {
+    @Override
+    public int record(Connection connection, TableId target, ChangeEvent change) throws SQLException {
         String sql = "INSERT INTO " + quote(table) + " (connector_name, table_name, op, " + versionColumn
                 + ", source_sequence, source_tx_id, source_ts_ms, kafka_topic, kafka_partition, kafka_offset)"
                 + " VALUES (?, ?, ?, ?::" + definition.typeOf(versionColumn) + ", ?, ?, ?, ?, ?, ?)"

@@ -1,18 +1,21 @@
-package io.tidemark.sink.writer;
+package io.tidemark.sink.dialect.postgres;
 
-import io.tidemark.sink.dialect.Identifiers;
+import io.tidemark.sink.dialect.postgres.Identifiers;
+import io.tidemark.sink.dialect.HiddenColumns;
+import io.tidemark.sink.dialect.TableDefinition;
 import io.tidemark.sink.event.TableId;
+import io.tidemark.sink.writer.AppendWriter;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.tidemark.sink.dialect.ParameterType.EPOCH_DAYS;
-import static io.tidemark.sink.dialect.ParameterType.EPOCH_MICROS;
-import static io.tidemark.sink.dialect.ParameterType.INT4;
-import static io.tidemark.sink.dialect.ParameterType.INT8;
-import static io.tidemark.sink.dialect.ParameterType.TEXT;
+import static io.tidemark.sink.dialect.postgres.ParameterType.EPOCH_DAYS;
+import static io.tidemark.sink.dialect.postgres.ParameterType.EPOCH_MICROS;
+import static io.tidemark.sink.dialect.postgres.ParameterType.INT4;
+import static io.tidemark.sink.dialect.postgres.ParameterType.INT8;
+import static io.tidemark.sink.dialect.postgres.ParameterType.TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -83,11 +86,12 @@ class StatementBuilderTest {
         Map<String, String> columns = new LinkedHashMap<>();
         columns.put("id", "integer");
         columns.put("name", "text");
-        AppendWriter append = new AppendWriter(new AuditEventStore(new TableId(null, "cdc_audit_events"), "sink"));
+        PostgresDialect dialect = new PostgresDialect();
+        AppendWriter append = new AppendWriter(dialect, dialect.auditEvents(new TableId(null, "cdc_audit_events"), "sink"));
         columns.putAll(append.hiddenColumns(HiddenColumns.Versions.CURRENT));
         TableDefinition audit = new TableDefinition(new TableId(null, "items_audit"), columns,
                 append.primaryKey(List.of("id"), HiddenColumns.Versions.CURRENT));
-        assertThat(AppendWriter.sql(audit, List.of("id", "name"))).isEqualTo("""
+        assertThat(StatementBuilder.append(audit, List.of("id", "name"))).isEqualTo("""
                 INSERT INTO "items_audit" ("id", "name", "__op", "__source_version", "__source_sequence", \
                 "__source_tx_id", "__source_ts_ms", "__kafka_topic", "__kafka_partition", "__kafka_offset")
                 SELECT v.p0::integer, v.p1::text, v.p2::text, v.p3::numeric(38,0), v.p4::text, v.p5::bigint, \

@@ -1,5 +1,7 @@
-package io.tidemark.sink.writer;
+package io.tidemark.sink.dialect.postgres;
 
+import io.tidemark.sink.dialect.TableDefinition;
+import io.tidemark.sink.dialect.Watermarks;
 import io.tidemark.sink.event.TableId;
 import io.tidemark.sink.position.PostgresSourcePosition;
 import io.tidemark.sink.position.SourcePosition;
@@ -13,19 +15,15 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
-import static io.tidemark.sink.dialect.Identifiers.quote;
+import static io.tidemark.sink.dialect.postgres.Identifiers.quote;
 
 /**
- * The watermark table: per (connector, topic, partition) the next Kafka offset to apply and the furthest
- * source position processed. It is written in the same transaction as the data, so after any crash the
- * stored offset says exactly which records are in the target; the task seeks there on open().
- *
- * <p>The position is kept twice: {@code source_position} in the source's notation for a person, {@code source_version}
+ * The watermark table in PostgreSQL. The position is kept twice: {@code source_position} in the source's notation for a person, {@code source_version}
  * as a number that orders it. A table created by a release that read only PostgreSQL has a {@code source_lsn pg_lsn}
  * column instead: the columns are added and filled from it, and it is still written (for PostgreSQL positions) so
  * that tasks of the older release, during a rolling upgrade, and queries written against it keep working.
  */
-public final class WatermarkStore {
+final class PostgresWatermarks implements Watermarks {
 
     /**
      * Whether a save carries a source position further on than the stored one: the source position columns show the
@@ -36,20 +34,19 @@ public final class WatermarkStore {
     private static final String FURTHER = "(EXCLUDED.source_version IS NOT NULL AND (w.source_version IS NULL"
             + " OR EXCLUDED.source_server IS DISTINCT FROM w.source_server OR EXCLUDED.source_version > w.source_version))";
 
+    private final PostgresDialect dialect;
     private final TableId table;
     private final String connectorName;
     /** Whether the table has the old layout's {@code source_lsn} column, known once {@link #createIfMissing} ran. */
     private boolean legacyLsn;
 
-    public WatermarkStore(TableId table, String connectorName) {
+    PostgresWatermarks(PostgresDialect dialect, TableId table, String connectorName) {
+        this.dialect = dialect;
         this.table = table;
         this.connectorName = connectorName;
     }
 
-    /** Progress of one partition in one transaction: the next offset and the position of its last change. */
-    public record Progress(TopicPartition partition, long nextOffset, SourcePosition lastPosition) {
-    }
-
+    @Override
     public void createIfMissing(Connection connection) throws SQLException {
         String create = "CREATE TABLE IF NOT EXISTS " + quote(table) + " ("
                 + "connector_name text NOT NULL, "
@@ -58,7 +55,7 @@ public final class WatermarkStore {
                 + "next_offset bigint NOT NULL, "
                 + "source_server text, "
                 + "source_position text, "
-                + "source_version " + HiddenColumns.VERSION_TYPE + ", "
+                + "source_version " + PostgresDialect.VERSION_TYPE + ", "
                 + "source_sequence text, "
                 + "source_tx_id bigint, "
                 + "source_ts timestamptz, "
@@ -69,17 +66,17 @@ public final class WatermarkStore {
         } else {
             Ddl.run(connection, create);
         }
-        TableDefinition definition = TableCatalog.load(connection, table);
+        TableDefinition definition = dialect.describe(connection, table);
         legacyLsn = definition.has("source_lsn");
         if (legacyLsn && !definition.has("source_version")) {
             Ddl.run(connection, "ALTER TABLE " + quote(table) + " ADD COLUMN IF NOT EXISTS source_position text,"
-                            + " ADD COLUMN IF NOT EXISTS source_version " + HiddenColumns.VERSION_TYPE,
+                            + " ADD COLUMN IF NOT EXISTS source_version " + PostgresDialect.VERSION_TYPE,
                     "UPDATE " + quote(table) + " SET source_position = source_lsn::text,"
                             + " source_version = source_lsn - '0/0'::pg_lsn WHERE source_lsn IS NOT NULL");
         }
     }
 
-    /** The stored next offsets of {@code partitions}; partitions never written are absent. */
+    @Override
     public Map<TopicPartition, Long> load(Connection connection, Collection<TopicPartition> partitions) throws SQLException {
         Map<TopicPartition, Long> offsets = new HashMap<>();
         String sql = "SELECT topic, kafka_partition, next_offset FROM " + quote(table) + " WHERE connector_name = ?";
@@ -98,7 +95,7 @@ public final class WatermarkStore {
         return offsets;
     }
 
-    /** Records progress inside the caller's transaction; the caller commits. */
+    @Override
     public void save(Connection connection, Collection<Progress> progress) throws SQLException {
         int n = progress.size();
         String[][] v = new String[legacyLsn ? 10 : 9][n];

@@ -1,6 +1,8 @@
-package io.tidemark.sink.writer;
+package io.tidemark.sink.dialect.postgres;
 
-import io.tidemark.sink.dialect.ParameterType;
+import io.tidemark.sink.dialect.postgres.ParameterType;
+import io.tidemark.sink.dialect.HiddenColumns;
+import io.tidemark.sink.dialect.TableDefinition;
 import io.tidemark.sink.event.TableId;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -13,13 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.tidemark.sink.dialect.ParameterType.BOOL;
-import static io.tidemark.sink.dialect.ParameterType.EPOCH_DAYS;
-import static io.tidemark.sink.dialect.ParameterType.FLOAT8;
-import static io.tidemark.sink.dialect.ParameterType.INT2;
-import static io.tidemark.sink.dialect.ParameterType.INT4;
-import static io.tidemark.sink.dialect.ParameterType.INT8;
-import static io.tidemark.sink.dialect.ParameterType.TEXT;
+import static io.tidemark.sink.dialect.postgres.ParameterType.BOOL;
+import static io.tidemark.sink.dialect.postgres.ParameterType.EPOCH_DAYS;
+import static io.tidemark.sink.dialect.postgres.ParameterType.FLOAT8;
+import static io.tidemark.sink.dialect.postgres.ParameterType.INT2;
+import static io.tidemark.sink.dialect.postgres.ParameterType.INT4;
+import static io.tidemark.sink.dialect.postgres.ParameterType.INT8;
+import static io.tidemark.sink.dialect.postgres.ParameterType.TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ColumnArraysTest {

@@ -1,12 +1,13 @@
-package io.tidemark.sink.writer;
+package io.tidemark.sink.dialect.postgres;
 
-import io.tidemark.sink.dialect.ParameterType;
+import io.tidemark.sink.dialect.HiddenColumns;
+import io.tidemark.sink.dialect.TableDefinition;
 import io.tidemark.sink.position.RowVersion;
 import org.apache.kafka.connect.errors.ConnectException;
 
 import java.math.BigDecimal;
 
-import static io.tidemark.sink.dialect.Identifiers.quote;
+import static io.tidemark.sink.dialect.postgres.Identifiers.quote;
 
 /**
  * Row versions as statement parameters for a version column: a typed {@code int8} array when every version fits
@@ -60,9 +61,9 @@ final class VersionParameters {
         if ("bigint".equals(table.typeOf(column))) {
             throw new ConnectException("table " + table.id() + " stores source positions in bigint columns (it was"
                     + " created for a PostgreSQL source), which cannot hold binlog positions; change them once with"
-                    + " ALTER TABLE " + quote(table.id()) + " ALTER COLUMN " + column + " TYPE " + HiddenColumns.VERSION_TYPE
+                    + " ALTER TABLE " + quote(table.id()) + " ALTER COLUMN " + column + " TYPE " + PostgresDialect.VERSION_TYPE
                     + (table.has(HiddenColumns.LEGACY_SOURCE_SNAPSHOT) ? ", ALTER COLUMN "
-                    + HiddenColumns.LEGACY_SOURCE_SNAPSHOT + " TYPE " + HiddenColumns.VERSION_TYPE : ""));
+                    + HiddenColumns.LEGACY_SOURCE_SNAPSHOT + " TYPE " + PostgresDialect.VERSION_TYPE : ""));
         }
     }
 }

@@ -1,6 +1,6 @@
-package io.tidemark.sink.writer;
+package io.tidemark.sink.dialect.postgres;
 
-import io.tidemark.sink.dialect.ParameterType;
+import io.tidemark.sink.dialect.TableDefinition;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;

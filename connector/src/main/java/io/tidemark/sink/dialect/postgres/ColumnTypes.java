@@ -1,4 +1,4 @@
-package io.tidemark.sink.dialect;
+package io.tidemark.sink.dialect.postgres;
 
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;

@@ -1,5 +1,6 @@
-package io.tidemark.sink.dialect;
+package io.tidemark.sink.dialect.postgres;
 
+import io.tidemark.sink.dialect.ValueText;
 import org.apache.kafka.connect.data.Schema;
 
 import java.util.function.Function;

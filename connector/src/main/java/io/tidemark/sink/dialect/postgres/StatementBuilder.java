@@ -1,14 +1,16 @@
-package io.tidemark.sink.writer;
+package io.tidemark.sink.dialect.postgres;
 
-import io.tidemark.sink.dialect.ParameterType;
+import io.tidemark.sink.dialect.HiddenColumns;
+import io.tidemark.sink.dialect.TableDefinition;
 
+import java.util.ArrayList;
 import java.util.List;
 
-import static io.tidemark.sink.dialect.Identifiers.quote;
-import static io.tidemark.sink.writer.HiddenColumns.DELETED;
+import static io.tidemark.sink.dialect.HiddenColumns.DELETED;
+import static io.tidemark.sink.dialect.postgres.Identifiers.quote;
 
 /**
- * SQL for merge-mode writes. Every statement takes one array parameter per column ({@code text[]}, or a typed
+ * SQL for merge-mode and append-mode writes. Every statement takes one array parameter per column ({@code text[]}, or a typed
  * array where {@link ParameterType} allows), unnested into rows and cast to the column types, so a whole
  * batch is one round trip whatever its size. Row versions go as {@code int8[]} when they fit and as decimal text
  * otherwise ({@link VersionParameters}), cast to the table's version columns.
@@ -195,6 +197,40 @@ public final class StatementBuilder {
         }
         return "UPDATE " + quote(table.id()) + " AS t SET " + quote(DELETED) + " = true" + softSet + " FROM " + position
                 + " WHERE " + softWhere + below;
+    }
+
+    /** Append mode's hidden columns of a table of layout {@code versions}, in the order {@link #append} writes them. */
+    static List<String> appendHiddenColumns(HiddenColumns.Versions versions) {
+        return List.of(HiddenColumns.OP, versions.streamed(), HiddenColumns.SOURCE_SEQUENCE, HiddenColumns.SOURCE_TX_ID,
+                HiddenColumns.SOURCE_TS_MS, HiddenColumns.KAFKA_TOPIC, HiddenColumns.KAFKA_PARTITION,
+                HiddenColumns.KAFKA_OFFSET);
+    }
+
+    /**
+     * Inserts audit rows, one {@code text[]} parameter per column ({@code columns}, then {@link #appendHiddenColumns}),
+     * ignoring rows whose primary key (record key, version, op) is there already.
+     */
+    static String append(TableDefinition table, List<String> columns) {
+        List<String> all = new ArrayList<>(columns);
+        all.addAll(appendHiddenColumns(HiddenColumns.Versions.of(table)));
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table.id())).append(" (");
+        StringBuilder select = new StringBuilder();
+        StringBuilder params = new StringBuilder();
+        StringBuilder aliases = new StringBuilder();
+        for (int i = 0; i < all.size(); i++) {
+            String sep = i == 0 ? "" : ", ";
+            sql.append(sep).append(quote(all.get(i)));
+            select.append(sep).append("v.p").append(i).append("::").append(table.typeOf(all.get(i)));
+            params.append(sep).append("?::text[]");
+            aliases.append(sep).append('p').append(i);
+        }
+        sql.append(")\nSELECT ").append(select).append("\nFROM unnest(").append(params).append(") AS v(").append(aliases)
+                .append(")\nON CONFLICT (");
+        List<String> key = table.primaryKey();
+        for (int i = 0; i < key.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(quote(key.get(i)));
+        }
+        return sql.append(") DO NOTHING").toString();
     }
 
     private static String unnest(List<ParameterType> all) {

@@ -1,4 +1,4 @@
-package io.tidemark.sink.writer;
+package io.tidemark.sink.dialect;
 
 import io.tidemark.sink.event.TableId;
 

@@ -1,5 +1,6 @@
-package io.tidemark.sink.dialect;
+package io.tidemark.sink.dialect.postgres;
 
+import io.tidemark.sink.dialect.ValueText;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -15,10 +16,10 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-import static io.tidemark.sink.dialect.ParameterType.EPOCH_DAYS;
-import static io.tidemark.sink.dialect.ParameterType.EPOCH_MICROS;
-import static io.tidemark.sink.dialect.ParameterType.INT8;
-import static io.tidemark.sink.dialect.ParameterType.TEXT;
+import static io.tidemark.sink.dialect.postgres.ParameterType.EPOCH_DAYS;
+import static io.tidemark.sink.dialect.postgres.ParameterType.EPOCH_MICROS;
+import static io.tidemark.sink.dialect.postgres.ParameterType.INT8;
+import static io.tidemark.sink.dialect.postgres.ParameterType.TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ParameterTypeTest {

@@ -1,4 +1,4 @@
-package io.tidemark.sink.writer;
+package io.tidemark.sink.dialect.postgres;
 
 import java.sql.Array;
 import java.sql.Connection;

@@ -1,9 +1,22 @@
-package io.tidemark.sink.writer;
+package io.tidemark.sink.dialect;
 
 import java.util.Set;
 
-/** Columns the sink keeps beside the user's columns. */
+/** Columns the sink keeps beside the user's columns; their SQL types are the dialect's ({@link Type}). */
 public final class HiddenColumns {
+
+    /** What a hidden column holds, which the dialect turns into a column type. */
+    public enum Type {
+        /** A row version ({@link io.tidemark.sink.position.RowVersion}): a decimal of up to 38 digits. */
+        VERSION,
+        /** A row version in a table of the PostgreSQL-only layout: 64 bits. */
+        LEGACY_VERSION,
+        /** The soft-delete flag: a boolean that is false unless set. */
+        DELETED_FLAG,
+        TEXT,
+        INT32,
+        INT64
+    }
 
     /**
      * The source row version ({@link io.tidemark.sink.position.RowVersion}: the LSN for PostgreSQL, file, pos and row
@@ -13,8 +26,6 @@ public final class HiddenColumns {
     public static final String SOURCE_VERSION = "__source_version";
     /** Merge mode: the snapshot point of the snapshot read that last wrote the row; NULL when a streamed change did. */
     public static final String SOURCE_SNAPSHOT = "__source_snapshot_version";
-    /** The SQL type of the version columns: an unsigned 128-bit number fits in 38 decimal digits. */
-    public static final String VERSION_TYPE = "numeric(38,0)";
     /** The names of the version columns in tables created by releases that read only PostgreSQL ({@code bigint}). */
     public static final String LEGACY_SOURCE_VERSION = "__source_lsn";
     public static final String LEGACY_SOURCE_SNAPSHOT = "__source_snapshot_lsn";
