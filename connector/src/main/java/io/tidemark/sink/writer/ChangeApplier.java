@@ -1,6 +1,5 @@
 package io.tidemark.sink.writer;
 
-import io.tidemark.sink.event.ChangeEvent;
 import io.tidemark.sink.event.ChangeEventReader;
 import io.tidemark.sink.event.PgoutputNames;
 import io.tidemark.sink.event.TableId;
@@ -10,9 +9,6 @@ import io.tidemark.sink.dialect.TargetDialect;
 import io.tidemark.sink.dialect.Watermarks;
 import io.tidemark.sink.dialect.Watermarks.Progress;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -26,37 +22,25 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Applies a list of sink records to the target in one database transaction: reduce per row, guard
- * by source position, write, record the watermark, commit. Nothing here knows about Connect's task
- * lifecycle, so it is tested with plain records against a real database.
+ * Applies a list of sink records to the target in one database transaction: {@link BatchDecoder} reads and reduces
+ * them without the database, {@link BatchWriter} writes the rounds under the position guard and the watermark, and
+ * this class commits, rolls back, and isolates the records the database rejects (the one path for bad records:
+ * reported as errant, their offsets committed so they are not delivered again). Nothing here knows about Connect's
+ * task lifecycle, so it is tested with plain records against a real database.
  */
 public final class ChangeApplier {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeApplier.class);
-    /** Handed to the reader in place of a missing key, for {@link PgoutputNames} to rebuild. */
-    private static final Struct KEY_TO_REBUILD = new Struct(SchemaBuilder.struct().build());
 
     private final TargetDialect dialect;
-    private final ChangeEventReader reader;
-    private final TableCatalog catalog;
-    private final WriteMode mode;
+    private final BatchDecoder decoder;
+    private final BatchWriter writer;
     private final Watermarks watermarks;
-    /** The tables the sink keeps for itself (watermark, audit events), which no change event may write. */
-    private final Set<TableId> ownTables;
-    private final PgoutputNames names = new PgoutputNames();
-    private final boolean reconcileSnapshots;
-    /** The topic that feeds each target table, to tell a table fed by one source table from a shared one. */
-    private final Map<TableId, String> topicOfTable = new HashMap<>();
-    /** Target tables written from several topics: a snapshot of one of them must not delete the others' rows. */
-    private final Set<TableId> sharedTables = new HashSet<>();
-    private TableId lastNotedTable;
-    private String lastNotedTopic;
 
     /**
      * {@code ownTables}: the sink's own tables, which no change event may write. {@code reconcileSnapshots}: a
@@ -65,12 +49,9 @@ public final class ChangeApplier {
     public ChangeApplier(TargetDialect dialect, ChangeEventReader reader, TableCatalog catalog, WriteMode mode,
                          Watermarks watermarks, Collection<TableId> ownTables, boolean reconcileSnapshots) {
         this.dialect = dialect;
-        this.reader = reader;
-        this.catalog = catalog;
-        this.mode = mode;
+        this.decoder = new BatchDecoder(reader, mode, ownTables, reconcileSnapshots);
+        this.writer = new BatchWriter(catalog, mode, watermarks);
         this.watermarks = watermarks;
-        this.ownTables = Set.copyOf(ownTables);
-        this.reconcileSnapshots = reconcileSnapshots;
     }
 
     /**
@@ -126,93 +107,24 @@ public final class ChangeApplier {
 
     private Result apply(Connection connection, List<SinkRecord> records, Map<TopicPartition, Long> durableOffsets,
                          ErrantRecords errant, boolean commit) throws SQLException {
-        ChangeBatch batch = mode.newBatch();
-        Map<TopicPartition, Progress> progress = new LinkedHashMap<>();
-        int redelivered = 0;
-        int errantCount = 0;
-        int neighbours = 0;
-        Long lastSourceTs = null;
-        // Records come in runs of one partition: look the partition up once per run, not once per record.
-        TopicPartition tp = null;
-        Long durable = null;
-        for (SinkRecord record : records) {
-            if (tp == null || tp.partition() != record.kafkaPartition() || !tp.topic().equals(record.topic())) {
-                tp = new TopicPartition(record.topic(), record.kafkaPartition());
-                durable = durableOffsets.get(tp);
-            }
-            if (durable != null && record.kafkaOffset() < durable) {
-                redelivered++;
-                continue;
-            }
-            ChangeEvent event = null;
-            if (reader.neighbour(record) != null) {
-                neighbours++;
-            } else {
-                try {
-                    event = read(connection, record);
-                } catch (RecordException e) {
-                    errant.report(record, e);
-                    errantCount++;
-                }
-            }
-            if (event != null) {
-                batch.add(event);
-                noteTopic(event);
-                if (event.position().completesTableSnapshot() && reconcileSnapshots
-                        && !sharedTables.contains(event.table())) {
-                    batch.add(ChangeEvent.snapshotCompleted(event));
-                }
-                Long ts = event.position().timestampMs();
-                if (ts != null && (lastSourceTs == null || ts > lastSourceTs)) {
-                    lastSourceTs = ts;
-                }
-            }
-            Progress before = progress.get(tp);
-            progress.put(tp, new Progress(tp, record.kafkaOffset() + 1,
-                    event != null ? event.position() : before == null ? null : before.lastPosition()));
-        }
-        if (progress.isEmpty()) {
-            return new Result(Map.of(), records.size(), 0, 0, 0, redelivered, 0, 0, null);
+        BatchDecoder.Decoded decoded = decoder.decode(records, durableOffsets, errant, table -> describe(connection, table));
+        if (decoded.progress().isEmpty()) {
+            return new Result(Map.of(), records.size(), 0, 0, 0, decoded.redelivered(), 0, 0, null);
         }
         try {
-            Map<TableId, TableDefinition> tables = new LinkedHashMap<>();
-            for (TableId table : batch.tables()) {
-                tables.put(table, prepare(connection, table, batch.rows(table)));
-            }
-            if (batch.tableChanges() > 0) {
-                mode.prepareForTableChanges(connection);
-            }
-            int written = 0;
-            int reduced = 0;
-            int tableRows = 0;
-            for (int round = 0; round < batch.roundCount(); round++) {
-                for (Map.Entry<TableId, Collection<ChangeEvent>> changes : batch.round(round).entrySet()) {
-                    TableDefinition table = tables.get(changes.getKey());
-                    List<ChangeEvent> rows = new ArrayList<>(changes.getValue().size());
-                    for (ChangeEvent change : changes.getValue()) {
-                        if (change.isTableChange()) {
-                            tableRows += mode.applyTableChange(connection, changes.getKey(), table, change);
-                        } else {
-                            rows.add(change);
-                        }
-                    }
-                    if (!rows.isEmpty()) {
-                        reduced += rows.size();
-                        written += mode.write(connection, table, rows);
-                    }
-                }
-            }
-            watermarks.save(connection, progress.values());
+            BatchWriter.Written written = writer.write(connection, decoded.batch(), decoded.progress().values());
             if (commit) {
                 connection.commit();
             }
             Map<TopicPartition, Long> next = new LinkedHashMap<>();
-            progress.values().forEach(p -> next.put(p.partition(), p.nextOffset()));
-            return new Result(next, records.size(), written + tableRows, batch.folded(), batch.stale() + reduced - written,
-                    redelivered, errantCount, neighbours, lastSourceTs);
+            decoded.progress().values().forEach(p -> next.put(p.partition(), p.nextOffset()));
+            ChangeBatch batch = decoded.batch();
+            return new Result(next, records.size(), written.rowsWritten(), batch.folded(),
+                    batch.stale() + written.reduced() - written.guarded(), decoded.redelivered(), decoded.errant(),
+                    decoded.neighbours(), decoded.lastSourceTsMs());
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(connection, e);
-            catalog.invalidate();
+            writer.invalidate();
             throw e;
         }
     }
@@ -282,51 +194,6 @@ public final class ChangeApplier {
         }
     }
 
-    /**
-     * Remembers which topic writes the event's table. A table written from two topics is shared: the rows a completed
-     * snapshot of one did not contain may be the other's, so its snapshots delete nothing.
-     */
-    private void noteTopic(ChangeEvent event) {
-        String topic = event.partition().topic();
-        if (event.table().equals(lastNotedTable) && topic.equals(lastNotedTopic)) {
-            return;
-        }
-        lastNotedTable = event.table();
-        lastNotedTopic = topic;
-        String known = topicOfTable.putIfAbsent(event.table(), topic);
-        if (known != null && !known.equals(topic) && sharedTables.add(event.table())) {
-            LOG.warn("Target table {} is written from topics {} and {}: a completed snapshot of one cannot tell which"
-                    + " rows belong to the other, so snapshots delete nothing there", event.table(), known, topic);
-        }
-    }
-
-    private ChangeEvent read(Connection connection, SinkRecord record) throws SQLException {
-        ChangeEvent event;
-        // Debezium's pgoutput decoder loses the key of tables whose names it garbles; the repair rebuilds it.
-        // A truncate has no key of its own to lose.
-        boolean keyMissing = record.key() == null && record.value() instanceof Struct;
-        try {
-            event = reader.read(keyMissing ? record.newRecord(record.topic(), record.kafkaPartition(),
-                    KEY_TO_REBUILD.schema(), KEY_TO_REBUILD, record.valueSchema(), record.value(), record.timestamp())
-                    : record);
-            keyMissing &= event != null && !event.isTruncate();
-            if (keyMissing && !PgoutputNames.hasCandidates(event)) {
-                // Nothing garbled: the key is simply missing, and the reader's own error says what to do.
-                return reader.read(record);
-            }
-            if (event != null) {
-                event = names.repair(event, keyMissing, table -> describe(connection, table));
-            }
-        } catch (DataException e) {
-            throw new RecordException(record, e);
-        }
-        if (event != null && ownTables.contains(event.table())) {
-            throw new RecordException(record, new DataException("table.name.format resolves to " + event.table()
-                    + ", the sink's own watermark.table or audit.events.table; change events must not be written into it"));
-        }
-        return event;
-    }
-
     private PgoutputNames.TargetTable describe(Connection connection, TableId table) throws SQLException {
         TableDefinition definition;
         try {
@@ -342,20 +209,6 @@ public final class ChangeApplier {
         List<String> key = new ArrayList<>(definition.primaryKey());
         key.removeAll(HiddenColumns.ALL);
         return new PgoutputNames.TargetTable(definition.columns().keySet(), key);
-    }
-
-    private TableDefinition prepare(Connection connection, TableId table, Collection<ChangeEvent> rows) throws SQLException {
-        Schema keySchema = null;
-        Set<Schema> rowSchemas = new LinkedHashSet<>();
-        for (ChangeEvent row : rows) {
-            if (keySchema == null && row.key() != null) {
-                keySchema = row.key().schema();
-            }
-            if (row.row() != null) {
-                rowSchemas.add(row.rowSchema());
-            }
-        }
-        return catalog.prepare(connection, table, keySchema, new ArrayList<>(rowSchemas));
     }
 
     private static void rollbackQuietly(Connection connection, Exception cause) {
