@@ -93,8 +93,8 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         config = new SinkConfig(props);
         transactions = new SourceTransactions(config.subscribes());
         String connectorName = props.getOrDefault("name", "tidemark-jdbc-sink");
-        dataSource = dataSource(config, connectorName);
         dialect = config.dialect();
+        dataSource = dataSource(config, dialect, connectorName);
         watermarks = dialect.watermarks(config.watermarkTable(), connectorName);
         applier = newApplier(config, dialect, watermarks, connectorName);
         String taskId = props.getOrDefault(IdempotentJdbcSinkConnector.TASK_ID, "0");
@@ -131,9 +131,10 @@ public class IdempotentJdbcSinkTask extends SinkTask {
                 config.snapshotReconcile());
     }
 
-    private static HikariDataSource dataSource(SinkConfig config, String connectorName) {
+    private static HikariDataSource dataSource(SinkConfig config, TargetDialect dialect, String connectorName) {
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(config.url());
+        dialect.driverProperties().forEach(hikari::addDataSourceProperty);
         hikari.setUsername(config.user());
         if (config.password() != null) {
             hikari.setPassword(config.password().value());

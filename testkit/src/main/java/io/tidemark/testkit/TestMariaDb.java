@@ -215,6 +215,14 @@ public final class TestMariaDb {
         return "jdbc:mysql://127.0.0.1:" + port + "/" + database + "?sslMode=DISABLED";
     }
 
+    /**
+     * A MariaDB Connector/J URL for {@code database} on the shared server, as a user of the sink writes it for a
+     * MariaDB target; the root user has no password.
+     */
+    public static String mariadbUrl(String database) {
+        return "jdbc:mariadb://127.0.0.1:" + port() + "/" + database + "?user=" + ROOT;
+    }
+
     /** A root connection to {@code database}, in autocommit mode. */
     public static Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(jdbcUrl(database), ROOT, "");

@@ -35,11 +35,19 @@ public interface TargetDialect {
 
     String quote(TableId table);
 
-    /** The column type for values of Connect schema {@code schema}, for DDL. */
-    String columnType(Schema schema);
+    /**
+     * The column type for values of Connect schema {@code schema}, for DDL; {@code keyColumn} for a column of the
+     * primary key (some databases index only bounded types).
+     */
+    String columnType(Schema schema, boolean keyColumn);
 
     /** The column type, with constraints, of one of the sink's own columns. */
     String hiddenColumnType(HiddenColumns.Type type);
+
+    /** Driver properties the sink's statements rely on, added to the user's connection settings. */
+    default Map<String, String> driverProperties() {
+        return Map.of();
+    }
 
     /** The table's definition, or null when it does not exist; ends the transaction it reads in. */
     TableDefinition describe(Connection connection, TableId table) throws SQLException;

@@ -93,13 +93,13 @@ public final class TableCatalog {
         Map<String, String> missing = new LinkedHashMap<>();
         for (Field f : keySchema == null ? List.<Field>of() : keySchema.fields()) {
             if (!table.has(f.name())) {
-                missing.put(f.name(), dialect.columnType(f.schema()));
+                missing.put(f.name(), dialect.columnType(f.schema(), true));
             }
         }
         for (Schema rowSchema : rowSchemas) {
             for (Field f : rowSchema.fields()) {
                 if (!table.has(f.name()) && !missing.containsKey(f.name())) {
-                    missing.put(f.name(), dialect.columnType(f.schema()));
+                    missing.put(f.name(), dialect.columnType(f.schema(), false));
                 }
             }
         }
@@ -125,11 +125,11 @@ public final class TableCatalog {
     private void create(Connection connection, TableId id, Schema keySchema, List<Schema> rowSchemas) throws SQLException {
         Map<String, String> columns = new LinkedHashMap<>();
         for (Field f : keySchema.fields()) {
-            columns.put(f.name(), dialect.columnType(f.schema()) + " NOT NULL");
+            columns.put(f.name(), dialect.columnType(f.schema(), true) + " NOT NULL");
         }
         for (Schema rowSchema : rowSchemas) {
             for (Field f : rowSchema.fields()) {
-                columns.putIfAbsent(f.name(), dialect.columnType(f.schema()));
+                columns.putIfAbsent(f.name(), dialect.columnType(f.schema(), false));
             }
         }
         columns.putAll(mode.hiddenColumns(HiddenColumns.Versions.CURRENT));

@@ -48,9 +48,9 @@ public abstract class GuardTruthTableIT {
         connection = connect();
         TableId id = new TableId(null, "guarded");
         Map<String, String> columns = new LinkedHashMap<>();
-        columns.put("id", dialect.columnType(Schema.INT32_SCHEMA) + " NOT NULL");
-        columns.put("name", dialect.columnType(Schema.OPTIONAL_STRING_SCHEMA));
-        columns.put("qty", dialect.columnType(Schema.OPTIONAL_INT32_SCHEMA));
+        columns.put("id", dialect.columnType(Schema.INT32_SCHEMA, true) + " NOT NULL");
+        columns.put("name", dialect.columnType(Schema.OPTIONAL_STRING_SCHEMA, false));
+        columns.put("qty", dialect.columnType(Schema.OPTIONAL_INT32_SCHEMA, false));
         columns.put(HiddenColumns.SOURCE_VERSION, dialect.hiddenColumnType(HiddenColumns.Type.VERSION));
         columns.put(HiddenColumns.SOURCE_SNAPSHOT, dialect.hiddenColumnType(HiddenColumns.Type.VERSION));
         columns.put(HiddenColumns.DELETED, dialect.hiddenColumnType(HiddenColumns.Type.DELETED_FLAG));

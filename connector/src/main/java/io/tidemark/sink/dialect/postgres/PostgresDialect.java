@@ -67,7 +67,7 @@ public final class PostgresDialect implements TargetDialect {
     }
 
     @Override
-    public String columnType(Schema schema) {
+    public String columnType(Schema schema, boolean keyColumn) {
         return ColumnTypes.sqlType(schema);
     }
 
