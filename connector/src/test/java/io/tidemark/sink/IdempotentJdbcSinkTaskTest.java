@@ -7,6 +7,7 @@ import io.tidemark.sink.FakeTarget.Outcome;
 import io.tidemark.sink.FakeTarget.Transaction;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -102,6 +103,12 @@ class IdempotentJdbcSinkTaskTest {
             all.addAll(part);
         }
         return all;
+    }
+
+    /** {@code records} as changes of the source table {@code table}, which is also their target table. */
+    private static List<SinkRecord> onTable(String table, List<SinkRecord> records) {
+        records.forEach(r -> ((Struct) r.value()).getStruct("source").put("table", table));
+        return records;
     }
 
     /** preCommit's promise: no offset beyond the one the target's watermark table holds. */
@@ -255,6 +262,27 @@ class IdempotentJdbcSinkTaskTest {
         assertThat(preCommit(P0)).isEqualTo(Map.of(P0, 5L)).isEqualTo(target.storedOffsets());
     }
 
+    /**
+     * The apply thread commits the first half of a batch before it meets the rejected record and leaves the batch to
+     * the task thread, whose redo starts again from the batch's first record: a snapshot read and the change after it
+     * of a transaction open across the snapshot point (correctness.md §2.2) are applied a second time, and the second
+     * time the guard lets the snapshot image over the change (its point is above the change's LSN) but not the change
+     * (its LSN equals the row's).
+     */
+    @Test
+    void recordsTheApplyThreadCommittedBeforeAnErrantRecordAreNotAppliedAgainByTheTaskThread() {
+        start("atomic.source.transactions", "false");
+        task.open(List.of(P0));
+        target.reject(ITEMS, 2);
+        put(List.of(p0.snapshot(1, "snapshot image", 1, 1000), p0.update(1, "changed after the snapshot", 2, 900, 5),
+                p0.insert(2, "rejected", 3, 1001, 6), p0.insert(3, "n3", 3, 1002, 7)));
+        assertNotAheadOfTheTarget(preCommit(P0));
+        put(List.of());
+
+        assertThat(names()).as("the source's rows: 1 as the transaction that committed after the snapshot left it")
+                .containsOnlyKeys(1, 3).containsEntry(1, "changed after the snapshot");
+    }
+
     @Test
     void closingAPartitionDropsItsHeldRecordsAndItsOffsetsFromPreCommit() {
         DebeziumEvents p1 = new DebeziumEvents(DebeziumEvents.TOPIC, 1, 0);
@@ -316,6 +344,26 @@ class IdempotentJdbcSinkTaskTest {
         assertThat(names()).containsOnlyKeys(0, 1, 2, 3);
         assertThat(sentIn(Outcome.ROLLED_BACK)).containsExactly(item(0), item(1), item(2), item(3));
         assertThat(sentIn(Outcome.COMMITTED)).containsExactly(item(0), item(1), item(2), item(3));
+    }
+
+    /**
+     * A target transaction kept open for a large source transaction must show none of it before it commits
+     * (correctness.md §1.9, §4.1). When the source transaction goes on in a table the task has not written since it
+     * started, the catalog describes that table inside the open transaction, and describe() ends the transaction it
+     * reads in (the SPI's contract; PostgresDialect commits): what was written so far becomes visible.
+     */
+    @Test
+    void aSourceTransactionWrittenIntoAnOpenTransactionStaysInvisibleWhenItReachesATableNewToTheTask() {
+        String linesTopic = "shop.public.lines";
+        TopicPartition lines0 = new TopicPartition(linesTopic, 0);
+        DebeziumEvents lines = new DebeziumEvents(linesTopic, 0, 0);
+        start("atomic.max.held.records", "2", "topics", DebeziumEvents.TOPIC + "," + linesTopic);
+        task.open(List.of(P0, lines0));
+        put(transaction(p0, 7, 0, 1, 2));
+        put(onTable("lines", transaction(lines, 7, 0, 1)));
+
+        assertThat(preCommit(P0, lines0)).isEmpty();
+        assertThat(names()).as("rows of source transaction 7 while its target transaction is open").isEmpty();
     }
 
     @Test
