@@ -24,6 +24,7 @@ import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -59,6 +60,10 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         throw new ErrantOnApplyThread();
     };
 
+    /** A test's target: where the pool's connections come from and the dialect they speak; null: connection.url's. */
+    private final DataSource connections;
+    private final TargetDialect targetDialect;
+
     private SinkConfig config;
     private HikariDataSource dataSource;
     private TargetDialect dialect;
@@ -83,6 +88,20 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     /** Why the open transaction last failed, until put() has dealt with it. */
     private Throwable openTransactionFailure;
 
+    /** The task Connect creates: it writes to the database connection.url names, in that database's dialect. */
+    public IdempotentJdbcSinkTask() {
+        this(null, null);
+    }
+
+    /**
+     * A task whose pool takes its connections from {@code connections} and that writes in {@code dialect}, whatever
+     * connection.url names: unit tests run the whole task against a target of their own this way.
+     */
+    IdempotentJdbcSinkTask(DataSource connections, TargetDialect dialect) {
+        this.connections = connections;
+        this.targetDialect = dialect;
+    }
+
     @Override
     public String version() {
         return Version.get();
@@ -93,8 +112,8 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         config = new SinkConfig(props);
         transactions = new SourceTransactions(config.subscribes());
         String connectorName = props.getOrDefault("name", "tidemark-jdbc-sink");
-        dialect = config.dialect();
-        dataSource = dataSource(config, dialect, connectorName);
+        dialect = targetDialect != null ? targetDialect : config.dialect();
+        dataSource = dataSource(config, dialect, connectorName, connections);
         watermarks = dialect.watermarks(config.watermarkTable(), connectorName);
         applier = newApplier(config, dialect, watermarks, connectorName);
         String taskId = props.getOrDefault(IdempotentJdbcSinkConnector.TASK_ID, "0");
@@ -131,13 +150,19 @@ public class IdempotentJdbcSinkTask extends SinkTask {
                 config.snapshotReconcile());
     }
 
-    private static HikariDataSource dataSource(SinkConfig config, TargetDialect dialect, String connectorName) {
+    /** The task's pool, over {@code connections} or, when that is null, the JDBC driver of connection.url. */
+    private static HikariDataSource dataSource(SinkConfig config, TargetDialect dialect, String connectorName,
+                                               DataSource connections) {
         HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(config.url());
-        dialect.driverProperties().forEach(hikari::addDataSourceProperty);
-        hikari.setUsername(config.user());
-        if (config.password() != null) {
-            hikari.setPassword(config.password().value());
+        if (connections != null) {
+            hikari.setDataSource(connections);
+        } else {
+            hikari.setJdbcUrl(config.url());
+            dialect.driverProperties().forEach(hikari::addDataSourceProperty);
+            hikari.setUsername(config.user());
+            if (config.password() != null) {
+                hikari.setPassword(config.password().value());
+            }
         }
         hikari.setAutoCommit(false);
         // One for the batches, one to read stored offsets on open() while a transaction is kept open (§4.1).
