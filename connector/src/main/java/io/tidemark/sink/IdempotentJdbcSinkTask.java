@@ -70,7 +70,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     private Watermarks watermarks;
     private ChangeApplier applier;
     private SinkTaskMetrics metrics;
-    private boolean watermarkTableReady;
+    private boolean ownTablesReady;
     private int consecutiveFailures;
     private ApplyThread applyThread;
     /** Records handed to the apply thread, or failed there, whose commit has not been seen yet. */
@@ -191,9 +191,9 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     }
 
     private void loadOffsets(Connection connection) throws SQLException {
-        if (!watermarkTableReady) {
-            watermarks.createIfMissing(connection);
-            watermarkTableReady = true;
+        if (!ownTablesReady) {
+            applier.createOwnTables(connection);
+            ownTablesReady = true;
         }
         if (unloaded.isEmpty()) {
             return;

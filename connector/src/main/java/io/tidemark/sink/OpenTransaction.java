@@ -28,6 +28,8 @@ final class OpenTransaction {
     private final DataSource dataSource;
     private final long openedNanos;
     private Connection connection;
+    /** The applier written with, whose knowledge of the tables a rollback makes stale. */
+    private ChangeApplier applier;
     private ChangeApplier.Result written;
     private boolean committed;
 
@@ -46,6 +48,7 @@ final class OpenTransaction {
             if (connection == null) {
                 connection = dataSource.getConnection();
             }
+            this.applier = applier;
             for (int from = 0; from < records.size(); from += chunkSize) {
                 List<SinkRecord> chunk = records.subList(from, Math.min(records.size(), from + chunkSize));
                 ChangeApplier.Result result = applier.write(connection, chunk, durableOffsets, errant);
@@ -98,6 +101,10 @@ final class OpenTransaction {
             cause.addSuppressed(e);
         }
         connection = null;
+        if (applier != null) {
+            // Tables created or altered inside the transaction are gone with it.
+            applier.forgetTables();
+        }
     }
 
     boolean committed() {

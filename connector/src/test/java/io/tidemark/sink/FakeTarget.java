@@ -46,8 +46,8 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>a transaction's writes become visible only when it commits; a connection has one transaction at a time;</li>
  *   <li>an upsert changes a row only where the position guard lets it ({@link RowVersions}, correctness.md §3);</li>
- *   <li>{@link #describe} ("ends the transaction it reads in", says the SPI) and {@link #runDdl} commit the
- *       transaction they run in, as {@code PostgresDialect} does;</li>
+ *   <li>{@link #describe} reads inside the caller's transaction and leaves it open, {@link #runDdl} commits the
+ *       transaction it runs in and {@link #runDdlInTransaction} leaves it open, as {@code PostgresDialect} does;</li>
  *   <li>a failed statement aborts its transaction: later statements fail, and a commit rolls it back;</li>
  *   <li>a lost connection (SQLSTATE class 08) is lost for good: the server rolls its transaction back, and every later
  *       call on it fails with 08003.</li>
@@ -453,12 +453,17 @@ final class FakeTarget implements TargetDialect {
         synchronized (this) {
             definition = session.reading().tables.get(table);
         }
-        connection.commit();
         return definition;
     }
 
     @Override
     public void runDdl(Connection connection, List<String> statements) throws SQLException {
+        runDdlInTransaction(connection, statements);
+        connection.commit();
+    }
+
+    @Override
+    public void runDdlInTransaction(Connection connection, List<String> statements) throws SQLException {
         Session session = connection.unwrap(Session.class);
         for (String statement : statements) {
             run(connection, Operation.DDL, statement);
@@ -466,7 +471,6 @@ final class FakeTarget implements TargetDialect {
                 ddl.get(statement).accept(session.writing());
             }
         }
-        connection.commit();
     }
 
     @Override

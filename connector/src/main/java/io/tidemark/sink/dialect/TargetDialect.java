@@ -49,11 +49,24 @@ public interface TargetDialect {
         return Map.of();
     }
 
-    /** The table's definition, or null when it does not exist; ends the transaction it reads in. */
+    /**
+     * The table's definition, or null when it does not exist. Reads inside the caller's transaction and leaves it
+     * open: it may be a target transaction kept open for a large source transaction (correctness.md §4.1).
+     */
     TableDefinition describe(Connection connection, TableId table) throws SQLException;
 
-    /** Runs {@code statements} in a committed transaction of their own, one task of any connector at a time. */
+    /**
+     * Runs {@code statements} and commits, one task of any connector at a time. The caller's transaction must hold
+     * no writes: they would be committed with it.
+     */
     void runDdl(Connection connection, List<String> statements) throws SQLException;
+
+    /**
+     * Runs {@code statements} inside the caller's open transaction without committing, so they commit or roll back
+     * with it (a target transaction kept open, correctness.md §4.1); serialised with {@link #runDdl} of other tasks.
+     * A database whose DDL commits by itself throws a non-transient {@link SQLException} instead.
+     */
+    void runDdlInTransaction(Connection connection, List<String> statements) throws SQLException;
 
     /** The statements that create {@code table} (and its schema) unless it exists. */
     List<String> createTable(TableId table, Map<String, String> columns, List<String> primaryKey);

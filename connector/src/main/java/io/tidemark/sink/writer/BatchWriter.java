@@ -45,10 +45,15 @@ final class BatchWriter {
     record Written(int rowsWritten, int reduced, int guarded) {
     }
 
-    Written write(Connection connection, ChangeBatch batch, Collection<Progress> progress) throws SQLException {
+    /**
+     * {@code insideOpenTransaction}: the transaction is kept open across calls (correctness.md §4.1) and holds
+     * writes already, so schema changes run inside it instead of committing it.
+     */
+    Written write(Connection connection, ChangeBatch batch, Collection<Progress> progress,
+                  boolean insideOpenTransaction) throws SQLException {
         Map<TableId, TableDefinition> tables = new LinkedHashMap<>();
         for (TableId table : batch.tables()) {
-            tables.put(table, prepare(connection, table, batch.rows(table)));
+            tables.put(table, prepare(connection, table, batch.rows(table), insideOpenTransaction));
         }
         if (batch.tableChanges() > 0) {
             mode.prepareForTableChanges(connection);
@@ -82,7 +87,8 @@ final class BatchWriter {
         catalog.invalidate();
     }
 
-    private TableDefinition prepare(Connection connection, TableId table, Collection<ChangeEvent> rows) throws SQLException {
+    private TableDefinition prepare(Connection connection, TableId table, Collection<ChangeEvent> rows,
+                                    boolean insideOpenTransaction) throws SQLException {
         Schema keySchema = null;
         Set<Schema> rowSchemas = new LinkedHashSet<>();
         for (ChangeEvent row : rows) {
@@ -93,6 +99,6 @@ final class BatchWriter {
                 rowSchemas.add(row.rowSchema());
             }
         }
-        return catalog.prepare(connection, table, keySchema, new ArrayList<>(rowSchemas));
+        return catalog.prepare(connection, table, keySchema, new ArrayList<>(rowSchemas), insideOpenTransaction);
     }
 }

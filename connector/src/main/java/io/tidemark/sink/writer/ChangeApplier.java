@@ -19,7 +19,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +39,7 @@ public final class ChangeApplier {
     private final TargetDialect dialect;
     private final BatchDecoder decoder;
     private final BatchWriter writer;
+    private final WriteMode mode;
     private final Watermarks watermarks;
 
     /**
@@ -51,6 +51,7 @@ public final class ChangeApplier {
         this.dialect = dialect;
         this.decoder = new BatchDecoder(reader, mode, ownTables, reconcileSnapshots);
         this.writer = new BatchWriter(catalog, mode, watermarks);
+        this.mode = mode;
         this.watermarks = watermarks;
     }
 
@@ -112,7 +113,7 @@ public final class ChangeApplier {
             return new Result(Map.of(), records.size(), 0, 0, 0, decoded.redelivered(), 0, 0, null);
         }
         try {
-            BatchWriter.Written written = writer.write(connection, decoded.batch(), decoded.progress().values());
+            BatchWriter.Written written = writer.write(connection, decoded.batch(), decoded.progress().values(), !commit);
             if (commit) {
                 connection.commit();
             }
@@ -130,14 +131,38 @@ public final class ChangeApplier {
     }
 
     /**
+     * Creates the sink's own tables (the watermark table; append mode's audit events table) that are missing, in
+     * committed transactions of their own, before any record is applied: none is then created inside a transaction
+     * kept open.
+     */
+    public void createOwnTables(Connection connection) throws SQLException {
+        watermarks.createIfMissing(connection);
+        mode.prepareForTableChanges(connection);
+    }
+
+    /**
+     * Forgets what is known about the tables: after a transaction kept open rolled back, the tables it created or
+     * altered are gone again.
+     */
+    public void forgetTables() {
+        writer.invalidate();
+    }
+
+    /**
      * Applies {@code records} in one transaction; if the database rejects them for a reason that will not
      * pass, splits them in halves and applies each half the same way, in order, until the record that
      * causes it stands alone: it is reported as errant (the error names it) and the others are applied.
      * A few bad records in a large batch cost a few transactions each, not one per record. Transient
      * errors are thrown for the caller to retry.
+     *
+     * <p>{@code ledger} is the caller's record of committed offsets: the next offset per partition below which its
+     * records are in the target. Each part that commits moves it on at once, so when a later part fails (a transient
+     * error, or a record to be reported elsewhere) the records already committed count as redelivered when the
+     * batch is tried again. Applying them again would not be harmless: a snapshot read applied a second time after a
+     * change with a lower LSN regresses the row (correctness.md §2.2, §3.3).
      */
     public Result applyIsolatingFailures(Connection connection, List<SinkRecord> records,
-                                         Map<TopicPartition, Long> durableOffsets, ErrantRecords errant)
+                                         Map<TopicPartition, Long> ledger, ErrantRecords errant)
             throws SQLException {
         Set<String> reported = new HashSet<>();
         // A record reported while a larger part was tried stays reported when it is tried again.
@@ -146,7 +171,7 @@ public final class ChangeApplier {
                 errant.report(record, error);
             }
         };
-        return applyOrSplit(connection, records, new HashMap<>(durableOffsets), once);
+        return applyOrSplit(connection, records, ledger, once);
     }
 
     private Result applyOrSplit(Connection connection, List<SinkRecord> records, Map<TopicPartition, Long> offsets,

@@ -43,11 +43,14 @@ public final class TableCatalog {
 
     /**
      * The definition of {@code id}, created or extended so that every field of {@code rowSchemas} and
-     * the sink's position columns exist. Commits its own DDL on {@code connection}. Without a {@code keySchema}
-     * (a batch that only truncates the table) a missing table is not created: the result is null.
+     * the sink's position columns exist. Runs its DDL on {@code connection} and commits it, before any data is
+     * written; {@code insideOpenTransaction}: the connection's transaction is kept open and holds data already
+     * (correctness.md §4.1), so the DDL runs inside it and commits or rolls back with it, or fails where the database
+     * cannot do that. Without a {@code keySchema} (a batch that only truncates the table) a missing table is not
+     * created: the result is null.
      */
-    public TableDefinition prepare(Connection connection, TableId id, Schema keySchema, List<Schema> rowSchemas)
-            throws SQLException {
+    public TableDefinition prepare(Connection connection, TableId id, Schema keySchema, List<Schema> rowSchemas,
+                                   boolean insideOpenTransaction) throws SQLException {
         TableDefinition table = tables.get(id);
         if (table != null && missingColumns(table, keySchema, rowSchemas).isEmpty()) {
             return table;
@@ -60,7 +63,7 @@ public final class TableCatalog {
             if (!autoCreate) {
                 throw new ConnectException("table " + id + " does not exist and auto.create=false");
             }
-            create(connection, id, keySchema, rowSchemas);
+            create(connection, id, keySchema, rowSchemas, insideOpenTransaction);
             table = dialect.describe(connection, id);
             if (table == null) {
                 throw new ConnectException("table " + id + " was created but cannot be read back");
@@ -76,7 +79,7 @@ public final class TableCatalog {
                         + " and schema.evolution=none forbids adding them; add them yourself, e.g. "
                         + dialect.addColumns(id, missing));
             }
-            dialect.runDdl(connection, List.of(dialect.addColumns(id, missing)));
+            runDdl(connection, List.of(dialect.addColumns(id, missing)), insideOpenTransaction);
             LOG.info("Added columns {} to {}", missing, id);
             table = dialect.describe(connection, id);
         }
@@ -122,7 +125,17 @@ public final class TableCatalog {
         }
     }
 
-    private void create(Connection connection, TableId id, Schema keySchema, List<Schema> rowSchemas) throws SQLException {
+    private void runDdl(Connection connection, List<String> statements, boolean insideOpenTransaction)
+            throws SQLException {
+        if (insideOpenTransaction) {
+            dialect.runDdlInTransaction(connection, statements);
+        } else {
+            dialect.runDdl(connection, statements);
+        }
+    }
+
+    private void create(Connection connection, TableId id, Schema keySchema, List<Schema> rowSchemas,
+                        boolean insideOpenTransaction) throws SQLException {
         Map<String, String> columns = new LinkedHashMap<>();
         for (Field f : keySchema.fields()) {
             columns.put(f.name(), dialect.columnType(f.schema(), true) + " NOT NULL");
@@ -135,7 +148,7 @@ public final class TableCatalog {
         columns.putAll(mode.hiddenColumns(HiddenColumns.Versions.CURRENT));
         List<String> key = mode.primaryKey(keySchema.fields().stream().map(Field::name).toList(),
                 HiddenColumns.Versions.CURRENT);
-        dialect.runDdl(connection, dialect.createTable(id, columns, key));
+        runDdl(connection, dialect.createTable(id, columns, key), insideOpenTransaction);
         LOG.info("Created table {} with columns {} and primary key {}", id, columns.keySet(), key);
     }
 }

@@ -125,7 +125,6 @@ public final class MariaDbDialect implements TargetDialect {
                 }
             }
         }
-        connection.commit();
         return columns.isEmpty() ? null : new TableDefinition(id, columns, primaryKey);
     }
 
@@ -151,6 +150,16 @@ public final class MariaDbDialect implements TargetDialect {
             connection.rollback();
             throw e;
         }
+    }
+
+    /**
+     * MariaDB commits every DDL statement by itself, so none can run inside a transaction kept open: the caller
+     * rolls it back and applies its records without keeping it open.
+     */
+    @Override
+    public void runDdlInTransaction(Connection connection, List<String> statements) throws SQLException {
+        throw new SQLException("a table must be created or altered inside a target transaction kept open for a large"
+                + " source transaction, and MariaDB commits DDL by itself: " + statements, "0A000");
     }
 
     @Override

@@ -18,15 +18,22 @@ final class Ddl {
     }
 
     static void run(Connection connection, String... statements) throws SQLException {
+        try {
+            runInTransaction(connection, statements);
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        }
+    }
+
+    /** Runs {@code statements} in the caller's transaction, which holds the lock until it ends. */
+    static void runInTransaction(Connection connection, String... statements) throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
             for (String sql : statements) {
                 s.execute(sql);
             }
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
         }
     }
 }

@@ -58,6 +58,7 @@ final class PostgresAuditEvents implements AuditEvents {
         TableDefinition loaded = dialect.describe(connection, table);
         versionColumn = loaded.has("source_version") || !loaded.has("source_lsn") ? "source_version" : "source_lsn";
         definition = loaded;
+        connection.commit();
     }
 
     @Override

@@ -96,7 +96,6 @@ public final class PostgresDialect implements TargetDialect {
             }
         }
         if (columns.isEmpty()) {
-            connection.commit();
             return null;
         }
         try (PreparedStatement ps = connection.prepareStatement(PRIMARY_KEY_SQL)) {
@@ -107,13 +106,18 @@ public final class PostgresDialect implements TargetDialect {
                 }
             }
         }
-        connection.commit();
         return new TableDefinition(id, columns, primaryKey);
     }
 
     @Override
     public void runDdl(Connection connection, List<String> statements) throws SQLException {
         Ddl.run(connection, statements.toArray(String[]::new));
+    }
+
+    /** PostgreSQL's DDL is transactional: it commits with the transaction, which keeps the DDL lock until then. */
+    @Override
+    public void runDdlInTransaction(Connection connection, List<String> statements) throws SQLException {
+        Ddl.runInTransaction(connection, statements.toArray(String[]::new));
     }
 
     @Override

@@ -74,6 +74,7 @@ final class PostgresWatermarks implements Watermarks {
                     "UPDATE " + quote(table) + " SET source_position = source_lsn::text,"
                             + " source_version = source_lsn - '0/0'::pg_lsn WHERE source_lsn IS NOT NULL");
         }
+        connection.commit();
     }
 
     @Override
