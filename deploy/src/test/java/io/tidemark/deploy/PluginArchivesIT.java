@@ -61,6 +61,7 @@ class PluginArchivesIT {
                 .anyMatch(n -> n.startsWith("postgresql-")).anyMatch(n -> n.startsWith("HikariCP-"));
         assertThat(root.resolve("etc/shop-orders-merge.json")).isRegularFile();
         assertThat(root.resolve("etc/shop-orders-append.json")).isRegularFile();
+        assertThat(root.resolve("etc/tidemark-jmx-exporter.yaml")).isRegularFile();
         assertThat(root.resolve("doc/README.md")).content().contains("<!-- sink-config:begin", "`connection.url`");
         assertThat(root.resolve("doc/LICENSE")).isRegularFile();
     }

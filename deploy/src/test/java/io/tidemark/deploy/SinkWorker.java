@@ -20,6 +20,7 @@ final class SinkWorker {
 
     private final StackSettings settings;
     private final JavaService service;
+    private StackSettings cluster;
 
     /** A sink worker beside the running stack of {@code settings}, not started yet; {@link #stop()} also ends a failed start. */
     SinkWorker(StackSettings settings) {
@@ -46,6 +47,7 @@ final class SinkWorker {
         kafka.startWorker(service, properties, jvmOptions, Duration.ofSeconds(120));
 
         StackSettings sinkCluster = settings.withConnectPort(port);
+        cluster = sinkCluster;
         new LocalStack(sinkCluster, System.out).register(List.of(StackSettings.MERGE_SINK, StackSettings.APPEND_SINK))
                 .forEach(System.out::println);
         awaitTrue("both sinks RUNNING in the sink worker", Duration.ofSeconds(90), () -> {
@@ -56,6 +58,11 @@ final class SinkWorker {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /** The stack reached through this worker's REST API, once started. */
+    StackSettings cluster() {
+        return cluster;
     }
 
     JavaService service() {
