@@ -6,8 +6,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a series of looks at the pipeline means, judged by the alert thresholds operators use for CDC
@@ -25,16 +28,22 @@ final class PipelineHealth {
     private record Sample<T>(Instant at, T value) {
     }
 
-    private final Deque<Sample<Duration>> latencies = new ArrayDeque<>();
+    private final Map<String, Deque<Sample<Duration>>> latencies = new LinkedHashMap<>();
     private final Map<String, Deque<Sample<Long>>> lagHistory = new HashMap<>();
     private PipelineSnapshot last;
 
     void record(PipelineSnapshot snapshot) {
         last = snapshot;
-        snapshot.newLatencies().forEach(l -> latencies.addLast(new Sample<>(snapshot.at(), l)));
-        while (!latencies.isEmpty() && latencies.peekFirst().at().isBefore(snapshot.at().minus(LATENCY_WINDOW))) {
-            latencies.removeFirst();
-        }
+        snapshot.newLatencies().forEach((sink, values) -> {
+            Deque<Sample<Duration>> window = latencies.computeIfAbsent(sink, k -> new ArrayDeque<>());
+            values.forEach(l -> window.addLast(new Sample<>(snapshot.at(), l)));
+        });
+        Instant oldest = snapshot.at().minus(LATENCY_WINDOW);
+        latencies.values().forEach(window -> {
+            while (!window.isEmpty() && window.peekFirst().at().isBefore(oldest)) {
+                window.removeFirst();
+            }
+        });
         snapshot.consumerLag().forEach((sink, lag) -> {
             Deque<Sample<Long>> history = lagHistory.computeIfAbsent(sink, k -> new ArrayDeque<>());
             history.addLast(new Sample<>(snapshot.at(), lag));
@@ -55,18 +64,32 @@ final class PipelineHealth {
         return last;
     }
 
-    /** The {@code percentile} (0-100) of the latencies in the window, or null without samples. */
-    Duration latencyPercentile(double percentile) {
-        if (latencies.isEmpty()) {
+    /** The sink connectors of the last look, then any other with latency samples in the window. */
+    List<String> sinks() {
+        Set<String> sinks = new LinkedHashSet<>(last.consumerLag().keySet());
+        sinks.addAll(last.unapplied().keySet());
+        latencies.forEach((sink, window) -> {
+            if (!window.isEmpty()) {
+                sinks.add(sink);
+            }
+        });
+        return List.copyOf(sinks);
+    }
+
+    /** The {@code percentile} (0-100) of {@code sink}'s latencies in the window, or null without samples. */
+    Duration latencyPercentile(String sink, double percentile) {
+        Deque<Sample<Duration>> window = latencies.get(sink);
+        if (window == null || window.isEmpty()) {
             return null;
         }
-        List<Duration> sorted = latencies.stream().map(Sample::value).sorted().toList();
+        List<Duration> sorted = window.stream().map(Sample::value).sorted().toList();
         int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
-    int latencySamples() {
-        return latencies.size();
+    int latencySamples(String sink) {
+        Deque<Sample<Duration>> window = latencies.get(sink);
+        return window == null ? 0 : window.size();
     }
 
     /**
@@ -99,9 +122,11 @@ final class PipelineHealth {
                 alerts.add("consumer lag of " + sink + " growing for more than 5 min");
             }
         });
-        Duration p99 = latencyPercentile(99);
-        if (p99 != null && p99.compareTo(LATENCY_ALERT) > 0) {
-            alerts.add("commit-to-apply latency p99 " + StatusView.seconds(p99) + " > 30 s");
+        for (String sink : sinks()) {
+            Duration p99 = latencyPercentile(sink, 99);
+            if (p99 != null && p99.compareTo(LATENCY_ALERT) > 0) {
+                alerts.add("commit-to-apply latency p99 of " + sink + " " + StatusView.seconds(p99) + " > 30 s");
+            }
         }
         if (last.outboxBacklog() != null && last.outboxBacklog() > OUTBOX_BACKLOG_ALERT) {
             alerts.add("outbox backlog " + last.outboxBacklog() + " rows > 1000");

@@ -1,9 +1,7 @@
 package io.tidemark.deploy;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
@@ -13,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +29,9 @@ import java.util.stream.Collectors;
  * consumer-group offsets in Kafka, the sink's {@code cdc_watermark} table on the target, the outbox table, and the
  * Connect REST API. Latency samples come from the watermark: every apply records the source commit time of its
  * last change ({@code source_ts}) and the apply time ({@code updated_at}) in the same transaction as the data, so
- * each apply seen between two looks is one sample.
+ * each apply seen between two looks is one sample. The watermark's {@code next_offset} against the end of each
+ * partition says what a sink has not applied yet, which its consumer group's offsets say only a flush interval late.
+ * Only the watermark columns named here are read, so columns added later change nothing.
  */
 final class PipelineProbe implements AutoCloseable {
 
@@ -72,7 +73,8 @@ final class PipelineProbe implements AutoCloseable {
         }
 
         Long targetRows = null;
-        List<Duration> latencies = new ArrayList<>();
+        Map<String, List<Duration>> latencies = new LinkedHashMap<>();
+        Map<String, Map<TopicPartition, Long>> applied = null;
         try (Connection c = DriverManager.getConnection(settings.targetJdbcUrl(), settings.dbUser(), settings.dbPassword());
              Statement s = c.createStatement()) {
             if (tableExists(s, "orders")) {
@@ -81,7 +83,7 @@ final class PipelineProbe implements AutoCloseable {
                 problems.add("target table orders not created yet");
             }
             if (tableExists(s, "cdc_watermark")) {
-                readLatencies(s, latencies);
+                applied = readWatermark(s, latencies);
             }
         } catch (SQLException e) {
             problems.add("target database: " + firstLine(e));
@@ -99,6 +101,7 @@ final class PipelineProbe implements AutoCloseable {
         }
 
         Map<String, Long> consumerLag = new LinkedHashMap<>();
+        Map<String, Long> unapplied = new LinkedHashMap<>();
         Long published = null;
         if (!Ports.accepts(settings.kafkaPort())) {
             problems.add("Kafka: nothing listens on " + settings.bootstrapServers());
@@ -108,31 +111,48 @@ final class PipelineProbe implements AutoCloseable {
                     .collect(Collectors.toSet());
             published = recordsIn(outboxTopics);
             for (String sink : sinkConnectors(connectors)) {
-                consumerLag.put(sink, consumerLag("connect-" + sink, topics.contains(StackSettings.ORDERS_TOPIC)));
+                Lag lag = lag(sink, topics, applied == null ? null : applied.getOrDefault(sink, Map.of()));
+                consumerLag.put(sink, lag.uncommitted());
+                if (lag.unapplied() != null) {
+                    unapplied.put(sink, lag.unapplied());
+                }
             }
         } catch (Exception e) {
             problems.add("Kafka: " + firstLine(e));
         }
-        return new PipelineSnapshot(Instant.now(), sourceRows, targetRows, slotLag, slotActive, consumerLag,
+        return new PipelineSnapshot(Instant.now(), sourceRows, targetRows, slotLag, slotActive, consumerLag, unapplied,
                 latencies, published, backlog, connectors, problems);
     }
 
-    private void readLatencies(Statement s, List<Duration> latencies) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SELECT connector_name, topic, kafka_partition, source_ts, updated_at"
-                + " FROM cdc_watermark WHERE source_ts IS NOT NULL")) {
+    /**
+     * The next offset of every partition in the watermark, per connector, and into {@code latencies} the samples of
+     * applies since the previous look.
+     */
+    private Map<String, Map<TopicPartition, Long>> readWatermark(Statement s, Map<String, List<Duration>> latencies)
+            throws SQLException {
+        Map<String, Map<TopicPartition, Long>> nextOffsets = new HashMap<>();
+        try (ResultSet rs = s.executeQuery("SELECT connector_name, topic, kafka_partition, next_offset, source_ts, updated_at"
+                + " FROM cdc_watermark")) {
             while (rs.next()) {
-                String partition = rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getInt(3);
-                Instant committed = rs.getTimestamp(4).toInstant();
-                Instant applied = rs.getTimestamp(5).toInstant();
+                String connector = rs.getString("connector_name");
+                TopicPartition partition = new TopicPartition(rs.getString("topic"), rs.getInt("kafka_partition"));
+                nextOffsets.computeIfAbsent(connector, k -> new HashMap<>()).put(partition, rs.getLong("next_offset"));
+                Timestamp sourceTs = rs.getTimestamp("source_ts");
+                if (sourceTs == null) {
+                    continue;
+                }
+                Instant committed = sourceTs.toInstant();
+                Instant applied = rs.getTimestamp("updated_at").toInstant();
                 // A sample needs a change applied since the previous look. The first look is only the baseline:
                 // a row can carry an old source_ts with a new updated_at (an apply that moved only the offset,
                 // e.g. a tombstone, right after a restart), which would read as minutes of latency.
-                Instant previous = lastSourceCommit.put(partition, committed);
+                Instant previous = lastSourceCommit.put(connector + "/" + partition, committed);
                 if (previous != null && committed.isAfter(previous)) {
-                    latencies.add(Duration.between(committed, applied).abs());
+                    latencies.computeIfAbsent(connector, k -> new ArrayList<>()).add(Duration.between(committed, applied).abs());
                 }
             }
         }
+        return nextOffsets;
     }
 
     private List<String> sinkConnectors(Map<String, String> connectors) {
@@ -145,23 +165,36 @@ final class PipelineProbe implements AutoCloseable {
         return sinks;
     }
 
-    /** Messages not yet committed by {@code group}; a group that committed nothing yet is behind by the whole topic. */
-    private long consumerLag(String group, boolean topicExists) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+    /** A sink's messages not committed by its consumer group, and not applied (null without a watermark table). */
+    private record Lag(long uncommitted, Long unapplied) {
+    }
+
+    /**
+     * How far {@code sink} is behind, over the partitions of existing {@code topics} its consumer group or its watermark
+     * rows ({@code applied}, null without a watermark table) know; a sink that has neither yet is behind by the whole
+     * orders topic.
+     */
+    private Lag lag(String sink, Set<String> topics, Map<TopicPartition, Long> applied) throws Exception {
+        Map<TopicPartition, Long> committed = new HashMap<>();
+        admin.listConsumerGroupOffsets("connect-" + sink).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+                .forEach((tp, offset) -> {
+                    if (offset != null) {
+                        committed.put(tp, offset.offset());
+                    }
+                });
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-        if (committed.isEmpty() && topicExists) {
+        if (applied != null) {
+            applied.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+        }
+        // A topic deleted since would fail the whole offsets request.
+        latest.keySet().removeIf(tp -> !topics.contains(tp.topic()));
+        if (latest.isEmpty() && topics.contains(StackSettings.ORDERS_TOPIC)) {
             latest.put(new TopicPartition(StackSettings.ORDERS_TOPIC, 0), OffsetSpec.latest());
         }
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-                admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-        long lag = 0;
-        for (var end : ends.entrySet()) {
-            OffsetAndMetadata done = committed.get(end.getKey());
-            lag += end.getValue().offset() - (done == null ? 0 : done.offset());
-        }
-        return lag;
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).forEach((tp, end) -> ends.put(tp, end.offset()));
+        return new Lag(Backlog.behind(ends, committed), applied == null ? null : Backlog.behind(ends, applied));
     }
 
     private long recordsIn(Set<String> topics) throws Exception {

@@ -10,7 +10,9 @@ import java.util.Map;
  * then says why.
  *
  * @param consumerLag      per sink connector, messages its consumer group has not committed yet
- * @param newLatencies     commit-to-apply latencies of applies seen for the first time in this look
+ * @param unapplied        per sink connector, messages past the next offsets its {@code cdc_watermark} rows store:
+ *                         not in the target yet (the group commits only every {@code offset.flush.interval.ms})
+ * @param newLatencies     per sink connector, commit-to-apply latencies of applies seen for the first time in this look
  * @param outboxPublished  records on the {@code outbox.event.*} topics
  * @param outboxBacklog    rows in the source's outbox table (written, not yet cleaned up)
  */
@@ -21,7 +23,8 @@ record PipelineSnapshot(
         Long slotLagBytes,
         Boolean slotActive,
         Map<String, Long> consumerLag,
-        List<Duration> newLatencies,
+        Map<String, Long> unapplied,
+        Map<String, List<Duration>> newLatencies,
         Long outboxPublished,
         Long outboxBacklog,
         Map<String, String> connectors,

@@ -20,16 +20,20 @@ final class StatusView {
                 + "   " + syncNote(s), ""));
         lines.add(row("slot lag", StackSettings.SLOT + " " + (s.slotLagBytes() == null ? "-" : bytes(s.slotLagBytes()))
                 + (Boolean.FALSE.equals(s.slotActive()) ? " (inactive)" : ""), "alert > 1 GiB"));
-        if (s.consumerLag().isEmpty()) {
+        List<String> sinks = health.sinks();
+        if (sinks.isEmpty()) {
             lines.add(row("consumer lag", "-", "alert: growing > 5 min"));
+            lines.add(row("apply latency", "- (no apply seen yet)", "alert > 30 s"));
         }
-        s.consumerLag().forEach((sink, lag) -> lines.add(row("consumer lag", sink + " " + lag + " msgs"
-                + (health.lagGrowing(sink) ? " (growing)" : ""), "alert: growing > 5 min")));
-        Duration p50 = health.latencyPercentile(50);
-        Duration p99 = health.latencyPercentile(99);
-        lines.add(row("apply latency", p50 == null ? "- (no apply seen yet)"
-                : "p50 " + seconds(p50) + "   p99 " + seconds(p99) + "   (" + health.latencySamples() + " applies, 5 min)",
-                "alert > 30 s"));
+        for (String sink : sinks) {
+            Long unapplied = s.unapplied().get(sink);
+            lines.add(row("consumer lag", sink + " " + number(s.consumerLag().get(sink)) + " msgs"
+                    + (unapplied == null ? "" : ", " + number(unapplied) + " not applied")
+                    + (health.lagGrowing(sink) ? " (growing)" : ""), "alert: growing > 5 min"));
+        }
+        for (String sink : sinks) {
+            lines.add(row("apply latency", sink + " " + latency(health, sink, "  "), "alert > 30 s"));
+        }
         lines.add(row("outbox", number(s.outboxPublished()) + " events published   backlog " + number(s.outboxBacklog())
                 + " rows", "alert > 1000"));
         StringBuilder connectors = new StringBuilder();
@@ -46,15 +50,26 @@ final class StatusView {
     /** The same facts on one line, for output that is not a terminal. */
     static String line(PipelineHealth health, String prefix) {
         PipelineSnapshot s = health.last();
-        Duration p50 = health.latencyPercentile(50);
-        Duration p99 = health.latencyPercentile(99);
         List<String> alerts = health.alerts();
+        List<String> latencies = health.sinks().stream().map(sink -> sink + " " + latency(health, sink, " ")).toList();
         return prefix + " rows " + number(s.sourceRows()) + "/" + number(s.targetRows())
                 + " | slot lag " + (s.slotLagBytes() == null ? "-" : bytes(s.slotLagBytes()))
                 + " | consumer lag " + s.consumerLag().values().stream().mapToLong(Long::longValue).sum()
-                + " | latency p50 " + (p50 == null ? "-" : seconds(p50)) + " p99 " + (p99 == null ? "-" : seconds(p99))
+                + (s.unapplied().isEmpty() ? "" : " (" + s.unapplied().values().stream().mapToLong(Long::longValue).sum()
+                        + " not applied)")
+                + " | latency " + (latencies.isEmpty() ? "-" : String.join(", ", latencies))
                 + " | outbox " + number(s.outboxPublished()) + " published, backlog " + number(s.outboxBacklog())
                 + (alerts.isEmpty() ? "" : " | ALERT " + String.join("; ", alerts));
+    }
+
+    /** {@code sink}'s latency percentiles in the window and how many applies they cover, the parts {@code gap} apart. */
+    private static String latency(PipelineHealth health, String sink, String gap) {
+        Duration p50 = health.latencyPercentile(sink, 50);
+        if (p50 == null) {
+            return "- (no apply seen yet)";
+        }
+        return "p50 " + seconds(p50) + gap + "p99 " + seconds(health.latencyPercentile(sink, 99)) + gap
+                + "(" + health.latencySamples(sink) + " in 5 min)";
     }
 
     private static String syncNote(PipelineSnapshot s) {

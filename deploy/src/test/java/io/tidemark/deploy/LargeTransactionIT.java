@@ -12,8 +12,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -32,7 +30,6 @@ class LargeTransactionIT {
 
     private static final int ROWS = 1_000_000;
     private static final long HEAP_CAP = 256L << 20;
-    private static final String SINK_WORKER_GROUP = KafkaServices.CONNECT_GROUP + "-sinks";
     private static final String ORDERS_DIGEST = "SELECT count(*) || ' ' || md5(string_agg(id || '|' || customer || '|' || status"
             + " || '|' || amount::text || '|' || (extract(epoch FROM updated_at) * 1000000)::bigint, ',' ORDER BY id)) FROM orders";
 
@@ -48,33 +45,9 @@ class LargeTransactionIT {
         stack.start();
         queries = new StackQueries(settings);
 
-        ConnectRest worker = new ConnectRest(settings.connectUrl());
-        worker.delete(StackSettings.MERGE_SINK);
-        worker.delete(StackSettings.APPEND_SINK);
-
-        int port = Ports.ephemeral();
-        KafkaServices kafka = new KafkaServices(settings);
-        Properties properties = kafka.workerProperties();
-        properties.setProperty("group.id", SINK_WORKER_GROUP);
-        properties.setProperty("config.storage.topic", SINK_WORKER_GROUP + "-configs");
-        properties.setProperty("offset.storage.topic", SINK_WORKER_GROUP + "-offsets");
-        properties.setProperty("status.storage.topic", SINK_WORKER_GROUP + "-status");
-        properties.setProperty("listeners", "http://127.0.0.1:" + port);
-        properties.setProperty("rest.advertised.port", Integer.toString(port));
-        sinkWorker = new JavaService("connect-sinks", "org.apache.kafka.connect.cli.ConnectDistributed", settings);
-        kafka.startWorker(sinkWorker, properties, List.of("-Xmx" + (HEAP_CAP >> 20) + "m"), Duration.ofSeconds(120));
-
-        StackSettings sinkCluster = settings.withConnectPort(port);
-        new LocalStack(sinkCluster, System.out).register(List.of(StackSettings.MERGE_SINK, StackSettings.APPEND_SINK))
-                .forEach(System.out::println);
-        awaitTrue("both sinks RUNNING in the sink worker", Duration.ofSeconds(90), () -> {
-            try {
-                Map<String, String> states = new ConnectRest(sinkCluster.connectUrl()).connectorStates();
-                return "RUNNING".equals(states.get(StackSettings.MERGE_SINK)) && "RUNNING".equals(states.get(StackSettings.APPEND_SINK));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        SinkWorker sinks = new SinkWorker(settings);
+        sinkWorker = sinks.service();
+        sinks.start(settings.pluginPath(), List.of("-Xmx" + (HEAP_CAP >> 20) + "m"));
     }
 
     @AfterAll

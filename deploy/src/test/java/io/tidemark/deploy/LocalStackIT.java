@@ -69,7 +69,8 @@ class LocalStackIT {
 
         Result status = tidemark(Duration.ofSeconds(60), "status");
         assertThat(status.exitCode).as(status.output).isZero();
-        assertThat(status.output).contains("in sync", "shop-orders-merge RUNNING", "no alerts");
+        assertThat(status.output).contains("in sync", "shop-orders-merge RUNNING", "no alerts",
+                "consumer lag   shop-orders-merge", " not applied", "apply latency  shop-orders-merge ");
 
         Result twice = tidemark(Duration.ofSeconds(60), "start");
         assertThat(twice.exitCode).isEqualTo(1);

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -13,6 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PipelineHealthTest {
 
     private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+    private static final String MERGE = StackSettings.MERGE_SINK;
+    private static final String APPEND = StackSettings.APPEND_SINK;
 
     @Test
     void latencyPercentilesCoverTheLastFiveMinutesOnly() {
@@ -21,9 +24,9 @@ class PipelineHealthTest {
         List<Duration> fast = IntStream.rangeClosed(1, 100).mapToObj(Duration::ofMillis).toList();
         health.record(look(T0.plus(Duration.ofMinutes(6)), 0, fast));
 
-        assertThat(health.latencySamples()).isEqualTo(100);
-        assertThat(health.latencyPercentile(50)).isEqualTo(Duration.ofMillis(50));
-        assertThat(health.latencyPercentile(99)).isEqualTo(Duration.ofMillis(99));
+        assertThat(health.latencySamples("sink")).isEqualTo(100);
+        assertThat(health.latencyPercentile("sink", 50)).isEqualTo(Duration.ofMillis(50));
+        assertThat(health.latencyPercentile("sink", 99)).isEqualTo(Duration.ofMillis(99));
         assertThat(health.alerts()).isEmpty();
     }
 
@@ -31,7 +34,31 @@ class PipelineHealthTest {
     void latencyAboveThirtySecondsAlerts() {
         PipelineHealth health = new PipelineHealth();
         health.record(look(T0, 0, List.of(Duration.ofSeconds(1), Duration.ofSeconds(31))));
-        assertThat(health.alerts()).singleElement().asString().contains("latency p99 31.00 s > 30 s");
+        assertThat(health.alerts()).singleElement().asString().contains("latency p99 of sink 31.00 s > 30 s");
+    }
+
+    @Test
+    void latenciesAreKeptAndJudgedPerSink() {
+        PipelineHealth health = new PipelineHealth();
+        health.record(snapshot(T0, ordered(MERGE, 0L, APPEND, 0L), Map.of(), Map.of(
+                MERGE, List.of(Duration.ofMillis(200), Duration.ofMillis(400)),
+                APPEND, List.of(Duration.ofSeconds(45)))));
+
+        assertThat(health.sinks()).containsExactly(MERGE, APPEND);
+        assertThat(health.latencyPercentile(MERGE, 99)).isEqualTo(Duration.ofMillis(400));
+        assertThat(health.latencyPercentile(APPEND, 50)).isEqualTo(Duration.ofSeconds(45));
+        assertThat(health.alerts()).containsExactly("commit-to-apply latency p99 of " + APPEND + " 45.00 s > 30 s");
+    }
+
+    @Test
+    void aSinkWithLatenciesInTheWindowStaysListedWhenKafkaIsOutOfReach() {
+        PipelineHealth health = new PipelineHealth();
+        health.record(snapshot(T0, Map.of(MERGE, 3L), Map.of(), Map.of(MERGE, List.of(Duration.ofMillis(300)))));
+        health.record(snapshot(T0.plusSeconds(2), Map.of(), Map.of(), Map.of()));
+
+        assertThat(health.sinks()).containsExactly(MERGE);
+        assertThat(String.join("\n", StatusView.table(health, "headline")))
+                .contains("consumer lag   " + MERGE + " - msgs", "apply latency  " + MERGE + " p50 0.30 s");
     }
 
     @Test
@@ -66,25 +93,69 @@ class PipelineHealthTest {
     @Test
     void slotLagAndOutboxBacklogAlertAboveTheirThresholds() {
         PipelineHealth health = new PipelineHealth();
-        health.record(new PipelineSnapshot(T0, 10L, 10L, (1L << 30) + 1, true, Map.of(), List.of(), 5L, 1001L,
+        health.record(new PipelineSnapshot(T0, 10L, 10L, (1L << 30) + 1, true, Map.of(), Map.of(), Map.of(), 5L, 1001L,
                 Map.of(), List.of()));
         assertThat(health.alerts()).containsExactly("replication slot lag 1.0 GiB > 1 GiB", "outbox backlog 1001 rows > 1000");
-        health.record(new PipelineSnapshot(T0, 10L, 10L, 1L << 30, true, Map.of(), List.of(), 5L, 1000L, Map.of(), List.of()));
+        health.record(new PipelineSnapshot(T0, 10L, 10L, 1L << 30, true, Map.of(), Map.of(), Map.of(), 5L, 1000L,
+                Map.of(), List.of()));
         assertThat(health.alerts()).isEmpty();
     }
 
     @Test
     void statusTableShowsEveryMetricWithItsThreshold() {
         PipelineHealth health = new PipelineHealth();
-        health.record(new PipelineSnapshot(T0, 178L, 170L, 2048L, true, Map.of("shop-orders-merge", 12L),
-                List.of(Duration.ofMillis(300)), 196L, 14L, Map.of("shop-orders-merge", "RUNNING"), List.of()));
+        health.record(new PipelineSnapshot(T0, 178L, 170L, 2048L, true, ordered(MERGE, 12L, APPEND, 1_530L),
+                ordered(MERGE, 3L, APPEND, 0L), Map.of(MERGE, List.of(Duration.ofMillis(300))), 196L, 14L,
+                Map.of(MERGE, "RUNNING"), List.of()));
         String table = String.join("\n", StatusView.table(health, "headline"));
         assertThat(table).contains("source 178   target 170   catching up (8)", "tidemark_shop 2.0 KiB", "alert > 1 GiB",
-                "shop-orders-merge 12 msgs", "alert: growing > 5 min", "p50 0.30 s   p99 0.30 s", "alert > 30 s",
+                "consumer lag   shop-orders-merge 12 msgs, 3 not applied", "shop-orders-append 1,530 msgs, 0 not applied",
+                "alert: growing > 5 min", "apply latency  shop-orders-merge p50 0.30 s  p99 0.30 s  (1 in 5 min)",
+                "apply latency  shop-orders-append - (no apply seen yet)", "alert > 30 s",
                 "196 events published   backlog 14 rows", "alert > 1000", "shop-orders-merge RUNNING", "no alerts");
     }
 
+    @Test
+    void everyThresholdStartsInOneColumnWithTheLongestSinkName() {
+        PipelineHealth health = new PipelineHealth();
+        health.record(snapshot(T0, ordered(MERGE, 1_234_567L, APPEND, 12L), ordered(MERGE, 1_234_000L, APPEND, 9L),
+                Map.of(APPEND, IntStream.range(0, 1000).mapToObj(i -> Duration.ofMillis(29_990)).toList())));
+        List<String> rows = StatusView.table(health, "headline").stream()
+                .filter(l -> l.contains("alert >") || l.contains("alert:")).toList();
+        assertThat(rows).hasSize(6).allSatisfy(row -> assertThat(row.indexOf("alert")).as(row).isEqualTo(80));
+    }
+
+    @Test
+    void withoutAWatermarkTableTheLagIsTheConsumerGroupsAlone() {
+        PipelineHealth health = new PipelineHealth();
+        health.record(snapshot(T0, Map.of(MERGE, 12L), Map.of(), Map.of()));
+        assertThat(StatusView.table(health, "headline")).anySatisfy(row -> assertThat(row)
+                .contains("consumer lag   shop-orders-merge 12 msgs").doesNotContain("not applied"));
+        assertThat(StatusView.line(health, "[00:00:10]")).contains("| consumer lag 12 |");
+    }
+
+    @Test
+    void theLogLineSumsTheLagsAndNamesEachSinksLatency() {
+        PipelineHealth health = new PipelineHealth();
+        health.record(snapshot(T0, ordered(MERGE, 12L, APPEND, 5L), ordered(MERGE, 3L, APPEND, 1L),
+                Map.of(MERGE, List.of(Duration.ofMillis(300)))));
+        assertThat(StatusView.line(health, "[00:00:10]")).contains("| consumer lag 17 (4 not applied) |",
+                "| latency shop-orders-merge p50 0.30 s p99 0.30 s (1 in 5 min), shop-orders-append - (no apply seen yet) |");
+    }
+
     private static PipelineSnapshot look(Instant at, long lag, List<Duration> latencies) {
-        return new PipelineSnapshot(at, 1L, 1L, 0L, true, Map.of("sink", lag), latencies, 0L, 0L, Map.of(), List.of());
+        return snapshot(at, Map.of("sink", lag), Map.of(), latencies.isEmpty() ? Map.of() : Map.of("sink", latencies));
+    }
+
+    private static PipelineSnapshot snapshot(Instant at, Map<String, Long> consumerLag, Map<String, Long> unapplied,
+                                             Map<String, List<Duration>> latencies) {
+        return new PipelineSnapshot(at, 1L, 1L, 0L, true, consumerLag, unapplied, latencies, 0L, 0L, Map.of(), List.of());
+    }
+
+    private static Map<String, Long> ordered(String first, long firstValue, String second, long secondValue) {
+        Map<String, Long> values = new LinkedHashMap<>();
+        values.put(first, firstValue);
+        values.put(second, secondValue);
+        return values;
     }
 }

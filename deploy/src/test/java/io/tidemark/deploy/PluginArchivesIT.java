@@ -7,18 +7,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PluginArchivesIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path DEPLOY = Path.of(System.getProperty("tidemark.deploy", ".")).toAbsolutePath();
-    private static final String VERSION = "0.1.0-SNAPSHOT";
+    private static final Path DEPLOY = StackQueries.DEPLOY;
+    private static final String VERSION = HubArchives.VERSION;
 
     private static Path work;
     private static Path plugins;
@@ -44,7 +40,7 @@ class PluginArchivesIT {
         PostgresServer.deleteTree(work);
         plugins = Files.createDirectories(work.resolve("plugins"));
         for (String plugin : List.of("jdbc-sink", "outbox-smt")) {
-            unzip(DEPLOY.resolve("target/hub/tidemark-" + plugin + "-" + VERSION + ".zip"), plugins);
+            HubArchives.unpack(plugin, plugins);
         }
     }
 
@@ -65,6 +61,7 @@ class PluginArchivesIT {
                 .anyMatch(n -> n.startsWith("postgresql-")).anyMatch(n -> n.startsWith("HikariCP-"));
         assertThat(root.resolve("etc/shop-orders-merge.json")).isRegularFile();
         assertThat(root.resolve("etc/shop-orders-append.json")).isRegularFile();
+        assertThat(root.resolve("etc/tidemark-jmx-exporter.yaml")).isRegularFile();
         assertThat(root.resolve("doc/README.md")).content().contains("<!-- sink-config:begin", "`connection.url`");
         assertThat(root.resolve("doc/LICENSE")).isRegularFile();
     }
@@ -158,26 +155,5 @@ class PluginArchivesIT {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
         }
-    }
-
-    private static void unzip(Path zip, Path into) throws IOException {
-        assertThat(zip).as("built by mvn package").isRegularFile();
-        List<String> roots = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(zip); ZipInputStream entries = new ZipInputStream(in)) {
-            ZipEntry entry;
-            while ((entry = entries.getNextEntry()) != null) {
-                Path target = into.resolve(entry.getName()).normalize();
-                assertThat(target).startsWithRaw(into);
-                roots.add(entry.getName().split("/")[0]);
-                if (entry.isDirectory()) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(entries, target);
-                }
-            }
-        }
-        assertThat(roots).as("a hub archive holds exactly one folder").containsOnly(
-                zip.getFileName().toString().replace(".zip", ""));
     }
 }
