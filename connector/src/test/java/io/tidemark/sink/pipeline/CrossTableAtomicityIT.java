@@ -7,12 +7,17 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +45,67 @@ class CrossTableAtomicityIT extends PipelineTest {
         InvariantReader reader = stream("xtableoff", Map.of("atomic.source.transactions", "false"));
         assertThat(reader.violations()).as("reads with an order whose lines do not add up, of %d", reader.samples())
                 .isPositive();
+    }
+
+    /**
+     * A source transaction larger than atomic.max.held.records is streamed into a target transaction kept open; when it
+     * reaches tables the target does not have yet, they are created inside that transaction, so neither table nor any
+     * row of it is visible before the transaction's END: a reader only ever sees no rows, or all of them.
+     */
+    @Test
+    void aLargeSourceTransactionIntoTablesNewToTheTargetStaysInvisibleUntilItsEnd() throws Exception {
+        pipeline = new Pipeline("xtablenew");
+        int rows = 400;
+        Sql.execute(pipeline.source, "CREATE TABLE bulk_a (id integer PRIMARY KEY, v text)",
+                "CREATE TABLE bulk_b (id integer PRIMARY KEY, v text)", Pipeline.insertCustomers(1, 1));
+        String a = pipeline.prefix + ".public.bulk_a";
+        String b = pipeline.prefix + ".public.bulk_b";
+        String metadata = pipeline.prefix + ".transaction";
+        for (String topic : List.of(a, b, metadata)) {
+            pipeline.connect.cluster().kafka().createTopic(topic, 1);
+        }
+        pipeline.startSource(Map.of("table.include.list", "public.customers,public.bulk_a,public.bulk_b",
+                "provide.transaction.metadata", "true"));
+        pipeline.startSink(Map.of("topics", a + "," + b + "," + metadata, "batch.size", "40",
+                "atomic.max.held.records", "50", "consumer.override.max.poll.records", "60"));
+        Set<List<Long>> seen = ConcurrentHashMap.newKeySet();
+        AtomicBoolean reading = new AtomicBoolean(true);
+        Thread reader = new Thread(() -> {
+            while (reading.get()) {
+                seen.add(rowsInBoth(pipeline.target));
+            }
+        }, "bulk-reader");
+        reader.start();
+        try {
+            Sql.execute(pipeline.source, "BEGIN; INSERT INTO bulk_a SELECT g, 'a' || g FROM generate_series(1, " + rows
+                    + ") g; INSERT INTO bulk_b SELECT g, 'b' || g FROM generate_series(1, " + rows + ") g; COMMIT");
+            Await.until("both tables whole in the target; " + pipeline.connect.describe("sink"), Duration.ofSeconds(90),
+                    () -> rowsInBoth(pipeline.target).equals(List.of((long) rows, (long) rows)));
+        } finally {
+            reading.set(false);
+            reader.join();
+        }
+        System.out.printf("xtablenew: the target showed (bulk_a rows, bulk_b rows) = %s%n", seen);
+        assertThat(seen).as("what readers saw: no rows (or no table, -1), or all of them")
+                .isSubsetOf(Set.of(List.of(-1L, -1L), List.of((long) rows, (long) rows)));
+    }
+
+    /** The rows of bulk_a and of bulk_b in the target, -1 for a table that does not exist, read in one snapshot. */
+    private static List<Long> rowsInBoth(String database) {
+        String count = "CASE WHEN to_regclass('%1$s') IS NULL THEN -1 ELSE (xpath('/row/c/text()',"
+                + " query_to_xml('SELECT count(*) AS c FROM %1$s', false, true, '')))[1]::text::bigint END";
+        try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try (ResultSet rs = s.executeQuery("SELECT " + count.formatted("bulk_a") + ", " + count.formatted("bulk_b"))) {
+                rs.next();
+                List<Long> rows = List.of(rs.getLong(1), rs.getLong(2));
+                c.commit();
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private InvariantReader stream(String name, Map<String, String> sinkOverrides) throws Exception {
