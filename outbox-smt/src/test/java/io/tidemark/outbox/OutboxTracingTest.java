@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Debezium's tracing keys: the trace context an application stored in the outbox row becomes the
  * event's W3C {@code traceparent} / {@code tracestate} headers, with no OpenTelemetry involved (the
- * router is compiled without it).
+ * router is compiled without it; OutboxRoutingIT runs it on a worker without it).
  * {@code DebeziumTracingParityTest} compares the same rows with Debezium's router tracing through a
  * real OpenTelemetry SDK.
  */
