@@ -151,6 +151,13 @@ class OutboxTracingTest {
     }
 
     @Test
+    void contextTextThatPropertiesLoadRejectsStartsANewTraceInsteadOfFailingTheEvent() {
+        SourceRecord event = route(tracedInsert("traceparent=" + TRACEPARENT + "\\u00zz\n"));
+
+        assertThat(header(event, "traceparent")).matches(NEW_SAMPLED_TRACE).doesNotContain(TRACE_ID);
+    }
+
+    @Test
     void traceparentWithTrailingBlanksIsNoContextAsForPropertiesLoad() {
         assertThat(header(route(tracedInsert("traceparent=" + TRACEPARENT + "  \n")), "traceparent"))
                 .matches(NEW_SAMPLED_TRACE);
