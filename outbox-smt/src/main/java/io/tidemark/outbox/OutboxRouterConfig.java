@@ -47,12 +47,16 @@ public final class OutboxRouterConfig extends AbstractConfig {
         String HEADER_EVENT_TYPE = "header.event.type";
         String VALUE_FORMAT = "value.format";
         String CLOUDEVENTS_SOURCE = "cloudevents.source";
+        String TRACING_SPAN_CONTEXT_FIELD = "tracing.span.context.field";
+        String TRACING_OPERATION_NAME = "tracing.operation.name";
+        String TRACING_WITH_CONTEXT_FIELD_ONLY = "tracing.with.context.field.only";
     }
 
     private static final String TABLE_GROUP = "Table";
     private static final String ROUTER_GROUP = "Router";
     private static final String PAYLOAD_GROUP = "Payload";
     private static final String EVENT_GROUP = "Event";
+    private static final String TRACING_GROUP = "Tracing";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(ConfigName.FIELD_EVENT_ID, Type.STRING, "id", columnName(), Importance.HIGH,
@@ -167,7 +171,29 @@ public final class OutboxRouterConfig extends AbstractConfig {
                             "a URI reference, or empty"), Importance.LOW,
                     "The CloudEvents 'source' attribute. Empty: the topic the outbox change was captured on,"
                             + " e.g. 'shop.public.outbox'.",
-                    EVENT_GROUP, 4, Width.MEDIUM, "CloudEvents source");
+                    EVENT_GROUP, 4, Width.MEDIUM, "CloudEvents source")
+            .define(ConfigName.TRACING_SPAN_CONTEXT_FIELD, Type.STRING, "tracingspancontext", columnName(),
+                    Importance.MEDIUM,
+                    "Column holding the trace context the application stored with the outbox row, as"
+                            + " java.util.Properties text: a line 'traceparent=00-<trace-id>-<parent-id>-<flags>',"
+                            + " optionally a line 'tracestate=...'. A valid context goes on as the event's W3C"
+                            + " 'traceparent' and 'tracestate' headers (replacing any the captured record had), so"
+                            + " consumers continue the application's trace. A row without the column or with a null"
+                            + " in it has no context, which is no error; a column that is not text fails the record.",
+                    TRACING_GROUP, 1, Width.MEDIUM, "Trace context column")
+            .define(ConfigName.TRACING_WITH_CONTEXT_FIELD_ONLY, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Whether only rows with a trace context are traced; true is what Debezium's router does when"
+                            + " the key is unset. False: a row without one starts a new trace, so the event gets a"
+                            + " 'traceparent' with a random trace id, sampled, which all its consumers share. A"
+                            + " context that is stored but is no valid traceparent starts a new trace either way, as"
+                            + " in Debezium.",
+                    TRACING_GROUP, 2, Width.SHORT, "Trace only rows with a context")
+            .define(ConfigName.TRACING_OPERATION_NAME, Type.STRING, "debezium-read", columnName(), Importance.LOW,
+                    "Name of the span Debezium's router records for its processing of an event. This router"
+                            + " records no spans and needs no OpenTelemetry on the worker: it passes the stored"
+                            + " context on. The key is accepted so that a configuration written for Debezium works"
+                            + " unchanged; setting it changes nothing, which the router logs once.",
+                    TRACING_GROUP, 3, Width.MEDIUM, "Tracing operation name");
 
     private static final Pattern CLOUDEVENTS_ATTRIBUTE = Pattern.compile("[a-z0-9]{1,20}");
     private static final Set<String> CLOUDEVENTS_CONTEXT_ATTRIBUTES =
@@ -194,6 +220,8 @@ public final class OutboxRouterConfig extends AbstractConfig {
     private final String eventIdHeader;
     private final String eventTypeHeader;
     private final String cloudEventsSource;
+    private final String traceContextColumn;
+    private final boolean traceOnlyWithContext;
 
     public OutboxRouterConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props);
@@ -211,6 +239,8 @@ public final class OutboxRouterConfig extends AbstractConfig {
         eventIdHeader = getString(ConfigName.HEADER_EVENT_ID);
         eventTypeHeader = blankToNull(getString(ConfigName.HEADER_EVENT_TYPE));
         cloudEventsSource = blankToNull(getString(ConfigName.CLOUDEVENTS_SOURCE));
+        traceContextColumn = getString(ConfigName.TRACING_SPAN_CONTEXT_FIELD);
+        traceOnlyWithContext = getBoolean(ConfigName.TRACING_WITH_CONTEXT_FIELD_ONLY);
         additionalFields = parse(ConfigName.FIELDS_ADDITIONAL_PLACEMENT,
                 getList(ConfigName.FIELDS_ADDITIONAL_PLACEMENT), AdditionalField::parseAll);
         invalidOperationBehavior = parse(ConfigName.OP_INVALID_BEHAVIOR,
@@ -331,6 +361,15 @@ public final class OutboxRouterConfig extends AbstractConfig {
     /** The fixed CloudEvents source, or {@code null} to use the captured topic. */
     public String cloudEventsSource() {
         return cloudEventsSource;
+    }
+
+    public String traceContextColumn() {
+        return traceContextColumn;
+    }
+
+    /** Whether rows without a trace context go untraced, rather than each starting a new trace. */
+    public boolean traceOnlyWithContext() {
+        return traceOnlyWithContext;
     }
 
     private static String blankToNull(String value) {

@@ -48,6 +48,11 @@ final class OutboxRowRouter {
         this.envelopeFields = config.additionalFields().stream()
                 .filter(f -> f.placement() == AdditionalField.Placement.ENVELOPE)
                 .toList();
+        if (config.originals().containsKey(ConfigName.TRACING_OPERATION_NAME)) {
+            LOG.info("{}={} changes nothing: this router carries the outbox row's trace context on to the event"
+                    + " and records no spans of its own", ConfigName.TRACING_OPERATION_NAME,
+                    config.getString(ConfigName.TRACING_OPERATION_NAME));
+        }
     }
 
     /** The routed event, the record itself when it is no outbox change, or {@code null} to drop it. */
@@ -137,6 +142,14 @@ final class OutboxRowRouter {
 
         Long timestamp = timestamp(record, change, row);
         Headers headers = record.headers().duplicate();
+        TraceContext traceContext = traceContext(record, row);
+        if (traceContext != null) {
+            headers.remove(TraceContext.TRACEPARENT).remove(TraceContext.TRACESTATE)
+                    .addString(TraceContext.TRACEPARENT, traceContext.traceparent());
+            if (traceContext.traceState() != null) {
+                headers.addString(TraceContext.TRACESTATE, traceContext.traceState());
+            }
+        }
         headers.add(config.eventIdHeader(), eventId, idField.schema());
         if (config.eventTypeHeader() != null) {
             Field typeField = column(record, row, config.eventTypeColumn(), ConfigName.FIELD_EVENT_TYPE);
@@ -203,6 +216,25 @@ final class OutboxRowRouter {
             return new SchemaAndValue(payloadField.schema(), payload);
         }
         return expanded.value() == null ? new SchemaAndValue(payloadField.schema(), null) : expanded;
+    }
+
+    /**
+     * The trace context the event carries, decided as Debezium's router decides it: a row with no
+     * context (no such column, or null) is traced only if {@code tracing.with.context.field.only} is
+     * false; a traced row without a valid context starts a new trace. {@code null}: not traced.
+     */
+    private TraceContext traceContext(ConnectRecord<?> record, Struct row) {
+        Field column = row.schema().field(config.traceContextColumn());
+        if (column != null && column.schema().type() != Schema.Type.STRING) {
+            throw new DataException("trace context column '" + config.traceContextColumn() + "' (configured by "
+                    + ConfigName.TRACING_SPAN_CONTEXT_FIELD + ") of outbox row on topic " + record.topic()
+                    + " is " + column.schema().type() + ", not text");
+        }
+        String stored = column == null ? null : (String) row.get(column);
+        if (stored == null) {
+            return config.traceOnlyWithContext() ? null : TraceContext.newTrace();
+        }
+        return TraceContext.fromStored(stored).orElseGet(TraceContext::newTrace);
     }
 
     private List<AdditionalField> presentOnly(Struct row) {

@@ -5,8 +5,12 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Debezium PostgreSQL change events of an outbox table, built in memory with the same envelope
@@ -16,12 +20,14 @@ final class OutboxChanges {
 
     static final String CAPTURE_TOPIC = "shop.public.outbox";
     static final long PROCESSED_AT = 1_763_700_000_000L;
+    private static final long COMMITTED_AT = PROCESSED_AT - 40;
 
     static final Schema SOURCE_SCHEMA = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
             .field("connector", Schema.STRING_SCHEMA)
             .field("name", Schema.STRING_SCHEMA)
             .field("db", Schema.STRING_SCHEMA)
             .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
             .build();
 
     /** The usual outbox table: id, aggregatetype, aggregateid, type, payload (jsonb). */
@@ -31,6 +37,16 @@ final class OutboxChanges {
             .field("aggregateid", Schema.STRING_SCHEMA)
             .field("type", Schema.OPTIONAL_STRING_SCHEMA)
             .field("payload", SchemaBuilder.string().name("io.debezium.data.Json").optional().build())
+            .build();
+
+    /** The usual outbox table with the trace context column of Debezium's outbox extension (text). */
+    static final Schema TRACED_ROW = row()
+            .field("id", Schema.STRING_SCHEMA)
+            .field("aggregatetype", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("aggregateid", Schema.STRING_SCHEMA)
+            .field("type", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("payload", SchemaBuilder.string().name("io.debezium.data.Json").optional().build())
+            .field("tracingspancontext", Schema.OPTIONAL_STRING_SCHEMA)
             .build();
 
     private final Schema rowSchema;
@@ -54,7 +70,12 @@ final class OutboxChanges {
 
     /** A row of the standard outbox table for an order event. */
     static OutboxChanges orderCreated(String payload) {
-        return new OutboxChanges(STANDARD_ROW)
+        return orderCreated(STANDARD_ROW, payload);
+    }
+
+    /** A row of an outbox table with the standard columns and maybe more, for an order event. */
+    static OutboxChanges orderCreated(Schema rowSchema, String payload) {
+        return new OutboxChanges(rowSchema)
                 .with("id", "6f1c2a7e-1111-4c1e-9a51-000000000001")
                 .with("aggregatetype", "Order")
                 .with("aggregateid", "42")
@@ -96,7 +117,7 @@ final class OutboxChanges {
     SourceRecord change(String op) {
         Struct envelope = new Struct(envelopeSchema)
                 .put("source", new Struct(SOURCE_SCHEMA).put("connector", "postgresql").put("name", "shop")
-                        .put("db", "shop").put("lsn", 1234L))
+                        .put("db", "shop").put("lsn", 1234L).put("ts_ms", COMMITTED_AT))
                 .put("op", op)
                 .put("ts_ms", PROCESSED_AT);
         if (op.equals("d")) {
@@ -108,6 +129,23 @@ final class OutboxChanges {
         Struct key = new Struct(keySchema).put("id", String.valueOf(columns.get("id")));
         return new SourceRecord(Map.of("server", "shop"), Map.of("lsn", 1234L), CAPTURE_TOPIC, 0,
                 keySchema, key, envelopeSchema, envelope, PROCESSED_AT + 5);
+    }
+
+    /**
+     * Trace context column text as Debezium's outbox extension writes it: {@link Properties#store},
+     * date comment and all, e.g. {@code stored("traceparent", "00-...-01")}.
+     */
+    static String stored(String... keyValues) {
+        Properties properties = new Properties();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            properties.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        try (StringWriter text = new StringWriter()) {
+            properties.store(text, null);
+            return text.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static SourceRecord tombstone() {

@@ -32,6 +32,8 @@ class OutboxRoutingIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ROUTER = OutboxEventRouter.class.getName();
+    private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    private static final String TRACESTATE = "congo=t61rcWkgMzE";
 
     private static ConnectWorld world;
 
@@ -53,22 +55,28 @@ class OutboxRoutingIT {
     }
 
     @Test
-    void outboxInsertBecomesDomainEventWithJsonTextPayloadAndTheCleanupDeleteProducesNothing() throws Exception {
+    void outboxInsertBecomesDomainEventWithJsonTextPayloadAndItsTraceContextAndTheCleanupDeleteProducesNothing() throws Exception {
         String db = createTables("shop_text");
         startCapture(db, false);
 
-        String eventId = placeOrder(db, 1, "{\"orderId\": 1, \"total\": 19.99, \"lines\": [{\"sku\": \"A-1\", \"qty\": 2}]}");
-        placeOrder(db, 2, "{\"orderId\": 2, \"total\": 5.00, \"lines\": []}");
+        String eventId = placeOrder(db, 1, "{\"orderId\": 1, \"total\": 19.99, \"lines\": [{\"sku\": \"A-1\", \"qty\": 2}]}",
+                OutboxChanges.stored("traceparent", TRACEPARENT, "tracestate", TRACESTATE));
+        placeOrder(db, 2, "{\"orderId\": 2, \"total\": 5.00, \"lines\": []}", null);
 
         List<ConsumerRecord<byte[], byte[]>> events = awaitEvents(db, 2);
         ConsumerRecord<byte[], byte[]> first = events.get(0);
         assertThat(keyOf(first)).isEqualTo("order-1");
         assertThat(header(first, "id")).isEqualTo(eventId);
         assertThat(header(first, "eventType")).isEqualTo("OrderPlaced");
+        assertThat(header(first, "traceparent")).isEqualTo(TRACEPARENT);
+        assertThat(header(first, "tracestate")).isEqualTo(TRACESTATE);
         assertThat(first.timestamp()).isEqualTo(occurredAt(1).toEpochMilli());
         JsonNode value = JSON.readTree(first.value());
         assertThat(value.at("/schema/type").asText()).isEqualTo("string");
         assertThat(JSON.readTree(value.at("/payload").asText()).at("/lines/0/sku").asText()).isEqualTo("A-1");
+        ConsumerRecord<byte[], byte[]> untraced = events.get(1);
+        assertThat(untraced.headers().lastHeader("traceparent")).as("no trace context stored, none sent").isNull();
+        assertThat(header(untraced, "id")).isNotNull();
         assertNothingButEventsWasRouted(db);
     }
 
@@ -79,8 +87,8 @@ class OutboxRoutingIT {
                 + " '{\"orderId\": 0, \"total\": 1.5, \"lines\": []}', '" + occurredAt(0) + "')");
         startCapture(db, true);
 
-        String eventId = placeOrder(db, 1, "{\"total\": 19.99, \"orderId\": 1, \"lines\": [{\"sku\": \"A-1\", \"qty\": 2}]}");
-        placeOrder(db, 2, "{\"orderId\": 2, \"total\": 5.5, \"lines\": [{\"qty\": 1, \"sku\": \"B-7\"}]}");
+        String eventId = placeOrder(db, 1, "{\"total\": 19.99, \"orderId\": 1, \"lines\": [{\"sku\": \"A-1\", \"qty\": 2}]}", null);
+        placeOrder(db, 2, "{\"orderId\": 2, \"total\": 5.5, \"lines\": [{\"qty\": 1, \"sku\": \"B-7\"}]}", null);
 
         List<ConsumerRecord<byte[], byte[]>> events = awaitEvents(db, 3);
         ConsumerRecord<byte[], byte[]> snapshot = events.get(0);
@@ -122,7 +130,7 @@ class OutboxRoutingIT {
         Sql.execute(db,
                 "CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL, total numeric(10,2) NOT NULL)",
                 "CREATE TABLE outbox (id uuid PRIMARY KEY, aggregatetype text NOT NULL, aggregateid text NOT NULL,"
-                        + " type text NOT NULL, payload jsonb, created_at timestamptz NOT NULL)");
+                        + " type text NOT NULL, payload jsonb, created_at timestamptz NOT NULL, tracingspancontext text)");
         return db;
     }
 
@@ -138,15 +146,18 @@ class OutboxRoutingIT {
         world.awaitRunning(db, 1);
     }
 
-    /** The application's transaction: the order and its event together; then the usual outbox cleanup. */
-    private static String placeOrder(String db, int orderId, String payload) {
+    /**
+     * The application's transaction: the order and its event together, with the application's trace
+     * context if it has one ({@code null}: none); then the usual outbox cleanup.
+     */
+    private static String placeOrder(String db, int orderId, String payload, String traceContext) {
         String eventId = Sql.query(db, "SELECT gen_random_uuid()::text AS id").get(0).get("id").toString();
         Sql.execute(db,
                 "BEGIN",
                 "INSERT INTO orders VALUES (" + orderId + ", 'Ada', 19.99)",
-                "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, created_at) VALUES ('" + eventId
-                        + "', 'Order', 'order-" + orderId + "', 'OrderPlaced', '" + payload + "'::jsonb, '"
-                        + occurredAt(orderId) + "')",
+                "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, created_at, tracingspancontext) VALUES ('"
+                        + eventId + "', 'Order', 'order-" + orderId + "', 'OrderPlaced', '" + payload + "'::jsonb, '"
+                        + occurredAt(orderId) + "', " + (traceContext == null ? "NULL" : "'" + traceContext + "'") + ")",
                 "COMMIT",
                 "DELETE FROM outbox WHERE id = '" + eventId + "'");
         return eventId;
