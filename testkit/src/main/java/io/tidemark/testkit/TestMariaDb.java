@@ -43,16 +43,7 @@ public final class TestMariaDb {
 
     /** Whether {@code mariadbd} is on the PATH and runs ({@code mariadb-install-db} comes in the same package). */
     public static boolean installed() {
-        try {
-            Process process = new ProcessBuilder("mariadbd", "--version").redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return ExternalTools.succeeds("mariadbd", "--version");
     }
 
     /** Starts the shared server on first use (about a second); later calls return its port at once. */

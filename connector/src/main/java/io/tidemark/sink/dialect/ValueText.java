@@ -131,7 +131,8 @@ public final class ValueText {
         return new BigDecimal(new BigInteger(unscaled), scale).toPlainString();
     }
 
-    private static byte[] bytes(Object value) {
+    /** The bytes of a BYTES value: a {@code byte[]} (JSON) or a {@code ByteBuffer} (Avro). */
+    public static byte[] bytes(Object value) {
         if (value instanceof byte[] b) {
             return b;
         }

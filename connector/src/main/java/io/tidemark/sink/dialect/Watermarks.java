@@ -4,8 +4,11 @@ import io.tidemark.sink.position.SourcePosition;
 import org.apache.kafka.common.TopicPartition;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -24,6 +27,29 @@ public interface Watermarks {
 
     /** The stored next offsets of {@code partitions}; partitions never written are absent. Commits. */
     Map<TopicPartition, Long> load(Connection connection, Collection<TopicPartition> partitions) throws SQLException;
+
+    /**
+     * {@link #load} for a watermark table {@code quotedTable} with the columns every dialect's has
+     * ({@code connector_name, topic, kafka_partition, next_offset}).
+     */
+    static Map<TopicPartition, Long> loadNextOffsets(Connection connection, String quotedTable, String connectorName,
+                                                     Collection<TopicPartition> partitions) throws SQLException {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        String sql = "SELECT topic, kafka_partition, next_offset FROM " + quotedTable + " WHERE connector_name = ?";
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, connectorName);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    TopicPartition tp = new TopicPartition(rs.getString(1), rs.getInt(2));
+                    if (partitions.contains(tp)) {
+                        offsets.put(tp, rs.getLong(3));
+                    }
+                }
+            }
+        }
+        connection.commit();
+        return offsets;
+    }
 
     /**
      * Records progress inside the caller's transaction. The source position columns show the furthest change

@@ -4,6 +4,7 @@ import io.tidemark.sink.DebeziumEvents;
 import io.tidemark.sink.IdempotentJdbcSinkConnector;
 import io.tidemark.testkit.Await;
 import io.tidemark.testkit.ConnectWorld;
+import io.tidemark.testkit.ExternalTools;
 import io.tidemark.testkit.SecuredPostgres;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +49,7 @@ class SecuredTargetIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(System.getenv("CI") != null || opensslInstalled(),
+        assumeTrue(System.getenv("CI") != null || ExternalTools.succeeds("openssl", "version"),
                 "openssl is missing: it makes the test's certificates (CI installs it)");
         JSON.configure(Map.of("schemas.enable", "true"), false);
         Path log = Path.of("target", "test.log");
@@ -68,19 +68,6 @@ class SecuredTargetIT {
         }
         if (target != null) {
             target.close();
-        }
-    }
-
-    private static boolean opensslInstalled() {
-        try {
-            Process process = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

@@ -8,7 +8,6 @@ import org.apache.kafka.connect.errors.DataException;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -96,7 +95,7 @@ final class MariaDbTypes {
         }
         return switch (schema.type()) {
             case BOOLEAN, INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, STRING -> value -> value;
-            case BYTES -> MariaDbTypes::bytes;
+            case BYTES -> ValueText::bytes;
             case ARRAY -> value -> jsonArray(schema.valueSchema(), (List<?>) value);
             case MAP, STRUCT -> value -> {
                 throw new DataException("cannot write a " + schema.type() + " value to a column");
@@ -121,7 +120,7 @@ final class MariaDbTypes {
             case Decimal.LOGICAL_NAME -> value -> value;
             case "io.debezium.data.VariableScaleDecimal" -> value -> {
                 Struct decimal = (Struct) value;
-                return new BigDecimal(new BigInteger(bytes(decimal.get("value"))), decimal.getInt32("scale"));
+                return new BigDecimal(new BigInteger(ValueText.bytes(decimal.get("value"))), decimal.getInt32("scale"));
             };
             case org.apache.kafka.connect.data.Time.LOGICAL_NAME ->
                     value -> LocalTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC);
@@ -132,19 +131,6 @@ final class MariaDbTypes {
                     .withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
             default -> null;
         };
-    }
-
-    private static byte[] bytes(Object value) {
-        if (value instanceof byte[] b) {
-            return b;
-        }
-        if (value instanceof ByteBuffer buffer) {
-            ByteBuffer copy = buffer.duplicate();
-            byte[] b = new byte[copy.remaining()];
-            copy.get(b);
-            return b;
-        }
-        throw new DataException("expected bytes, got " + value.getClass().getSimpleName());
     }
 
     /** An array as JSON text: numbers and booleans bare, everything else a JSON string of its text rendering. */

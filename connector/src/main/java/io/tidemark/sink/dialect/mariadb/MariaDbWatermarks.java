@@ -7,14 +7,12 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -63,21 +61,7 @@ final class MariaDbWatermarks implements Watermarks {
     @Override
     public Map<TopicPartition, Long> load(Connection connection, Collection<TopicPartition> partitions)
             throws SQLException {
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        String sql = "SELECT topic, kafka_partition, next_offset FROM " + dialect.quote(table) + " WHERE connector_name = ?";
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setString(1, connectorName);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    TopicPartition tp = new TopicPartition(rs.getString(1), rs.getInt(2));
-                    if (partitions.contains(tp)) {
-                        offsets.put(tp, rs.getLong(3));
-                    }
-                }
-            }
-        }
-        connection.commit();
-        return offsets;
+        return Watermarks.loadNextOffsets(connection, dialect.quote(table), connectorName, partitions);
     }
 
     @Override

@@ -9,10 +9,8 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 
 import static io.tidemark.sink.dialect.postgres.Identifiers.quote;
@@ -78,22 +76,9 @@ final class PostgresWatermarks implements Watermarks {
     }
 
     @Override
-    public Map<TopicPartition, Long> load(Connection connection, Collection<TopicPartition> partitions) throws SQLException {
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        String sql = "SELECT topic, kafka_partition, next_offset FROM " + quote(table) + " WHERE connector_name = ?";
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setString(1, connectorName);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    TopicPartition tp = new TopicPartition(rs.getString(1), rs.getInt(2));
-                    if (partitions.contains(tp)) {
-                        offsets.put(tp, rs.getLong(3));
-                    }
-                }
-            }
-        }
-        connection.commit();
-        return offsets;
+    public Map<TopicPartition, Long> load(Connection connection, Collection<TopicPartition> partitions)
+            throws SQLException {
+        return Watermarks.loadNextOffsets(connection, quote(table), connectorName, partitions);
     }
 
     @Override
