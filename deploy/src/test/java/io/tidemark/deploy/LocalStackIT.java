@@ -97,7 +97,7 @@ class LocalStackIT {
         awaitConverged(Duration.ofSeconds(120));
         awaitOutboxEventsForEveryOrder(Duration.ofSeconds(60));
 
-        List<String> changes = stack.recordValues(StackSettings.ORDERS_TOPIC, v -> v.at("/payload/op").asText());
+        List<String> changes = stack.recordValues(settings.ordersTopic(), v -> v.at("/payload/op").asText());
         long snapshotReads = changes.stream().filter("r"::equals).count();
         assertThat(snapshotReads).as("orders read by the one initial snapshot").isEqualTo(DemoShop.SEED_ORDERS);
         if (start.output.contains("created shop-orders-append")) {
