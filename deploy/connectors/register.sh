@@ -2,11 +2,14 @@
 # Registers connector configs with a Kafka Connect worker: PUT /connectors/<name>/config, which creates
 # a connector or updates it in place, so running this again is harmless.
 #
-#   deploy/connectors/register.sh [name-or-file ...]     (default: every *.json next to this script)
+#   deploy/connectors/register.sh [name-or-file ...]
 #
-# <name> is the file name without .json. ${VAR} placeholders in UPPER_CASE are filled from the
-# environment (defaults below match the local stack, ./tidemark run); lower-case ones such as
-# ${source.table} or ${routedByValue} belong to the plugins and are passed through untouched.
+# <name> is the file name without .json. The default is one source, SOURCE_CONNECTOR (shop-postgres-source), and
+# every other config next to this script that is not a source (*-source.json): the sinks. ${VAR} placeholders in
+# UPPER_CASE are filled from the environment (defaults below match the local stack with a PostgreSQL source,
+# ./tidemark run); lower-case ones such as ${source.table} or ${routedByValue} belong to the plugins and are passed
+# through untouched. For the MariaDB source: SINK_TOPICS=shop.shop.orders SOURCE_CONNECTOR=shop-mariadb-source, and
+# the source's SOURCE_DB_* (./tidemark run --source mariadb fills them itself).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
@@ -15,10 +18,13 @@ here="$(cd "$(dirname "$0")" && pwd)"
 : "${SOURCE_DB_USER:=postgres}" "${SOURCE_DB_PASSWORD:=tidemark}"
 : "${TARGET_DB_HOST:=localhost}" "${TARGET_DB_PORT:=15433}" "${TARGET_DB_NAME:=analytics}"
 : "${TARGET_DB_USER:=postgres}" "${TARGET_DB_PASSWORD:=tidemark}"
-: "${KAFKA_REPLICATION_FACTOR:=1}"
+: "${KAFKA_REPLICATION_FACTOR:=1}" "${KAFKA_BOOTSTRAP_SERVERS:=localhost:19092}"
+: "${SINK_TOPICS:=shop.public.orders,shop.transaction}"
+: "${SOURCE_CONNECTOR:=shop-postgres-source}"
 : "${REGISTER_WAIT_SECONDS:=60}"
 export SOURCE_DB_HOST SOURCE_DB_PORT SOURCE_DB_NAME SOURCE_DB_USER SOURCE_DB_PASSWORD
 export TARGET_DB_HOST TARGET_DB_PORT TARGET_DB_NAME TARGET_DB_USER TARGET_DB_PASSWORD KAFKA_REPLICATION_FACTOR
+export KAFKA_BOOTSTRAP_SERVERS SINK_TOPICS
 
 command -v curl >/dev/null 2>&1 || { echo "register.sh: curl is required (apt-get install curl)" >&2; exit 2; }
 
@@ -53,7 +59,10 @@ until curl -fsS -o /dev/null "$CONNECT_URL/connectors"; do
 done
 
 if (($# == 0)); then
-  set -- "$here"/*.json
+  set -- "$SOURCE_CONNECTOR"
+  for file in "$here"/*.json; do
+    [[ $file == *-source.json ]] || set -- "$@" "$file"
+  done
 fi
 
 for item in "$@"; do

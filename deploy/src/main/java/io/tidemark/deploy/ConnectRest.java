@@ -63,6 +63,16 @@ final class ConnectRest {
         return null;
     }
 
+    /**
+     * The source offsets {@code connector} committed, one JSON object per source partition (KIP-875's
+     * {@code GET /connectors/<name>/offsets}); empty before its first offset flush.
+     */
+    List<JsonNode> sourceOffsets(String connector) throws IOException {
+        List<JsonNode> offsets = new ArrayList<>();
+        get("/connectors/" + connector + "/offsets").path("offsets").forEach(o -> offsets.add(o.path("offset")));
+        return offsets;
+    }
+
     /** Error messages the worker reports for {@code key} when validating {@code config} against its plugin. */
     List<String> validationErrors(String connectorClass, Map<String, String> config, String key) throws IOException {
         String simpleName = connectorClass.substring(connectorClass.lastIndexOf('.') + 1);

@@ -23,31 +23,73 @@ import java.util.concurrent.atomic.AtomicLong;
  * The demo application writing to the source database in the classic shape: orders are placed (the order row
  * and its {@code OrderPlaced} outbox row in one transaction), paid, shipped and sometimes cancelled (deleted);
  * a cleanup job deletes outbox rows a few seconds after they were written, as applications do once the event
- * is published.
+ * is published. The same logic runs against every source; only the statements of {@link Sql} differ.
  */
 final class DemoShop {
 
     static final int SEED_ORDERS = 100;
     private static final List<String> CUSTOMERS = List.of("ada", "grace", "edsger", "barbara", "donald", "margaret", "ken");
     private static final Duration OUTBOX_RETENTION = Duration.ofSeconds(5);
+    private static final String ADVANCE_STATUS = "status = CASE status WHEN 'placed' THEN 'paid' WHEN 'paid' THEN 'shipped'"
+            + " ELSE 'delivered' END";
+
+    /**
+     * The statements whose SQL differs between the databases, each with its parameters.
+     *
+     * @param writeOutboxRow   the outbox row of a placed order: event id (a UUID as text), order id, JSON payload
+     * @param advanceOrder     moves the first order from the given id on that is not delivered yet to its next status
+     * @param cancelOrder      deletes the first order from the given id on
+     * @param cleanOutbox      deletes the outbox rows older than the given number of seconds
+     */
+    record Sql(String writeOutboxRow, String advanceOrder, String cancelOrder, String cleanOutbox) {
+
+        static final Sql POSTGRES = new Sql(
+                "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload)"
+                        + " VALUES (?::uuid, 'Order', ?, 'OrderPlaced', ?::jsonb)",
+                "UPDATE orders SET " + ADVANCE_STATUS + ", updated_at = now()"
+                        + " WHERE id = (SELECT id FROM orders WHERE id >= ? AND status <> 'delivered' ORDER BY id LIMIT 1)",
+                "DELETE FROM orders WHERE id = (SELECT id FROM orders WHERE id >= ? ORDER BY id LIMIT 1)",
+                "DELETE FROM outbox WHERE created_at < now() - make_interval(secs => ?)");
+
+        /** MariaDB cannot select from the table a statement changes; it limits UPDATE and DELETE itself instead. */
+        static final Sql MARIADB = new Sql(
+                "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload)"
+                        + " VALUES (?, 'Order', ?, 'OrderPlaced', ?)",
+                "UPDATE orders SET " + ADVANCE_STATUS + ", updated_at = now(6)"
+                        + " WHERE id >= ? AND status <> 'delivered' ORDER BY id LIMIT 1",
+                "DELETE FROM orders WHERE id >= ? ORDER BY id LIMIT 1",
+                "DELETE FROM outbox WHERE created_at < now(6) - INTERVAL ? SECOND");
+    }
 
     private final String jdbcUrl;
     private final String user;
     private final String password;
+    private final Sql sql;
     private final Random random = new Random();
     private final AtomicLong placed = new AtomicLong();
     private final AtomicLong transactions = new AtomicLong();
 
-    DemoShop(String jdbcUrl, String user, String password) {
+    DemoShop(String jdbcUrl, String user, String password, Sql sql) {
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
+        this.sql = sql;
+    }
+
+    /** The shop on the stack's source database, as its application logs in. */
+    static DemoShop on(StackSettings settings) {
+        return new DemoShop(settings.sourceJdbcUrl(), settings.dbUser(), settings.dbPassword(), settings.source().shopSql());
     }
 
     /** Creates the tables if missing and, on an empty shop, places the orders the initial snapshot will carry. */
     void prepare(Path schemaFile) {
         try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.execute(Files.readString(schemaFile, StandardCharsets.UTF_8));
+            // One statement per call: MariaDB's driver refuses several in one unless the URL allows them.
+            for (String statement : Files.readString(schemaFile, StandardCharsets.UTF_8).split(";\\s*(\\n|$)")) {
+                if (!statement.isBlank()) {
+                    s.execute(statement);
+                }
+            }
             ResultSet rs = s.executeQuery("SELECT count(*) FROM orders");
             rs.next();
             if (rs.getLong(1) == 0) {
@@ -119,16 +161,12 @@ final class DemoShop {
         if (dice < 50) {
             placeOrder(c);
         } else if (dice < 90) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE orders SET status = CASE status WHEN 'placed' THEN 'paid' WHEN 'paid' THEN 'shipped'"
-                            + " ELSE 'delivered' END, updated_at = now()"
-                            + " WHERE id = (SELECT id FROM orders WHERE id >= ? AND status <> 'delivered' ORDER BY id LIMIT 1)")) {
+            try (PreparedStatement ps = c.prepareStatement(sql.advanceOrder())) {
                 ps.setLong(1, randomExistingId(c));
                 ps.executeUpdate();
             }
         } else {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM orders WHERE id = (SELECT id FROM orders WHERE id >= ? ORDER BY id LIMIT 1)")) {
+            try (PreparedStatement ps = c.prepareStatement(sql.cancelOrder())) {
                 ps.setLong(1, randomExistingId(c));
                 ps.executeUpdate();
             }
@@ -148,10 +186,8 @@ final class DemoShop {
                 id = rs.getLong(1);
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload)"
-                        + " VALUES (?, 'Order', ?, 'OrderPlaced', ?::jsonb)")) {
-            ps.setObject(1, UUID.randomUUID());
+        try (PreparedStatement ps = c.prepareStatement(sql.writeOutboxRow())) {
+            ps.setString(1, UUID.randomUUID().toString());
             ps.setString(2, Long.toString(id));
             ps.setString(3, "{\"orderId\": " + id + ", \"customer\": \"" + customer + "\", \"amount\": " + amount + "}");
             ps.executeUpdate();
@@ -160,8 +196,8 @@ final class DemoShop {
     }
 
     private void cleanOutbox(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE created_at < now() - ?::interval")) {
-            ps.setString(1, OUTBOX_RETENTION.toSeconds() + " seconds");
+        try (PreparedStatement ps = c.prepareStatement(sql.cleanOutbox())) {
+            ps.setLong(1, OUTBOX_RETENTION.toSeconds());
             ps.executeUpdate();
         }
     }

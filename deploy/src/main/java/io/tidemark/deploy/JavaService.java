@@ -1,6 +1,5 @@
 package io.tidemark.deploy;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,9 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A server JVM of the stack (the Kafka broker, the Connect worker) running as its own process: its pid is
@@ -50,9 +46,6 @@ final class JavaService {
     /** Starts the service's main class on {@code classpath}; output goes to the service's log file. */
     Process start(String classpath, List<String> jvmOptions, List<String> args) {
         List<String> command = new ArrayList<>();
-        if (OperatingSystem.hasCommand("setsid")) {
-            command.add("setsid");
-        }
         command.add(OperatingSystem.javaExecutable());
         command.addAll(jvmOptions);
         command.add("-cp");
@@ -61,12 +54,7 @@ final class JavaService {
         command.addAll(args);
         try {
             Files.createDirectories(pidFile.getParent());
-            Files.createDirectories(logFile.getParent());
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
+            Process process = OperatingSystem.startDetached(command, logFile);
             Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.UTF_8);
             return process;
         } catch (IOException e) {
@@ -86,19 +74,7 @@ final class JavaService {
             deletePidFile();
             return false;
         }
-        ProcessHandle handle = process.get();
-        handle.destroy();
-        try {
-            handle.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            handle.destroyForcibly();
-            handle.onExit().join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            handle.destroyForcibly();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
+        OperatingSystem.terminate(process.get(), grace);
         deletePidFile();
         return true;
     }

@@ -9,31 +9,36 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole local pipeline as real processes: a source PostgreSQL with logical WAL, a target PostgreSQL, a
- * KRaft Kafka broker and a distributed Connect worker, with the connectors registered over REST. Started and
- * stopped in dependency order; all state lives under the stack home, so a restart resumes where it stopped.
+ * The whole local pipeline as real processes: a source database (PostgreSQL with logical WAL, or MariaDB with a
+ * row-based binlog), a target PostgreSQL, a KRaft Kafka broker and a distributed Connect worker, with the connectors
+ * registered over REST. Started and stopped in dependency order; all state lives under the stack home, so a restart
+ * resumes where it stopped.
  */
 final class LocalStack {
 
     private final StackSettings settings;
     private final PrintStream out;
-    private final PostgresServer sourceDb;
+    private final DatabaseServer sourceDb;
     private final PostgresServer targetDb;
     private final KafkaServices kafka;
 
     LocalStack(StackSettings settings, PrintStream out) {
         this.settings = settings;
         this.out = out;
-        this.sourceDb = new PostgresServer("source-db", settings, settings.sourceDbPort(), List.of(
-                "wal_level = logical",
-                "max_replication_slots = 10",
-                "max_wal_senders = 10",
-                // The safety valve of the production checklist: a stalled slot cannot fill the disk.
-                "max_slot_wal_keep_size = 4GB"));
+        this.sourceDb = switch (settings.source()) {
+            case POSTGRES -> new PostgresServer(SourceDatabase.SERVER_NAME, settings, settings.sourceDbPort(), List.of(
+                    "wal_level = logical",
+                    "max_replication_slots = 10",
+                    "max_wal_senders = 10",
+                    // The safety valve of the production checklist: a stalled slot cannot fill the disk.
+                    "max_slot_wal_keep_size = 4GB"));
+            case MARIADB -> new MariaDbServer(SourceDatabase.SERVER_NAME, settings);
+        };
         this.targetDb = new PostgresServer("target-db", settings, settings.targetDbPort(), List.of(
                 "max_connections = 50"));
         this.kafka = new KafkaServices(settings);
@@ -52,27 +57,29 @@ final class LocalStack {
             throw new StackException("a stack is already running from " + settings.home() + "; run ./tidemark stop first"
                     + " (or ./tidemark status to look at it)");
         }
+        SourceDatabase source = settings.source();
         Map<String, Integer> ports = new LinkedHashMap<>();
-        ports.put("source PostgreSQL", settings.sourceDbPort());
+        ports.put("source " + source.title(), settings.sourceDbPort());
         ports.put("target PostgreSQL", settings.targetDbPort());
         ports.put("Kafka broker", settings.kafkaPort());
         ports.put("Kafka controller", settings.controllerPort());
         ports.put("Connect REST API", settings.connectPort());
         Ports.requireFree(ports);
-        if (!Files.isDirectory(settings.pluginPath().resolve("debezium-connector-postgres"))) {
+        if (!Files.isDirectory(settings.pluginPath().resolve(source.pluginFolder()))) {
             throw new StackException("no plugin folders in " + settings.pluginPath()
                     + ": build the deploy module first (mvn -pl deploy -am package -DskipTests, which ./tidemark does)");
         }
         boolean resuming = sourceDb.initialized();
-        out.println((resuming ? "resuming the stack in " : "creating a new stack in ") + settings.home());
+        out.println((resuming ? "resuming the stack in " : "creating a new stack in ") + settings.home()
+                + " (" + source.title() + " source)");
         keepOutOfGit();
         try {
-            step("source PostgreSQL on port " + settings.sourceDbPort() + " (wal_level=logical)", () -> {
-                sourceDb.start();
-                sourceDb.createDatabase(settings.sourceDb());
-                new DemoShop(settings.sourceJdbcUrl(), settings.dbUser(), settings.dbPassword())
-                        .prepare(settings.deployDir().resolve("demo/shop-schema.sql"));
-            });
+            step("source " + source.title() + " on port " + settings.sourceDbPort() + " (" + source.captureSetting() + ")",
+                    () -> {
+                        sourceDb.start();
+                        sourceDb.createDatabase(settings.sourceDb());
+                        DemoShop.on(settings).prepare(settings.deployDir().resolve(source.schemaFile()));
+                    });
             step("target PostgreSQL on port " + settings.targetDbPort(), () -> {
                 targetDb.start();
                 targetDb.createDatabase(settings.targetDb());
@@ -97,13 +104,16 @@ final class LocalStack {
 
     /** Stops the worker first (it commits offsets), then the broker, then the databases. Idempotent. */
     void stop() {
+        if (settings.source() == SourceDatabase.MARIADB && kafka.worker().running().isPresent()) {
+            awaitResumableBinlogOffset(Duration.ofSeconds(30));
+        }
         if (kafka.worker().stop(Duration.ofSeconds(60))) {
             out.println("  stopped Connect worker");
         }
         if (kafka.broker().stop(Duration.ofSeconds(60))) {
             out.println("  stopped Kafka broker");
         }
-        for (PostgresServer db : List.of(targetDb, sourceDb)) {
+        for (DatabaseServer db : List.of(targetDb, sourceDb)) {
             if (db.running()) {
                 db.stop();
                 out.println("  stopped " + db.name());
@@ -125,14 +135,14 @@ final class LocalStack {
     }
 
     /**
-     * The source and the MERGE sink always; the APPEND sink when the sink on plugin.path accepts
+     * The source's connector and the MERGE sink always; the APPEND sink when the sink on plugin.path accepts
      * {@code mode=append} (the worker's validate call says so), so the stack never registers a config that fails.
      */
     private List<String> connectorsToRegister() {
-        List<String> names = new ArrayList<>(List.of(StackSettings.SOURCE_CONNECTOR, StackSettings.MERGE_SINK));
+        List<String> names = new ArrayList<>(List.of(settings.source().connector(), StackSettings.MERGE_SINK));
         Map<String, String> probe = new LinkedHashMap<>();
         probe.put("connector.class", "io.tidemark.sink.IdempotentJdbcSinkConnector");
-        probe.put("topics", StackSettings.ORDERS_TOPIC);
+        probe.put("topics", settings.ordersTopic());
         probe.put("connection.url", settings.targetJdbcUrl());
         probe.put("table.name.format", "${source.table}_audit");
         probe.put("mode", "append");
@@ -197,6 +207,44 @@ final class LocalStack {
                 + "; see " + kafka.worker().logFile());
     }
 
+    /**
+     * Debezium's MySQL connector never sees a MariaDB transaction begin (it has no handler for MariaDB's GTID event),
+     * so the offset it commits with a change reads "resume after this rows event, skipping its rows": resumed from
+     * there, it skips that many rows of the next change instead. The offset of its heartbeats, which the quiet binlog
+     * brings within seconds ({@code connect.keep.alive.interval.ms}), lies after the transaction's end; stopping the
+     * worker only once that offset is committed loses nothing.
+     */
+    private void awaitResumableBinlogOffset(Duration timeout) {
+        ConnectRest rest = new ConnectRest(settings.connectUrl());
+        String connector = settings.source().connector();
+        long t0 = System.nanoTime();
+        try {
+            if (!"RUNNING".equals(rest.connectorStates().get(connector))) {
+                return;
+            }
+            boolean announced = false;
+            while (!rest.sourceOffsets(connector).stream()
+                    .allMatch(o -> o.path("row").asLong(0) == 0 && o.path("event").asLong(0) == 0)) {
+                if (!announced) {
+                    out.print("  waiting for " + connector + " to commit an offset past its last change ... ");
+                    out.flush();
+                    announced = true;
+                }
+                if (System.nanoTime() - t0 > timeout.toNanos()) {
+                    out.println("not within " + timeout.toSeconds() + " s; resumed from this offset it skips rows of"
+                            + " the next change (README: the local stack with MariaDB)");
+                    return;
+                }
+                KafkaServices.sleep(Duration.ofMillis(500));
+            }
+            if (announced) {
+                out.printf(Locale.ROOT, "done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            }
+        } catch (IOException e) {
+            out.println("  (could not read " + connector + "'s offset: " + e.getMessage() + ")");
+        }
+    }
+
     /** The stack's data sits in the project folder by default; it must never show up as changes to commit. */
     private void keepOutOfGit() {
         try {
@@ -227,10 +275,12 @@ final class LocalStack {
     /** Where to look at the running pipeline, printed once it is up. */
     List<String> whereToLook() {
         String login = " (" + settings.dbUser() + " / " + settings.dbPassword() + ")";
+        String debezium = settings.debeziumUser().equals(settings.dbUser()) ? ""
+                : "; Debezium logs in as " + settings.debeziumUser();
         return List.of(
-                "  source   " + settings.sourceJdbcUrl() + login + ": orders, outbox",
+                "  source   " + settings.sourceJdbcUrl() + login + ": orders, outbox" + debezium,
                 "  target   " + settings.targetJdbcUrl() + login + ": orders, orders_audit, cdc_watermark",
-                "  Kafka    " + settings.bootstrapServers() + ": " + StackSettings.ORDERS_TOPIC + ", "
+                "  Kafka    " + settings.bootstrapServers() + ": " + settings.ordersTopic() + ", "
                         + StackSettings.OUTBOX_TOPIC_PREFIX + "Order",
                 "  Connect  " + settings.connectUrl() + "/connectors?expand=status",
                 "  logs     " + settings.logs());

@@ -5,8 +5,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The few facts about the machine the stack depends on. */
 final class OperatingSystem {
@@ -19,19 +24,62 @@ final class OperatingSystem {
     }
 
     static boolean hasCommand(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, name))) {
-                return true;
-            }
-        }
-        return false;
+        return findCommand(name).isPresent();
     }
 
-    /** PostgreSQL refuses to run as root; as root its binaries run in a user namespace of their own. */
+    /**
+     * The executable {@code name} on the PATH, or else in /usr/sbin: Debian installs servers such as mariadbd there,
+     * and a normal user's PATH often leaves it out.
+     */
+    static Optional<Path> findCommand(String name) {
+        List<String> dirs = new ArrayList<>();
+        String path = System.getenv("PATH");
+        if (path != null) {
+            dirs.addAll(List.of(path.split(File.pathSeparator)));
+        }
+        dirs.add("/usr/sbin");
+        return dirs.stream().filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, name)).filter(Files::isExecutable)
+                .findFirst();
+    }
+
+    /**
+     * Starts {@code command} with its output appended to {@code logFile} and no input, in a session of its own where
+     * {@code setsid} exists: the Ctrl-C meant for the launcher does not reach it, and it outlives the launcher.
+     */
+    static Process startDetached(List<String> command, Path logFile) throws IOException {
+        List<String> detached = new ArrayList<>();
+        if (hasCommand("setsid")) {
+            detached.add("setsid");
+        }
+        detached.addAll(command);
+        Files.createDirectories(logFile.getParent());
+        return new ProcessBuilder(detached)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+    }
+
+    /** Asks {@code process} to exit (SIGTERM, so it shuts down cleanly); kills it if it has not exited in time. */
+    static void terminate(ProcessHandle process, Duration grace) {
+        process.destroy();
+        try {
+            process.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            process.destroyForcibly();
+            process.onExit().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * PostgreSQL refuses to run as root; as root its binaries run in a user namespace of their own. MariaDB runs as
+     * root only when told to ({@code --user=root}).
+     */
     static boolean isRoot() {
         try {
             Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");

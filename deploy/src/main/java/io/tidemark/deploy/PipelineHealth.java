@@ -14,12 +14,14 @@ import java.util.Set;
 
 /**
  * What a series of looks at the pipeline means, judged by the alert thresholds operators use for CDC
- * pipelines: replication slot lag over 1 GiB, consumer lag growing for over 5 minutes, commit-to-apply
- * latency over 30 s, an outbox backlog over 1000 rows.
+ * pipelines: replication slot lag over 1 GiB (on MariaDB: the Debezium connector more than one binlog file behind,
+ * a whole file of up to {@code max_binlog_size}, 1 GiB by default, lying between), consumer lag growing for over
+ * 5 minutes, commit-to-apply latency over 30 s, an outbox backlog over 1000 rows.
  */
 final class PipelineHealth {
 
     static final long SLOT_LAG_ALERT_BYTES = 1L << 30;
+    static final long BINLOG_FILES_ALERT = 1;
     static final Duration LAG_GROWTH_ALERT = Duration.ofMinutes(5);
     static final Duration LATENCY_ALERT = Duration.ofSeconds(30);
     static final long OUTBOX_BACKLOG_ALERT = 1000;
@@ -114,8 +116,12 @@ final class PipelineHealth {
         if (last == null) {
             return alerts;
         }
-        if (last.slotLagBytes() != null && last.slotLagBytes() > SLOT_LAG_ALERT_BYTES) {
-            alerts.add("replication slot lag " + StatusView.bytes(last.slotLagBytes()) + " > 1 GiB");
+        if (last.sourceLag() instanceof SourceLag.Slot slot && slot.bytes() != null && slot.bytes() > SLOT_LAG_ALERT_BYTES) {
+            alerts.add("replication slot lag " + StatusView.bytes(slot.bytes()) + " > 1 GiB");
+        }
+        if (last.sourceLag() instanceof SourceLag.Binlog binlog && binlog.debeziumGap() != null
+                && binlog.debeziumGap().files() > BINLOG_FILES_ALERT) {
+            alerts.add("binlog lag of Debezium " + StatusView.gap(binlog.debeziumGap()) + " > 1 file");
         }
         last.consumerLag().keySet().forEach(sink -> {
             if (lagGrowing(sink)) {

@@ -1,5 +1,6 @@
 package io.tidemark.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -25,13 +26,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Reads the pipeline's vital signs from where operators read them: {@code pg_replication_slots} on the source,
- * consumer-group offsets in Kafka, the sink's {@code cdc_watermark} table on the target, the outbox table, and the
- * Connect REST API. Latency samples come from the watermark: every apply records the source commit time of its
- * last change ({@code source_ts}) and the apply time ({@code updated_at}) in the same transaction as the data, so
- * each apply seen between two looks is one sample. The watermark's {@code next_offset} against the end of each
- * partition says what a sink has not applied yet, which its consumer group's offsets say only a flush interval late.
- * Only the watermark columns named here are read, so columns added later change nothing.
+ * Reads the pipeline's vital signs from where operators read them: {@code pg_replication_slots} on a PostgreSQL
+ * source, the binlog position ({@code SHOW MASTER STATUS}) on a MariaDB source against the Debezium connector's
+ * committed offset (Connect's offsets API), consumer-group offsets in Kafka, the sink's {@code cdc_watermark} table on
+ * the target, the outbox table, and the Connect REST API. Latency samples come from the watermark: every apply
+ * records the source commit time of its last change ({@code source_ts}) and the apply time ({@code updated_at}) in
+ * the same transaction as the data, so each apply seen between two looks is one sample. The watermark's
+ * {@code next_offset} against the end of each partition says what a sink has not applied yet, which its consumer
+ * group's offsets say only a flush interval late, and its {@code source_position} how far into the binlog the sinks
+ * applied. Only the watermark columns named here are read, so columns added later change nothing.
  */
 final class PipelineProbe implements AutoCloseable {
 
@@ -47,24 +50,33 @@ final class PipelineProbe implements AutoCloseable {
     }
 
     PipelineSnapshot look() {
+        boolean binlog = settings.source() == SourceDatabase.MARIADB;
         List<String> problems = new ArrayList<>();
         Long sourceRows = null;
         Long slotLag = null;
         Boolean slotActive = null;
+        BinlogPosition serverBinlog = null;
         Long backlog = null;
-        try (Connection c = DriverManager.getConnection(settings.sourceJdbcUrl(), settings.dbUser(), settings.dbPassword());
-             Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(settings.sourceJdbcUrl(), settings.debeziumUser(),
+                settings.dbPassword()); Statement s = c.createStatement()) {
             sourceRows = count(s, "SELECT count(*) FROM orders");
             backlog = count(s, "SELECT count(*) FROM outbox");
-            try (PreparedStatement ps = c.prepareStatement("SELECT active, pg_wal_lsn_diff(pg_current_wal_lsn(),"
-                    + " confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ?")) {
-                ps.setString(1, StackSettings.SLOT);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        slotActive = rs.getBoolean(1);
-                        slotLag = rs.getLong(2);
-                    } else {
-                        problems.add("no replication slot " + StackSettings.SLOT + " yet");
+            if (binlog) {
+                serverBinlog = binlogPosition(s);
+                if (serverBinlog == null) {
+                    problems.add("the source writes no binlog (SHOW MASTER STATUS is empty)");
+                }
+            } else {
+                try (PreparedStatement ps = c.prepareStatement("SELECT active, pg_wal_lsn_diff(pg_current_wal_lsn(),"
+                        + " confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ?")) {
+                    ps.setString(1, StackSettings.SLOT);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            slotActive = rs.getBoolean(1);
+                            slotLag = rs.getLong(2);
+                        } else {
+                            problems.add("no replication slot " + StackSettings.SLOT + " yet");
+                        }
                     }
                 }
             }
@@ -75,6 +87,7 @@ final class PipelineProbe implements AutoCloseable {
         Long targetRows = null;
         Map<String, List<Duration>> latencies = new LinkedHashMap<>();
         Map<String, Map<TopicPartition, Long>> applied = null;
+        BinlogPosition appliedBinlog = null;
         try (Connection c = DriverManager.getConnection(settings.targetJdbcUrl(), settings.dbUser(), settings.dbPassword());
              Statement s = c.createStatement()) {
             if (tableExists(s, "orders")) {
@@ -84,17 +97,24 @@ final class PipelineProbe implements AutoCloseable {
             }
             if (tableExists(s, "cdc_watermark")) {
                 applied = readWatermark(s, latencies);
+                if (binlog) {
+                    appliedBinlog = furthestApplied(s);
+                }
             }
         } catch (SQLException e) {
             problems.add("target database: " + firstLine(e));
         }
 
         Map<String, String> connectors = new LinkedHashMap<>();
+        BinlogPosition debeziumBinlog = null;
         if (!Ports.accepts(settings.connectPort())) {
             problems.add("Connect: nothing listens on " + settings.connectUrl() + " (is the stack running? ./tidemark start)");
         } else {
             try {
                 connectors.putAll(rest.connectorStates());
+                if (binlog && connectors.containsKey(settings.source().connector())) {
+                    debeziumBinlog = committedBinlogPosition(settings.source().connector());
+                }
             } catch (IOException e) {
                 problems.add("Connect REST API: " + firstLine(e));
             }
@@ -120,8 +140,44 @@ final class PipelineProbe implements AutoCloseable {
         } catch (Exception e) {
             problems.add("Kafka: " + firstLine(e));
         }
-        return new PipelineSnapshot(Instant.now(), sourceRows, targetRows, slotLag, slotActive, consumerLag, unapplied,
+        SourceLag sourceLag = binlog ? new SourceLag.Binlog(serverBinlog, debeziumBinlog, appliedBinlog)
+                : new SourceLag.Slot(slotLag, slotActive);
+        return new PipelineSnapshot(Instant.now(), sourceRows, targetRows, sourceLag, consumerLag, unapplied,
                 latencies, published, backlog, connectors, problems);
+    }
+
+    /** The binlog file and position the server writes next; null when it writes no binlog. */
+    private static BinlogPosition binlogPosition(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+            return rs.next() ? new BinlogPosition(rs.getString("File"), rs.getLong("Position")) : null;
+        }
+    }
+
+    /** The furthest binlog position any sink applied, by the watermark's {@code source_position}; null before any. */
+    private static BinlogPosition furthestApplied(Statement s) throws SQLException {
+        BinlogPosition furthest = null;
+        try (ResultSet rs = s.executeQuery("SELECT source_position FROM cdc_watermark WHERE source_position IS NOT NULL")) {
+            while (rs.next()) {
+                BinlogPosition position = BinlogPosition.fromSourcePosition(rs.getString(1));
+                if (position != null && (furthest == null || position.compareTo(furthest) > 0)) {
+                    furthest = position;
+                }
+            }
+        }
+        return furthest;
+    }
+
+    /**
+     * Where the Debezium MySQL connector resumes reading: the {@code file} and {@code pos} of its committed offset
+     * (the start of the last transaction it read); null before its first offset flush.
+     */
+    private BinlogPosition committedBinlogPosition(String connector) throws IOException {
+        for (JsonNode offset : rest.sourceOffsets(connector)) {
+            if (offset.hasNonNull("file") && offset.has("pos")) {
+                return new BinlogPosition(offset.path("file").asText(), offset.path("pos").asLong());
+            }
+        }
+        return null;
     }
 
     /**
@@ -189,8 +245,8 @@ final class PipelineProbe implements AutoCloseable {
         }
         // A topic deleted since would fail the whole offsets request.
         latest.keySet().removeIf(tp -> !topics.contains(tp.topic()));
-        if (latest.isEmpty() && topics.contains(StackSettings.ORDERS_TOPIC)) {
-            latest.put(new TopicPartition(StackSettings.ORDERS_TOPIC, 0), OffsetSpec.latest());
+        if (latest.isEmpty() && topics.contains(settings.ordersTopic())) {
+            latest.put(new TopicPartition(settings.ordersTopic(), 0), OffsetSpec.latest());
         }
         Map<TopicPartition, Long> ends = new HashMap<>();
         admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).forEach((tp, end) -> ends.put(tp, end.offset()));

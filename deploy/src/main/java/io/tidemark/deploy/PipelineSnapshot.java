@@ -9,6 +9,7 @@ import java.util.Map;
  * One look at a running pipeline. A value is null when its component could not be reached; {@code problems}
  * then says why.
  *
+ * @param sourceLag        how far the capture is behind the source's log: a replication slot, or the binlog
  * @param consumerLag      per sink connector, messages its consumer group has not committed yet
  * @param unapplied        per sink connector, messages past the next offsets its {@code cdc_watermark} rows store:
  *                         not in the target yet (the group commits only every {@code offset.flush.interval.ms})
@@ -20,8 +21,7 @@ record PipelineSnapshot(
         Instant at,
         Long sourceRows,
         Long targetRows,
-        Long slotLagBytes,
-        Boolean slotActive,
+        SourceLag sourceLag,
         Map<String, Long> consumerLag,
         Map<String, Long> unapplied,
         Map<String, List<Duration>> newLatencies,

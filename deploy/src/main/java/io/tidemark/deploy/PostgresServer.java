@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * jar (initdb, pg_ctl, postgres). Its data directory survives restarts; pg_ctl daemonizes the server, so it
  * keeps running when the launcher exits and is stopped through its data directory.
  */
-final class PostgresServer {
+final class PostgresServer implements DatabaseServer {
 
     static final String BINARIES_VERSION = "17.6.0";
     private static final String BINARIES_RESOURCE = "postgres-linux-x86_64.txz";
@@ -54,7 +54,8 @@ final class PostgresServer {
         this.settings = settings;
     }
 
-    String name() {
+    @Override
+    public String name() {
         return name;
     }
 
@@ -62,12 +63,14 @@ final class PostgresServer {
         return port;
     }
 
-    boolean initialized() {
+    @Override
+    public boolean initialized() {
         return Files.exists(dataDir.resolve("PG_VERSION"));
     }
 
     /** Creates the cluster on first use (scram passwords, the stack's settings), then starts it and waits. */
-    void start() {
+    @Override
+    public void start() {
         extractBinaries();
         if (!initialized()) {
             initdb();
@@ -76,12 +79,14 @@ final class PostgresServer {
                 "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''");
     }
 
-    boolean running() {
+    @Override
+    public boolean running() {
         return Files.exists(dataDir.resolve("postmaster.pid")) && pgCtlStatus() == 0;
     }
 
     /** Fast shutdown: open transactions roll back, committed data is flushed. */
-    void stop() {
+    @Override
+    public void stop() {
         if (Files.exists(dataDir.resolve("postmaster.pid"))) {
             pgCtl(90, "stop", "-w", "-t", "60", "-m", "fast");
         }
@@ -91,8 +96,8 @@ final class PostgresServer {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, user, password);
     }
 
-    /** Creates {@code database} unless it exists. */
-    void createDatabase(String database) {
+    @Override
+    public void createDatabase(String database) {
         try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
             var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database.replace("'", "''") + "'");
             if (!rs.next()) {

@@ -2,20 +2,25 @@ package io.tidemark.deploy;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where the local stack lives and how to reach it. Every value comes from an environment variable with a
- * default, so the same names drive this tool, {@code deploy/connectors/register.sh} and docker-compose.
+ * default, so the same names drive this tool, {@code deploy/connectors/register.sh} and docker-compose; the source
+ * database comes from {@code --source}, or from the home of a stack created before.
  *
  * @param deployDir  the {@code deploy/} module: connector JSON, demo schema, and what its build laid out
  * @param home       data, logs and pid files of the stack ({@code TIDEMARK_HOME}); kept across restarts
  * @param pluginPath the worker's {@code plugin.path} ({@code TIDEMARK_PLUGIN_PATH}; default: the folders the
- *                   deploy build lays out, Debezium's PostgreSQL connector and Tidemark's two plugins)
+ *                   deploy build lays out, Debezium's PostgreSQL and MySQL connectors and Tidemark's two plugins)
+ * @param source     the database changes are captured from
+ * @param dbUser     the login of the application on the source and of everything on the target
  */
 public record StackSettings(
         Path deployDir,
         Path home,
         Path pluginPath,
+        SourceDatabase source,
         int sourceDbPort,
         int targetDbPort,
         int kafkaPort,
@@ -26,29 +31,54 @@ public record StackSettings(
         String sourceDb,
         String targetDb) {
 
-    public static final String SOURCE_CONNECTOR = "shop-postgres-source";
     public static final String MERGE_SINK = "shop-orders-merge";
     public static final String APPEND_SINK = "shop-orders-append";
     public static final String SLOT = "tidemark_shop";
-    public static final String ORDERS_TOPIC = "shop.public.orders";
     public static final String OUTBOX_TOPIC_PREFIX = "outbox.event.";
+    /** Debezium's login on a MariaDB source: replication privileges and reads, no writes. */
+    public static final String MARIADB_DEBEZIUM_USER = "debezium";
+    private static final String TOPIC_PREFIX = "shop";
 
+    /** The stack of the environment, with the source its home was created with (PostgreSQL for a new one). */
     public static StackSettings fromEnvironment(Path deployDir, Map<String, String> env) {
+        return fromEnvironment(deployDir, env, Optional.empty());
+    }
+
+    /**
+     * The stack of the environment capturing the {@code requested} source. A home created with another source is
+     * refused, since its target, topics and offsets belong to that source; without a request the home's source is
+     * taken, and PostgreSQL for a new home.
+     */
+    public static StackSettings fromEnvironment(Path deployDir, Map<String, String> env,
+                                                Optional<SourceDatabase> requested) {
         Path defaultHome = deployDir.toAbsolutePath().getParent().resolve(".tidemark");
+        Path home = Path.of(env.getOrDefault("TIDEMARK_HOME", defaultHome.toString())).toAbsolutePath();
+        SourceDatabase source = source(home, requested);
         return new StackSettings(
                 deployDir.toAbsolutePath(),
-                Path.of(env.getOrDefault("TIDEMARK_HOME", defaultHome.toString())).toAbsolutePath(),
+                home,
                 Path.of(env.getOrDefault("TIDEMARK_PLUGIN_PATH",
                         deployDir.toAbsolutePath().resolve("target/connect-plugins").toString())).toAbsolutePath(),
-                port(env, "SOURCE_DB_PORT", 15432),
+                source,
+                port(env, "SOURCE_DB_PORT", source.defaultPort()),
                 port(env, "TARGET_DB_PORT", 15433),
                 port(env, "TIDEMARK_KAFKA_PORT", 19092),
                 port(env, "TIDEMARK_CONTROLLER_PORT", 19093),
                 port(env, "TIDEMARK_CONNECT_PORT", 18083),
-                env.getOrDefault("SOURCE_DB_USER", "postgres"),
+                env.getOrDefault("SOURCE_DB_USER", source.defaultUser()),
                 env.getOrDefault("SOURCE_DB_PASSWORD", "tidemark"),
                 env.getOrDefault("SOURCE_DB_NAME", "shop"),
                 env.getOrDefault("TARGET_DB_NAME", "analytics"));
+    }
+
+    private static SourceDatabase source(Path home, Optional<SourceDatabase> requested) {
+        Optional<SourceDatabase> created = SourceDatabase.createdIn(home);
+        if (created.isPresent() && requested.isPresent() && created.get() != requested.get()) {
+            throw new StackException("the stack in " + home + " was created with a " + created.get().title()
+                    + " source, not " + requested.get().title() + ": ./tidemark clean removes it, or TIDEMARK_HOME=<dir>"
+                    + " runs a " + requested.get().title() + " stack beside it");
+        }
+        return created.or(() -> requested).orElse(SourceDatabase.POSTGRES);
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {
@@ -69,12 +99,33 @@ public record StackSettings(
 
     /** The same stack reached through another Connect worker's REST port (a second Connect cluster, say). */
     public StackSettings withConnectPort(int port) {
-        return new StackSettings(deployDir, home, pluginPath, sourceDbPort, targetDbPort, kafkaPort, controllerPort, port,
-                dbUser, dbPassword, sourceDb, targetDb);
+        return new StackSettings(deployDir, home, pluginPath, source, sourceDbPort, targetDbPort, kafkaPort, controllerPort,
+                port, dbUser, dbPassword, sourceDb, targetDb);
     }
 
     public String sourceJdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + sourceDbPort + "/" + sourceDb;
+        return switch (source) {
+            case POSTGRES -> "jdbc:postgresql://127.0.0.1:" + sourceDbPort + "/" + sourceDb;
+            case MARIADB -> "jdbc:mariadb://127.0.0.1:" + sourceDbPort + "/" + sourceDb;
+        };
+    }
+
+    /** The source login of Debezium and of the status view: PostgreSQL's superuser, MariaDB's replication user. */
+    public String debeziumUser() {
+        return source == SourceDatabase.MARIADB ? MARIADB_DEBEZIUM_USER : dbUser;
+    }
+
+    /** The topic of the orders table's change events: {@code <prefix>.<schema>.<table>}, the database on MariaDB. */
+    public String ordersTopic() {
+        return TOPIC_PREFIX + "." + (source == SourceDatabase.MARIADB ? sourceDb : "public") + ".orders";
+    }
+
+    /**
+     * What the sinks read: the orders changes and, from PostgreSQL, the transaction markers that keep a source
+     * transaction whole. Debezium's MySQL connector publishes none from MariaDB (it reads no MariaDB GTID event).
+     */
+    public String sinkTopics() {
+        return source == SourceDatabase.MARIADB ? ordersTopic() : ordersTopic() + "," + TOPIC_PREFIX + ".transaction";
     }
 
     public String targetJdbcUrl() {
@@ -112,13 +163,15 @@ public record StackSettings(
                 Map.entry("SOURCE_DB_HOST", "127.0.0.1"),
                 Map.entry("SOURCE_DB_PORT", Integer.toString(sourceDbPort)),
                 Map.entry("SOURCE_DB_NAME", sourceDb),
-                Map.entry("SOURCE_DB_USER", dbUser),
+                Map.entry("SOURCE_DB_USER", debeziumUser()),
                 Map.entry("SOURCE_DB_PASSWORD", dbPassword),
                 Map.entry("TARGET_DB_HOST", "127.0.0.1"),
                 Map.entry("TARGET_DB_PORT", Integer.toString(targetDbPort)),
                 Map.entry("TARGET_DB_NAME", targetDb),
                 Map.entry("TARGET_DB_USER", dbUser),
                 Map.entry("TARGET_DB_PASSWORD", dbPassword),
-                Map.entry("KAFKA_REPLICATION_FACTOR", "1"));
+                Map.entry("KAFKA_REPLICATION_FACTOR", "1"),
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers()),
+                Map.entry("SINK_TOPICS", sinkTopics()));
     }
 }

@@ -18,8 +18,14 @@ final class StatusView {
         lines.add(headline);
         lines.add(row("orders rows", "source " + number(s.sourceRows()) + "   target " + number(s.targetRows())
                 + "   " + syncNote(s), ""));
-        lines.add(row("slot lag", StackSettings.SLOT + " " + (s.slotLagBytes() == null ? "-" : bytes(s.slotLagBytes()))
-                + (Boolean.FALSE.equals(s.slotActive()) ? " (inactive)" : ""), "alert > 1 GiB"));
+        if (s.sourceLag() instanceof SourceLag.Binlog binlog) {
+            lines.add(row("binlog lag", (binlog.server() == null ? "-" : binlog.server()) + "  Debezium "
+                    + gap(binlog.debeziumGap()) + ", applied " + gap(binlog.appliedGap()) + " behind", "alert > 1 file"));
+        } else {
+            SourceLag.Slot slot = (SourceLag.Slot) s.sourceLag();
+            lines.add(row("slot lag", StackSettings.SLOT + " " + (slot.bytes() == null ? "-" : bytes(slot.bytes()))
+                    + (Boolean.FALSE.equals(slot.active()) ? " (inactive)" : ""), "alert > 1 GiB"));
+        }
         List<String> sinks = health.sinks();
         if (sinks.isEmpty()) {
             lines.add(row("consumer lag", "-", "alert: growing > 5 min"));
@@ -53,13 +59,29 @@ final class StatusView {
         List<String> alerts = health.alerts();
         List<String> latencies = health.sinks().stream().map(sink -> sink + " " + latency(health, sink, " ")).toList();
         return prefix + " rows " + number(s.sourceRows()) + "/" + number(s.targetRows())
-                + " | slot lag " + (s.slotLagBytes() == null ? "-" : bytes(s.slotLagBytes()))
+                + " | " + sourceLag(s.sourceLag())
                 + " | consumer lag " + s.consumerLag().values().stream().mapToLong(Long::longValue).sum()
                 + (s.unapplied().isEmpty() ? "" : " (" + s.unapplied().values().stream().mapToLong(Long::longValue).sum()
                         + " not applied)")
                 + " | latency " + (latencies.isEmpty() ? "-" : String.join(", ", latencies))
                 + " | outbox " + number(s.outboxPublished()) + " published, backlog " + number(s.outboxBacklog())
                 + (alerts.isEmpty() ? "" : " | ALERT " + String.join("; ", alerts));
+    }
+
+    private static String sourceLag(SourceLag lag) {
+        if (lag instanceof SourceLag.Binlog binlog) {
+            return "binlog lag Debezium " + gap(binlog.debeziumGap()) + ", applied " + gap(binlog.appliedGap());
+        }
+        Long bytes = ((SourceLag.Slot) lag).bytes();
+        return "slot lag " + (bytes == null ? "-" : bytes(bytes));
+    }
+
+    /** Bytes behind in the same binlog file, else the files behind; "-" when a position is unknown. */
+    static String gap(BinlogPosition.Gap gap) {
+        if (gap == null) {
+            return "-";
+        }
+        return gap.files() == 0 ? bytes(gap.bytes()) : gap.files() + (gap.files() == 1 ? " file" : " files");
     }
 
     /** {@code sink}'s latency percentiles in the window and how many applies they cover, the parts {@code gap} apart. */

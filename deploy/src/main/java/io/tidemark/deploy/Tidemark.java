@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,13 +18,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The local stack's command line, started by the {@code ./tidemark} script at the project root:
  * <pre>
- *   run [--rate N] [--transactions N]   start everything, run the demo workload, show live status; Ctrl-C stops
- *   start                              start everything and return (the servers keep running)
+ *   run [--source S] [--rate N] [--transactions N]   start everything, run the demo workload, show live status;
+ *                                                    Ctrl-C stops
+ *   start [--source S]                 start everything and return (the servers keep running)
  *   stop                               stop a running stack (from any shell); data is kept
  *   status [--watch]                   the pipeline's vital signs, once or live, for any running stack
  *   workload [--rate N] [--transactions N]   the demo workload alone, against SOURCE_DB_*
  *   clean                              delete the stack's data
  * </pre>
+ * {@code --source postgres|mariadb} picks the source database of a new stack (PostgreSQL by default); every command
+ * on an existing stack uses the source it was created with.
  */
 public final class Tidemark {
 
@@ -31,11 +35,13 @@ public final class Tidemark {
     private static final Duration LOG_LINE_EVERY = Duration.ofSeconds(10);
     private static final Duration ONE_SHOT_WINDOW = Duration.ofSeconds(3);
 
-    private final StackSettings settings;
+    private final Path deployDir;
+    private final Map<String, String> env;
     private final PrintStream out;
 
-    Tidemark(StackSettings settings, PrintStream out) {
-        this.settings = settings;
+    Tidemark(Path deployDir, Map<String, String> env, PrintStream out) {
+        this.deployDir = deployDir;
+        this.env = env;
         this.out = out;
     }
 
@@ -43,8 +49,7 @@ public final class Tidemark {
         String deploy = System.getProperty("tidemark.deploy", "deploy");
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try {
-            StackSettings settings = StackSettings.fromEnvironment(Path.of(deploy), System.getenv());
-            System.exit(new Tidemark(settings, out).execute(List.of(args)));
+            System.exit(new Tidemark(Path.of(deploy), System.getenv(), out).execute(List.of(args)));
         } catch (StackException e) {
             System.err.println("tidemark: " + e.getMessage());
             System.exit(1);
@@ -54,14 +59,15 @@ public final class Tidemark {
     int execute(List<String> args) {
         String command = args.isEmpty() ? "run" : args.get(0);
         Options options = Options.parse(args.isEmpty() ? List.of() : args.subList(1, args.size()));
+        StackSettings settings = StackSettings.fromEnvironment(deployDir, env, options.source);
         switch (command) {
-            case "run" -> run(options);
-            case "start" -> start();
-            case "stop" -> stop();
+            case "run" -> run(settings, options);
+            case "start" -> start(settings);
+            case "stop" -> stop(settings);
             case "status" -> {
-                return status(options.watch);
+                return status(settings, options.watch);
             }
-            case "workload" -> workload(options);
+            case "workload" -> workload(settings, options);
             case "clean" -> new LocalStack(settings, out).clean();
             default -> throw new StackException("unknown command '" + command + "'; one of: run, start, stop, status,"
                     + " workload, clean");
@@ -69,7 +75,7 @@ public final class Tidemark {
         return 0;
     }
 
-    private void start() {
+    private void start(StackSettings settings) {
         LocalStack stack = new LocalStack(settings, out);
         Duration startup = stack.start();
         out.printf(Locale.ROOT, "stack up in %.1f s; connectors running. ./tidemark status shows progress,"
@@ -78,11 +84,11 @@ public final class Tidemark {
     }
 
     /** Starts the stack, feeds it the demo workload and shows live status until Ctrl-C or ./tidemark stop. */
-    private void run(Options options) {
+    private void run(StackSettings settings, Options options) {
         LocalStack stack = new LocalStack(settings, out);
         AtomicBoolean running = new AtomicBoolean(true);
         CountDownLatch stopped = new CountDownLatch(1);
-        DemoShop shop = new DemoShop(settings.sourceJdbcUrl(), settings.dbUser(), settings.dbPassword());
+        DemoShop shop = DemoShop.on(settings);
         Thread workload = new Thread(() -> shop.run(options.rate, options.transactions, running), "demo-workload");
         Path launcherPid = settings.pids().resolve("launcher.pid");
 
@@ -160,7 +166,7 @@ public final class Tidemark {
         awaitQuietly(stopped);
     }
 
-    private void stop() {
+    private void stop(StackSettings settings) {
         Optional<ProcessHandle> launcher = OperatingSystem.runningWith(settings.pids().resolve("launcher.pid"),
                 Tidemark.class.getName());
         if (launcher.isPresent()) {
@@ -176,10 +182,11 @@ public final class Tidemark {
     }
 
     /** Prints the status once (latency: applies within a few seconds), or live; 1 when anything is wrong. */
-    private int status(boolean watch) {
+    private int status(StackSettings settings, boolean watch) {
         PipelineHealth health = new PipelineHealth();
         try (PipelineProbe probe = new PipelineProbe(settings)) {
-            String headline = "Tidemark pipeline at " + settings.connectUrl() + ", source :" + settings.sourceDbPort()
+            String headline = "Tidemark pipeline at " + settings.connectUrl() + ", " + settings.source().title()
+                    + " source :" + settings.sourceDbPort()
                     + ", target :" + settings.targetDbPort() + ", Kafka " + settings.bootstrapServers();
             if (!watch) {
                 // Two looks a few seconds apart: latency samples are the applies seen between them.
@@ -207,8 +214,8 @@ public final class Tidemark {
         }
     }
 
-    private void workload(Options options) {
-        DemoShop shop = new DemoShop(settings.sourceJdbcUrl(), settings.dbUser(), settings.dbPassword());
+    private void workload(StackSettings settings, Options options) {
+        DemoShop shop = DemoShop.on(settings);
         AtomicBoolean running = new AtomicBoolean(true);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false), "workload-stop"));
         long t0 = System.nanoTime();
@@ -258,8 +265,9 @@ public final class Tidemark {
         }
     }
 
-    /** Command options: {@code --rate}, {@code --transactions}, {@code --watch}. */
+    /** Command options: {@code --source}, {@code --rate}, {@code --transactions}, {@code --watch}. */
     static final class Options {
+        Optional<SourceDatabase> source = Optional.empty();
         double rate = 20;
         long transactions;
         boolean watch;
@@ -270,6 +278,7 @@ public final class Tidemark {
             while (!rest.isEmpty()) {
                 String arg = rest.remove(0);
                 switch (arg) {
+                    case "--source" -> options.source = Optional.of(SourceDatabase.named(value(arg, rest)));
                     case "--watch" -> options.watch = true;
                     case "--rate" -> options.rate = positive(arg, value(arg, rest));
                     case "--transactions" -> options.transactions = (long) positive(arg, value(arg, rest));

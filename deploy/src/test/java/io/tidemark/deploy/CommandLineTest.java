@@ -1,10 +1,12 @@
 package io.tidemark.deploy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ class CommandLineTest {
         assertThat(options.rate).isEqualTo(20);
         assertThat(options.transactions).isZero();
         assertThat(options.watch).isFalse();
+        assertThat(options.source).as("no --source: the stack's own, PostgreSQL for a new one").isEmpty();
     }
 
     @Test
@@ -28,6 +31,22 @@ class CommandLineTest {
         assertThat(options.rate).isEqualTo(7.5);
         assertThat(options.transactions).isEqualTo(300);
         assertThat(options.watch).isTrue();
+    }
+
+    @Test
+    void sourceNamesTheDatabaseToCaptureFrom() {
+        assertThat(Tidemark.Options.parse(List.of("--source", "mariadb", "--rate", "5")).source)
+                .contains(SourceDatabase.MARIADB);
+        assertThat(Tidemark.Options.parse(List.of("--source", "postgres")).source).contains(SourceDatabase.POSTGRES);
+    }
+
+    @Test
+    void anUnknownSourceIsRefusedListingTheKnownOnes() {
+        assertThatThrownBy(() -> Tidemark.Options.parse(List.of("--source", "oracle")))
+                .isInstanceOf(StackException.class)
+                .hasMessage("--source must be one of postgres, mariadb, not 'oracle'");
+        assertThatThrownBy(() -> Tidemark.Options.parse(List.of("--source")))
+                .hasMessage("--source needs a value");
     }
 
     @Test
@@ -43,10 +62,21 @@ class CommandLineTest {
     @Test
     void anUnknownCommandListsTheKnownOnes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Tidemark tidemark = new Tidemark(StackSettings.fromEnvironment(Path.of("deploy"), Map.of()),
-                new PrintStream(out, true, StandardCharsets.UTF_8));
+        Tidemark tidemark = new Tidemark(Path.of("deploy"), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8));
         assertThatThrownBy(() -> tidemark.execute(List.of("launch")))
                 .isInstanceOf(StackException.class)
                 .hasMessage("unknown command 'launch'; one of: run, start, stop, status, workload, clean");
+    }
+
+    @Test
+    void aCommandWithAnotherSourceThanItsStacksIsRefusedBeforeAnythingRuns(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve("source-db/mysql"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Tidemark tidemark = new Tidemark(Path.of("deploy"), Map.of("TIDEMARK_HOME", home.toString()),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> tidemark.execute(List.of("start", "--source", "postgres")))
+                .isInstanceOf(StackException.class)
+                .hasMessageStartingWith("the stack in " + home + " was created with a MariaDB source, not PostgreSQL");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 }

@@ -98,7 +98,7 @@ class DockerComposeSmokeIT {
     void ordersReplicateAndOrderPlacedEventsAreRoutedOnTheComposeImages() throws Exception {
         String source = "jdbc:postgresql://" + sourceDb.getHost() + ":" + sourceDb.getMappedPort(5432) + "/shop";
         String target = "jdbc:postgresql://" + targetDb.getHost() + ":" + targetDb.getMappedPort(5432) + "/analytics";
-        DemoShop shop = new DemoShop(source, "postgres", "tidemark");
+        DemoShop shop = new DemoShop(source, "postgres", "tidemark", DemoShop.Sql.POSTGRES);
         shop.run(50, 200, new AtomicBoolean(true));
 
         await("target orders to equal source orders", Duration.ofMinutes(3), () ->

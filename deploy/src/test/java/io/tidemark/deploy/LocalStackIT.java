@@ -1,18 +1,15 @@
 package io.tidemark.deploy;
 
+import io.tidemark.deploy.TidemarkScript.OutputWatch;
+import io.tidemark.deploy.TidemarkScript.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,37 +26,37 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LocalStackIT {
 
-    private static final Path LAUNCHER = StackQueries.DEPLOY.getParent().resolve("tidemark");
     private static final String ORDERS = "SELECT id, customer, status, amount::text FROM orders";
 
-    private static Map<String, String> env;
+    private static TidemarkScript script;
     private static StackSettings settings;
     private static StackQueries stack;
 
     @BeforeAll
     static void freshStack() throws IOException {
-        env = StackQueries.isolatedEnvironment("local-stack");
+        Map<String, String> env = StackQueries.isolatedEnvironment("local-stack");
+        script = new TidemarkScript(env);
         settings = StackSettings.fromEnvironment(StackQueries.DEPLOY, env);
         stack = new StackQueries(settings);
     }
 
     @AfterAll
     static void stopWhateverRuns() throws Exception {
-        tidemark(Duration.ofSeconds(180), "stop");
+        script.run(Duration.ofSeconds(180), "stop");
     }
 
     @Test
     void startConvergeStopThenRunResumesWithoutResnapshotOrDuplicatesAndStopsOnCtrlC() throws Exception {
         long t0 = System.nanoTime();
-        Result start = tidemark(Duration.ofSeconds(240), "start");
+        Result start = script.run(Duration.ofSeconds(240), "start");
         double startupSeconds = (System.nanoTime() - t0) / 1e9;
-        System.out.println(start.output);
-        assertThat(start.exitCode).as(start.output).isZero();
-        assertThat(start.output).contains("creating a new stack", "created shop-postgres-source", "created shop-orders-merge",
+        System.out.println(start.output());
+        assertThat(start.exitCode()).as(start.output()).isZero();
+        assertThat(start.output()).contains("creating a new stack", "created shop-postgres-source", "created shop-orders-merge",
                 "stack up in");
 
-        Result workload = tidemark(Duration.ofSeconds(120), "workload", "--transactions", "300", "--rate", "100");
-        assertThat(workload.exitCode).as(workload.output).isZero();
+        Result workload = script.run(Duration.ofSeconds(120), "workload", "--transactions", "300", "--rate", "100");
+        assertThat(workload.exitCode()).as(workload.output()).isZero();
         long t1 = System.nanoTime();
         awaitConverged(Duration.ofSeconds(120));
         double convergenceSeconds = (System.nanoTime() - t1) / 1e9;
@@ -67,27 +64,27 @@ class LocalStackIT {
                 startupSeconds, convergenceSeconds);
         awaitOutboxEventsForEveryOrder(Duration.ofSeconds(60));
 
-        Result status = tidemark(Duration.ofSeconds(60), "status");
-        assertThat(status.exitCode).as(status.output).isZero();
-        assertThat(status.output).contains("in sync", "shop-orders-merge RUNNING", "no alerts",
+        Result status = script.run(Duration.ofSeconds(60), "status");
+        assertThat(status.exitCode()).as(status.output()).isZero();
+        assertThat(status.output()).contains("in sync", "shop-orders-merge RUNNING", "no alerts",
                 "consumer lag   shop-orders-merge", " not applied", "apply latency  shop-orders-merge ");
 
-        Result twice = tidemark(Duration.ofSeconds(60), "start");
-        assertThat(twice.exitCode).isEqualTo(1);
-        assertThat(twice.output).contains("a stack is already running from " + settings.home());
+        Result twice = script.run(Duration.ofSeconds(60), "start");
+        assertThat(twice.exitCode()).isEqualTo(1);
+        assertThat(twice.output()).contains("a stack is already running from " + settings.home());
 
-        Result stop = tidemark(Duration.ofSeconds(180), "stop");
-        assertThat(stop.exitCode).as(stop.output).isZero();
-        assertAllPortsFree();
+        Result stop = script.run(Duration.ofSeconds(180), "stop");
+        assertThat(stop.exitCode()).as(stop.output()).isZero();
+        StackQueries.awaitPortsFree(settings);
 
         try (ServerSocket squatter = new ServerSocket(settings.kafkaPort(), 1, InetAddress.getLoopbackAddress())) {
-            Result blocked = tidemark(Duration.ofSeconds(60), "start");
-            assertThat(blocked.exitCode).isEqualTo(1);
-            assertThat(blocked.output).contains("port " + settings.kafkaPort() + " (Kafka broker) is taken");
+            Result blocked = script.run(Duration.ofSeconds(60), "start");
+            assertThat(blocked.exitCode()).isEqualTo(1);
+            assertThat(blocked.output()).contains("port " + settings.kafkaPort() + " (Kafka broker) is taken");
         }
-        assertAllPortsFree();
+        StackQueries.awaitPortsFree(settings);
 
-        Process run = launcher("run", "--rate", "50", "--transactions", "200").start();
+        Process run = script.launcher("run", "--rate", "50", "--transactions", "200").start();
         OutputWatch watch = new OutputWatch(run);
         long t2 = System.nanoTime();
         watch.await("stack up in", Duration.ofSeconds(240));
@@ -97,10 +94,10 @@ class LocalStackIT {
         awaitConverged(Duration.ofSeconds(120));
         awaitOutboxEventsForEveryOrder(Duration.ofSeconds(60));
 
-        List<String> changes = stack.recordValues(StackSettings.ORDERS_TOPIC, v -> v.at("/payload/op").asText());
+        List<String> changes = stack.recordValues(settings.ordersTopic(), v -> v.at("/payload/op").asText());
         long snapshotReads = changes.stream().filter("r"::equals).count();
         assertThat(snapshotReads).as("orders read by the one initial snapshot").isEqualTo(DemoShop.SEED_ORDERS);
-        if (start.output.contains("created shop-orders-append")) {
+        if (start.output().contains("created shop-orders-append")) {
             long changeEvents = changes.size();
             awaitTrue("audit table holds every change once", Duration.ofSeconds(60),
                     () -> stack.count(settings.targetJdbcUrl(), "SELECT count(*) FROM orders_audit") == changeEvents);
@@ -109,7 +106,7 @@ class LocalStackIT {
         new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor(10, TimeUnit.SECONDS);
         assertThat(run.waitFor(180, TimeUnit.SECONDS)).as("run stops on Ctrl-C").isTrue();
         watch.await("stopped source-db", Duration.ofSeconds(5));
-        assertAllPortsFree();
+        StackQueries.awaitPortsFree(settings);
     }
 
     private static void awaitConverged(Duration timeout) {
@@ -127,65 +124,5 @@ class LocalStackIT {
             List<Long> events = stack.recordValues(StackSettings.OUTBOX_TOPIC_PREFIX + "Order", e -> e.at("/payload/orderId").asLong());
             return events.size() == orders && Set.copyOf(events).size() == orders;
         });
-    }
-
-    private static void assertAllPortsFree() {
-        for (int port : List.of(settings.sourceDbPort(), settings.targetDbPort(), settings.kafkaPort(),
-                settings.controllerPort(), settings.connectPort())) {
-            awaitTrue("port " + port + " to be free", Duration.ofSeconds(30), () -> Ports.isFree(port));
-        }
-    }
-
-    private static ProcessBuilder launcher(String... args) {
-        List<String> command = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        return builder;
-    }
-
-    private static Result tidemark(Duration timeout, String... args) throws Exception {
-        Process process = launcher(args).start();
-        OutputWatch watch = new OutputWatch(process);
-        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroy();
-            process.waitFor(60, TimeUnit.SECONDS);
-            throw new AssertionError("./tidemark " + String.join(" ", args) + " did not finish in " + timeout.toSeconds()
-                    + " s:\n" + watch.text());
-        }
-        watch.reader.join(5000);
-        return new Result(process.exitValue(), watch.text());
-    }
-
-    private record Result(int exitCode, String output) {
-    }
-
-    /** Collects a process's output as it comes, so a test can wait for a line while the process runs on. */
-    private static final class OutputWatch {
-        private final StringBuffer text = new StringBuffer();
-        private final Thread reader;
-
-        OutputWatch(Process process) {
-            reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        text.append(line).append('\n');
-                    }
-                } catch (IOException ignored) {
-                    // The process ended; what was read is kept.
-                }
-            }, "launcher-output");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        String text() {
-            return text.toString();
-        }
-
-        void await(String fragment, Duration timeout) {
-            awaitTrue("'" + fragment + "' in the launcher output:\n" + text(), timeout, () -> text().contains(fragment));
-        }
     }
 }

@@ -93,20 +93,58 @@ class PipelineHealthTest {
     @Test
     void slotLagAndOutboxBacklogAlertAboveTheirThresholds() {
         PipelineHealth health = new PipelineHealth();
-        health.record(new PipelineSnapshot(T0, 10L, 10L, (1L << 30) + 1, true, Map.of(), Map.of(), Map.of(), 5L, 1001L,
-                Map.of(), List.of()));
+        health.record(new PipelineSnapshot(T0, 10L, 10L, new SourceLag.Slot((1L << 30) + 1, true), Map.of(), Map.of(),
+                Map.of(), 5L, 1001L, Map.of(), List.of()));
         assertThat(health.alerts()).containsExactly("replication slot lag 1.0 GiB > 1 GiB", "outbox backlog 1001 rows > 1000");
-        health.record(new PipelineSnapshot(T0, 10L, 10L, 1L << 30, true, Map.of(), Map.of(), Map.of(), 5L, 1000L,
-                Map.of(), List.of()));
+        health.record(new PipelineSnapshot(T0, 10L, 10L, new SourceLag.Slot(1L << 30, true), Map.of(), Map.of(),
+                Map.of(), 5L, 1000L, Map.of(), List.of()));
         assertThat(health.alerts()).isEmpty();
+    }
+
+    @Test
+    void aMariaDbSourceShowsBinlogLagInBytesInTheSameFileAndInFilesOtherwise() {
+        PipelineHealth health = new PipelineHealth();
+        health.record(binlog(new BinlogPosition("mysql-bin.000002", 40_213), new BinlogPosition("mysql-bin.000002", 39_863),
+                new BinlogPosition("mysql-bin.000001", 1_200)));
+
+        List<String> table = StatusView.table(health, "headline");
+        assertThat(table).noneMatch(row -> row.contains("slot lag"));
+        assertThat(table).anySatisfy(row -> assertThat(row)
+                .startsWith("  binlog lag     mysql-bin.000002:40213  Debezium 350 B, applied 1 file behind")
+                .endsWith("alert > 1 file").satisfies(r -> assertThat(r.indexOf("alert")).isEqualTo(80)));
+        assertThat(StatusView.line(health, "[00:00:10]")).contains("| binlog lag Debezium 350 B, applied 1 file |");
+        assertThat(health.alerts()).isEmpty();
+    }
+
+    @Test
+    void binlogPositionsNotKnownYetShowAsDashes() {
+        PipelineHealth health = new PipelineHealth();
+        health.record(binlog(new BinlogPosition("mysql-bin.000001", 328), null, null));
+        assertThat(StatusView.table(health, "headline"))
+                .anySatisfy(row -> assertThat(row).startsWith("  binlog lag     mysql-bin.000001:328  Debezium -, applied - behind"));
+
+        health.record(binlog(null, null, new BinlogPosition("mysql-bin.000001", 4)));
+        assertThat(StatusView.table(health, "headline"))
+                .anySatisfy(row -> assertThat(row).startsWith("  binlog lag     -  Debezium -, applied - behind"));
+    }
+
+    @Test
+    void debeziumMoreThanOneBinlogFileBehindAlerts() {
+        PipelineHealth health = new PipelineHealth();
+        BinlogPosition server = new BinlogPosition("mysql-bin.000005", 4);
+        health.record(binlog(server, new BinlogPosition("mysql-bin.000004", 1_000), null));
+        assertThat(health.alerts()).as("one file: the server rotated, Debezium reads on").isEmpty();
+
+        health.record(binlog(server, new BinlogPosition("mysql-bin.000003", 1_000), server));
+        assertThat(health.alerts()).containsExactly("binlog lag of Debezium 2 files > 1 file");
     }
 
     @Test
     void statusTableShowsEveryMetricWithItsThreshold() {
         PipelineHealth health = new PipelineHealth();
-        health.record(new PipelineSnapshot(T0, 178L, 170L, 2048L, true, ordered(MERGE, 12L, APPEND, 1_530L),
-                ordered(MERGE, 3L, APPEND, 0L), Map.of(MERGE, List.of(Duration.ofMillis(300))), 196L, 14L,
-                Map.of(MERGE, "RUNNING"), List.of()));
+        health.record(new PipelineSnapshot(T0, 178L, 170L, new SourceLag.Slot(2048L, true),
+                ordered(MERGE, 12L, APPEND, 1_530L), ordered(MERGE, 3L, APPEND, 0L),
+                Map.of(MERGE, List.of(Duration.ofMillis(300))), 196L, 14L, Map.of(MERGE, "RUNNING"), List.of()));
         String table = String.join("\n", StatusView.table(health, "headline"));
         assertThat(table).contains("source 178   target 170   catching up (8)", "tidemark_shop 2.0 KiB", "alert > 1 GiB",
                 "consumer lag   shop-orders-merge 12 msgs, 3 not applied", "shop-orders-append 1,530 msgs, 0 not applied",
@@ -149,7 +187,13 @@ class PipelineHealthTest {
 
     private static PipelineSnapshot snapshot(Instant at, Map<String, Long> consumerLag, Map<String, Long> unapplied,
                                              Map<String, List<Duration>> latencies) {
-        return new PipelineSnapshot(at, 1L, 1L, 0L, true, consumerLag, unapplied, latencies, 0L, 0L, Map.of(), List.of());
+        return new PipelineSnapshot(at, 1L, 1L, new SourceLag.Slot(0L, true), consumerLag, unapplied, latencies, 0L, 0L,
+                Map.of(), List.of());
+    }
+
+    private static PipelineSnapshot binlog(BinlogPosition server, BinlogPosition debezium, BinlogPosition applied) {
+        return new PipelineSnapshot(T0, 1L, 1L, new SourceLag.Binlog(server, debezium, applied), Map.of(MERGE, 0L),
+                Map.of(), Map.of(), 0L, 0L, Map.of(), List.of());
     }
 
     private static Map<String, Long> ordered(String first, long firstValue, String second, long secondValue) {

@@ -47,7 +47,7 @@ class RealClientsIT {
         stack = new LocalStack(settings, System.out);
         stack.start();
         queries = new StackQueries(settings);
-        new DemoShop(settings.sourceJdbcUrl(), settings.dbUser(), settings.dbPassword())
+        DemoShop.on(settings)
                 .run(100, TRANSACTIONS, new AtomicBoolean(true));
     }
 
@@ -82,7 +82,7 @@ class RealClientsIT {
 
     @Test
     void aPythonConfluentKafkaConsumerDispatchesTheChangeEventsOnPayloadOp() throws Exception {
-        Map<String, Long> ours = queries.recordValues(StackSettings.ORDERS_TOPIC, v -> v.at("/payload/op").asText())
+        Map<String, Long> ours = queries.recordValues(settings.ordersTopic(), v -> v.at("/payload/op").asText())
                 .stream().collect(Collectors.groupingBy(Function.identity(), TreeMap::new, Collectors.counting()));
         Path script = Files.createTempFile("tidemark-consumer", ".py");
         Files.writeString(script, String.join("\n",
@@ -110,7 +110,7 @@ class RealClientsIT {
                 "consumer.close()",
                 "print(json.dumps(handled, sort_keys=True))", ""));
         String output = run(List.of("/usr/bin/python3", script.toString(), settings.bootstrapServers(),
-                StackSettings.ORDERS_TOPIC));
+                settings.ordersTopic()));
         String counts = output.lines().reduce((a, b) -> b).orElse("");
         Map<String, Long> python = new TreeMap<>();
         JsonNode parsed = new ObjectMapper().readTree(counts);

@@ -143,6 +143,31 @@ class RegisterScriptTest {
     }
 
     @Test
+    void theMariaDbSourceIsRegisteredByNameAndTheSinksReadItsTopics() throws Exception {
+        Result byDefault = register(Map.of());
+        assertThat(byDefault.output).as("the default set has one source").doesNotContain("shop-mariadb-source");
+        registered.clear();
+
+        Result result = register(Map.of("SOURCE_DB_PORT", "13306", "SOURCE_DB_USER", "debezium",
+                "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:29092", "SINK_TOPICS", "shop.shop.orders"),
+                "shop-mariadb-source", "shop-orders-merge");
+        assertThat(result.exitCode).as(result.output).isZero();
+
+        Map<String, String> source = registered.get("shop-mariadb-source");
+        assertThat(source).containsEntry("connector.class", "io.debezium.connector.mysql.MySqlConnector")
+                .containsEntry("database.port", "13306").containsEntry("database.user", "debezium")
+                .containsEntry("topic.prefix", "shop").containsEntry("table.include.list", "shop.orders,shop.outbox")
+                .containsEntry("schema.history.internal.kafka.bootstrap.servers", "127.0.0.1:29092");
+        assertThat(registered.get("shop-orders-merge")).containsEntry("topics", "shop.shop.orders");
+        try (TopicNameMatches<SourceRecord> matches = new TopicNameMatches<>()) {
+            matches.configure(withPrefixRemoved(source, "predicates." + source.get("transforms.outbox.predicate") + "."));
+            assertThat(matches.test(record("shop.shop.outbox"))).isTrue();
+            assertThat(matches.test(record("shop.shop.orders"))).isFalse();
+        }
+        registered.values().forEach(config -> assertThat(config.values()).noneMatch(v -> v.matches(".*\\$\\{[A-Z].*")));
+    }
+
+    @Test
     void aRefusedConfigFailsWithTheWorkersAnswer() throws Exception {
         refuseWith = 400;
         Result result = register(Map.of(), "shop-orders-merge");

@@ -120,6 +120,14 @@ final class StackQueries {
         return values;
     }
 
+    /** Waits until every port of the stack is free again: all its servers are gone. */
+    static void awaitPortsFree(StackSettings settings) {
+        for (int port : List.of(settings.sourceDbPort(), settings.targetDbPort(), settings.kafkaPort(),
+                settings.controllerPort(), settings.connectPort())) {
+            awaitTrue("port " + port + " to be free", Duration.ofSeconds(30), () -> Ports.isFree(port));
+        }
+    }
+
     /** Polls the condition every half second; a condition that throws counts as not yet true. */
     static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,9 +1,12 @@
 package io.tidemark.deploy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,6 +25,61 @@ class StackSettingsTest {
         assertThat(settings.connectUrl()).isEqualTo("http://127.0.0.1:18083");
         assertThat(settings.registerEnvironment()).containsEntry("CONNECT_URL", "http://127.0.0.1:18083")
                 .containsEntry("SOURCE_DB_PORT", "15432").containsEntry("TARGET_DB_NAME", "analytics");
+    }
+
+    @Test
+    void aNewStackCapturesPostgresUnlessAnotherSourceIsAskedFor() {
+        StackSettings settings = StackSettings.fromEnvironment(DEPLOY, Map.of());
+        assertThat(settings.source()).isEqualTo(SourceDatabase.POSTGRES);
+        assertThat(settings.ordersTopic()).isEqualTo("shop.public.orders");
+        assertThat(settings.registerEnvironment()).containsEntry("SOURCE_DB_USER", "postgres")
+                .containsEntry("SINK_TOPICS", "shop.public.orders,shop.transaction")
+                .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092");
+    }
+
+    @Test
+    void aMariaDbSourceHasItsOwnPortUrlTopicsAndADebeziumLoginOfItsOwn() {
+        StackSettings settings = StackSettings.fromEnvironment(DEPLOY, Map.of(), Optional.of(SourceDatabase.MARIADB));
+        assertThat(settings.sourceDbPort()).isEqualTo(13306);
+        assertThat(settings.sourceJdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:13306/shop");
+        assertThat(settings.targetJdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:15433/analytics");
+        assertThat(settings.dbUser()).isEqualTo("tidemark");
+        assertThat(settings.debeziumUser()).isEqualTo("debezium");
+        assertThat(settings.ordersTopic()).isEqualTo("shop.shop.orders");
+        assertThat(settings.registerEnvironment()).containsEntry("SOURCE_DB_PORT", "13306")
+                .containsEntry("SOURCE_DB_USER", "debezium").containsEntry("TARGET_DB_USER", "tidemark")
+                .containsEntry("SINK_TOPICS", "shop.shop.orders");
+    }
+
+    @Test
+    void theOrdersTopicOfAMariaDbSourceIsNamedAfterItsDatabase() {
+        StackSettings settings = StackSettings.fromEnvironment(DEPLOY, Map.of("SOURCE_DB_NAME", "store",
+                "SOURCE_DB_PORT", "23306", "SOURCE_DB_USER", "app"), Optional.of(SourceDatabase.MARIADB));
+        assertThat(settings.ordersTopic()).isEqualTo("shop.store.orders");
+        assertThat(settings.sourceJdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:23306/store");
+        assertThat(settings.dbUser()).isEqualTo("app");
+    }
+
+    @Test
+    void anExistingStackKeepsTheSourceItWasCreatedWith(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve("source-db/mysql"));
+        Map<String, String> env = Map.of("TIDEMARK_HOME", home.toString());
+        assertThat(StackSettings.fromEnvironment(DEPLOY, env).source()).isEqualTo(SourceDatabase.MARIADB);
+        assertThat(StackSettings.fromEnvironment(DEPLOY, env, Optional.of(SourceDatabase.MARIADB)).source())
+                .isEqualTo(SourceDatabase.MARIADB);
+        assertThatThrownBy(() -> StackSettings.fromEnvironment(DEPLOY, env, Optional.of(SourceDatabase.POSTGRES)))
+                .isInstanceOf(StackException.class)
+                .hasMessage("the stack in " + home + " was created with a MariaDB source, not PostgreSQL:"
+                        + " ./tidemark clean removes it, or TIDEMARK_HOME=<dir> runs a PostgreSQL stack beside it");
+    }
+
+    @Test
+    void aStackCreatedWithPostgresIsToldByItsDataDirectory(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve("source-db"));
+        Files.writeString(home.resolve("source-db/PG_VERSION"), "17\n");
+        assertThatThrownBy(() -> StackSettings.fromEnvironment(DEPLOY, Map.of("TIDEMARK_HOME", home.toString()),
+                Optional.of(SourceDatabase.MARIADB)))
+                .hasMessageStartingWith("the stack in " + home + " was created with a PostgreSQL source, not MariaDB");
     }
 
     @Test

@@ -101,7 +101,7 @@ class WorkerCrashIT {
         assertThat(new ConnectRest(settings.connectUrl()).connectorStates()).as("connectors and tasks after the crashes")
                 .hasSize(3).allSatisfy((connector, state) -> assertThat(state).as(connector).isEqualTo("RUNNING"));
 
-        List<String> events = queries.recordValues(StackSettings.ORDERS_TOPIC, WorkerCrashIT::changeIdentity);
+        List<String> events = queries.recordValues(settings.ordersTopic(), WorkerCrashIT::changeIdentity);
         assertThat(Set.copyOf(events)).as("distinct change events on the topic").hasSize((int) expectedChanges);
         System.out.printf("worker crash: %,d source changes streamed (the last committed at %.0f s), %,d change events"
                         + " on the topic (%,d re-published by Debezium after the kills), lost 0, duplicated 0; converged at"
