@@ -10,11 +10,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Writes to the source while a test disturbs the pipeline: increments a per-row counter ({@code big})
  * on a range of rows, one transaction per change, a bounded number of times. Because the counter only
- * grows, a target row whose counter ever goes down has regressed.
+ * grows, a target row whose counter ever goes down has regressed. Its SQL runs on PostgreSQL and MariaDB.
  */
 final class SourceWorkload implements AutoCloseable {
 
-    private final String database;
+    /** Opens a connection to the source database, in autocommit mode. */
+    interface SourceDatabase {
+        Connection connect() throws SQLException;
+    }
+
+    private final SourceDatabase source;
     private final int fromId;
     private final int toId;
     private final int changes;
@@ -22,8 +27,13 @@ final class SourceWorkload implements AutoCloseable {
     private final Thread thread;
     private volatile Exception failure;
 
+    /** On the PostgreSQL test database {@code database}. */
     SourceWorkload(String database, int fromId, int toId, int changes) {
-        this.database = database;
+        this(() -> TestPostgres.connect(database), fromId, toId, changes);
+    }
+
+    SourceWorkload(SourceDatabase source, int fromId, int toId, int changes) {
+        this.source = source;
         this.fromId = fromId;
         this.toId = toId;
         this.changes = changes;
@@ -36,8 +46,9 @@ final class SourceWorkload implements AutoCloseable {
     }
 
     private void run() {
-        String sql = "UPDATE customers SET big = big + 1, name = 'v' || (big + 1) WHERE id = ?";
-        try (Connection c = TestPostgres.connect(database); PreparedStatement ps = c.prepareStatement(sql)) {
+        // MariaDB assigns left to right from the values already set, PostgreSQL from the old row: name comes first.
+        String sql = "UPDATE customers SET name = concat('v', big + 1), big = big + 1 WHERE id = ?";
+        try (Connection c = source.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             int span = toId - fromId + 1;
             for (int i = 0; i < changes && !Thread.currentThread().isInterrupted(); i++) {
                 ps.setInt(1, fromId + i % span);
