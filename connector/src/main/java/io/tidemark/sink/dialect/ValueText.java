@@ -111,12 +111,22 @@ public final class ValueText {
         };
     }
 
-    /** PostgreSQL's {@code time} allows 24:00:00, which {@link LocalTime} does not. */
-    private static String timeOfDay(long micros) {
+    /**
+     * A time of day, {@code HH:MM:SS[.ffffff]}; PostgreSQL's {@code time} allows 24:00:00, which {@link LocalTime}
+     * does not. A MySQL {@code TIME} is a duration (-838:59:59 to 838:59:59), which Debezium sends as the same
+     * type: beyond a day or negative it is written as {@code [-]H:MM:SS.ffffff}, which an {@code interval} (or
+     * MariaDB {@code TIME}) column takes and a {@code time} column refuses for that record alone.
+     */
+    public static String timeOfDay(long micros) {
+        if (micros >= 0 && micros < MICROS_PER_DAY) {
+            return LocalTime.ofNanoOfDay(micros * 1_000).toString();
+        }
         if (micros == MICROS_PER_DAY) {
             return "24:00:00";
         }
-        return LocalTime.ofNanoOfDay(micros * 1_000).toString();
+        long abs = Math.abs(micros);
+        return String.format("%s%d:%02d:%02d.%06d", micros < 0 ? "-" : "", abs / 3_600_000_000L,
+                abs / 60_000_000L % 60, abs / 1_000_000L % 60, abs % 1_000_000L);
     }
 
     private static String timestamp(long epochMicros) {

@@ -72,4 +72,13 @@ class ValueTextTest {
     void nullStaysNull() {
         assertThat(ValueText.render(Schema.OPTIONAL_STRING_SCHEMA, null)).isNull();
     }
+
+    @Test
+    void mysqlTimesBeyondADayOrNegativeRenderAsDurations() {
+        Schema microTime = named(Schema.Type.INT64, "io.debezium.time.MicroTime");
+        assertThat(ValueText.render(microTime, 36_000_500_000L)).isEqualTo("10:00:00.500");
+        assertThat(ValueText.render(microTime, 360_000_500_000L)).isEqualTo("100:00:00.500000");
+        assertThat(ValueText.render(microTime, -5_400_000_000L)).isEqualTo("-1:30:00.000000");
+        assertThat(ValueText.render(microTime, 86_400_000_000L)).isEqualTo("24:00:00");
+    }
 }

@@ -455,7 +455,8 @@ public final class MariaDbDialect implements TargetDialect {
                     binders.add(MariaDbTypes.binder(fields[c].schema()));
                 }
             }
-            Object value = row.get(fields[column]);
+            // A NULL stays NULL: Struct.get would give the field's default instead.
+            Object value = row.getWithoutDefault(fields[column].name());
             return value == null ? null : binders.get(column).apply(value);
         }
     }

@@ -124,9 +124,10 @@ final class MariaDbTypes {
             };
             case org.apache.kafka.connect.data.Time.LOGICAL_NAME ->
                     value -> LocalTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC);
-            case "io.debezium.time.Time" -> value -> LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000_000);
-            case "io.debezium.time.MicroTime" -> value -> LocalTime.ofNanoOfDay(((Number) value).longValue() * 1_000);
-            case "io.debezium.time.NanoTime" -> value -> LocalTime.ofNanoOfDay(((Number) value).longValue());
+            // A MySQL TIME is a duration; MariaDB's TIME column takes one as text, beyond a day or negative too.
+            case "io.debezium.time.Time" -> value -> ValueText.timeOfDay(((Number) value).longValue() * 1_000);
+            case "io.debezium.time.MicroTime" -> value -> ValueText.timeOfDay(((Number) value).longValue());
+            case "io.debezium.time.NanoTime" -> value -> ValueText.timeOfDay(((Number) value).longValue() / 1_000);
             case "io.debezium.time.ZonedTimestamp" -> value -> OffsetDateTime.parse((String) value)
                     .withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
             default -> null;

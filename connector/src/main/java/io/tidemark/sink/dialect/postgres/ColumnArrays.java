@@ -53,7 +53,8 @@ final class ColumnArrays {
                     field = fieldsBySchema.get(last)[c];
                     encoder = type.encoder(field.schema());
                 }
-                Object value = row.get(field);
+                // A NULL stays NULL: Struct.get would give the field's default instead.
+                Object value = row.getWithoutDefault(field.name());
                 values[r] = value == null ? null : encoder.apply(value);
             }
             out.add(type, values);

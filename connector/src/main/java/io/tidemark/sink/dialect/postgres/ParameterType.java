@@ -43,7 +43,10 @@ public enum ParameterType {
      */
     public String cast(String ref, String columnType) {
         return switch (this) {
-            case EPOCH_MICROS -> "(timestamp 'epoch' + " + ref + " * interval '1 microsecond')::" + columnType;
+            // interval * number multiplies in double precision, exact only below 2^53: whole days and the
+            // microseconds of the day stay far below it, however far from 1970 the timestamp is.
+            case EPOCH_MICROS -> "(timestamp 'epoch' + (" + ref + " / 86400000000) * interval '1 day' + (" + ref
+                    + " % 86400000000) * interval '1 microsecond')::" + columnType;
             case EPOCH_DAYS -> "(date 'epoch' + " + ref + ")::" + columnType;
             default -> ref + "::" + columnType;
         };

@@ -199,7 +199,8 @@ public final class PostgresDialect implements TargetDialect {
             Struct image = change.row() != null ? change.row() : change.key();
             for (int c = 0; c < columns.size(); c++) {
                 Field f = image.schema().field(columns.get(c));
-                values[c][r] = ValueText.render(f.schema(), image.get(f));
+                // A NULL stays NULL: Struct.get would give the field's default instead.
+                values[c][r] = ValueText.render(f.schema(), image.getWithoutDefault(f.name()));
             }
             SourcePosition pos = change.position();
             int p = columns.size();

@@ -85,7 +85,8 @@ class ParameterTypeTest {
     @Test
     void epochParametersAreAddedToTheEpochAndCastToTheColumnType() {
         assertThat(EPOCH_MICROS.cast("v.p3", "timestamp(3) without time zone"))
-                .isEqualTo("(timestamp 'epoch' + v.p3 * interval '1 microsecond')::timestamp(3) without time zone");
+                .isEqualTo("(timestamp 'epoch' + (v.p3 / 86400000000) * interval '1 day' + (v.p3 % 86400000000)"
+                        + " * interval '1 microsecond')::timestamp(3) without time zone");
         assertThat(EPOCH_DAYS.cast("v.p0", "date")).isEqualTo("(date 'epoch' + v.p0)::date");
         assertThat(INT8.cast("v.p1", "bigint")).isEqualTo("v.p1::bigint");
         assertThat(EPOCH_MICROS.elementType()).isEqualTo("int8");

@@ -118,7 +118,8 @@ class StatementBuilderTest {
         assertThat(StatementBuilder.upsert(events, List.of("day", "at"), List.of(EPOCH_DAYS, EPOCH_MICROS, INT8, INT8),
                 List.of(), false))
                 .contains("SELECT (date 'epoch' + v.p0)::date, "
-                        + "(timestamp 'epoch' + v.p1 * interval '1 microsecond')::timestamp without time zone,"
+                        + "(timestamp 'epoch' + (v.p1 / 86400000000) * interval '1 day' + (v.p1 % 86400000000)"
+                        + " * interval '1 microsecond')::timestamp without time zone,"
                         + " v.p2::numeric(38,0)")
                 .contains("FROM unnest(?::int4[], ?::int8[], ?::int8[], ?::int8[])");
         assertThat(StatementBuilder.softDelete(events, List.of("day"), List.of(EPOCH_DAYS, INT8)))
