@@ -20,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -417,12 +418,12 @@ public final class MariaDbDialect implements TargetDialect {
                            StringBuilder update, RowBinder binder) throws SQLException {
         String head = "INSERT INTO " + quote(table.id()) + " (" + String.join(", ", columns.stream().map(this::quote).toList())
                 + ") VALUES ";
-        String tuple = "(" + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
+        String tuple = "(" + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
         String tail = " ON DUPLICATE KEY UPDATE " + update.substring(0, update.length() - 2);
         int changed = 0;
         for (int from = 0; from < rows; from += ROWS_PER_STATEMENT) {
             int n = Math.min(ROWS_PER_STATEMENT, rows - from);
-            String sql = head + String.join(", ", java.util.Collections.nCopies(n, tuple)) + tail;
+            String sql = head + String.join(", ", Collections.nCopies(n, tuple)) + tail;
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 int index = 1;
                 for (int r = from; r < from + n; r++) {
