@@ -2,12 +2,8 @@ package io.tidemark.sink.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.testkit.Await;
-import io.tidemark.testkit.ConnectWorld;
 import io.tidemark.testkit.Sql;
 import io.tidemark.testkit.TestMariaDb;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -28,32 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * position of their window's close marker and interleave with streamed changes; the sink applies them in Kafka
  * order over whatever a row holds, keeping the row's streamed version (docs/correctness.md §2.6, §3.3).
  */
-class MariaDbIncrementalSnapshotIT {
+class MariaDbIncrementalSnapshotIT extends MariaDbPipelineTest {
 
-    private static ConnectWorld connect;
-    private MariaDbPipeline pipeline;
-
-    @BeforeEach
-    void startWorldOnce() {
-        MariaDbPipeline.assumeMariaDbInstalled();
-        if (connect == null) {
-            TestMariaDb.port();
-            connect = ConnectWorld.start("mariadb-incremental", 1);
-        }
-    }
-
-    @AfterEach
-    void closePipeline() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
-
-    @AfterAll
-    static void stopWorld() {
-        if (connect != null) {
-            connect.close();
-        }
+    @Override
+    String worldName() {
+        return "mariadb-incremental";
     }
 
     /** A source with {@code rows} customers and a signal table, captured from now on, and a merge sink. */

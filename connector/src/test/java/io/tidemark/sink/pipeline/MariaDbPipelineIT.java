@@ -1,12 +1,8 @@
 package io.tidemark.sink.pipeline;
 
 import io.tidemark.testkit.Await;
-import io.tidemark.testkit.ConnectWorld;
 import io.tidemark.testkit.Sql;
 import io.tidemark.testkit.TestMariaDb;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -27,41 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * transaction boundaries on MariaDB, so each change is a target transaction of its own: nothing here asserts that
  * a source transaction shows whole. Each test has a pipeline of its own on a Connect worker the class shares.
  */
-class MariaDbPipelineIT {
+class MariaDbPipelineIT extends MariaDbPipelineTest {
 
-    private static ConnectWorld connect;
-    private MariaDbPipeline pipeline;
-
-    @BeforeEach
-    void startWorldOnce() {
-        MariaDbPipeline.assumeMariaDbInstalled();
-        if (connect == null) {
-            TestMariaDb.port();
-            connect = ConnectWorld.start("mariadb-pipeline", 1);
-        }
-    }
-
-    @AfterEach
-    void closePipeline() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
-
-    @AfterAll
-    static void stopWorld() {
-        if (connect != null) {
-            connect.close();
-        }
-    }
-
-    /** A pipeline whose source holds customers 1..{@code rows}, snapshotted and converged. */
-    private void converged(String name, int rows) {
-        pipeline = new MariaDbPipeline(name, connect);
-        TestMariaDb.execute(pipeline.source, MariaDbPipeline.insertCustomers(1, rows));
-        pipeline.startSource(Map.of());
-        pipeline.startSink();
-        pipeline.awaitConverged(Duration.ofSeconds(90));
+    @Override
+    String worldName() {
+        return "mariadb-pipeline";
     }
 
     @Test

@@ -2,15 +2,11 @@ package io.tidemark.sink.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.testkit.Await;
-import io.tidemark.testkit.ConnectWorld;
 import io.tidemark.testkit.Sql;
 import io.tidemark.testkit.TestMariaDb;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,40 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * position). No change is applied twice, no row ever goes back to an older counter ({@link RegressionWatch}), and
  * the target converges.
  */
-class MariaDbRestartIT {
+class MariaDbRestartIT extends MariaDbPipelineTest {
 
-    private static ConnectWorld connect;
-    private MariaDbPipeline pipeline;
-
-    @BeforeEach
-    void startWorldOnce() {
-        MariaDbPipeline.assumeMariaDbInstalled();
-        if (connect == null) {
-            TestMariaDb.port();
-            connect = ConnectWorld.start("mariadb-restart", 1);
-        }
-    }
-
-    @AfterEach
-    void closePipeline() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
-
-    @AfterAll
-    static void stopWorld() {
-        if (connect != null) {
-            connect.close();
-        }
-    }
-
-    private void startConverged(String name, int rows) {
-        pipeline = new MariaDbPipeline(name, connect);
-        TestMariaDb.execute(pipeline.source, MariaDbPipeline.insertCustomers(1, rows));
-        pipeline.startSource(Map.of());
-        pipeline.startSink();
-        pipeline.awaitConverged(Duration.ofSeconds(90));
+    @Override
+    String worldName() {
+        return "mariadb-restart";
     }
 
     private SourceWorkload workload(int fromId, int toId, int changes) {
@@ -70,7 +37,7 @@ class MariaDbRestartIT {
 
     @Test
     void sinkRestartedWithoutConsumerOffsetsResumesFromTheWatermarkAndAppliesNothingTwice() throws Exception {
-        startConverged("mdbsinkrestart", 100);
+        converged("mdbsinkrestart", 100);
         // Trap rows 1-20: the workload never touches them and their guard is gone (no stored version), so only the
         // stored offsets keep their snapshot records from being applied again.
         Sql.execute(pipeline.target, "UPDATE customers SET name = 'trap', __source_version = NULL,"
@@ -110,7 +77,7 @@ class MariaDbRestartIT {
      */
     @Test
     void debeziumReemissionFromARewoundBinlogPositionRegressesNoRowAndAppendsEachChangeOnce() throws Exception {
-        startConverged("mdbrewind", 100);
+        converged("mdbrewind", 100);
         Map<String, String> audit = pipeline.sinkConfig();
         audit.put("mode", "append");
         audit.put("table.name.format", "${source.table}_audit");
@@ -187,7 +154,7 @@ class MariaDbRestartIT {
      */
     @Test
     void sourceThatLostItsOffsetsSnapshotsAgainAndTheTargetDropsRowsDeletedMeanwhile() throws Exception {
-        startConverged("mdbresnapshot", 200);
+        converged("mdbresnapshot", 200);
         try (SourceWorkload workload = workload(1, 100, 3000).start();
              RegressionWatch watch = new RegressionWatch(pipeline.target)) {
             Await.until("the workload to be under way", Duration.ofSeconds(30), () -> workload.done() > 500);
