@@ -1,5 +1,6 @@
 package io.tidemark.deploy;
 
+import io.tidemark.testkit.ExternalTools;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -114,10 +115,10 @@ class DockerComposeFileIT {
     void theRealDockerComposeClientsAcceptTheFile() throws Exception {
         Path file = DEPLOY.getParent().resolve("docker-compose.yml");
         List<List<String>> clients = new ArrayList<>();
-        if (ExternalTools.succeeds(List.of("docker-compose", "version"))) {
+        if (ExternalTools.succeeds("docker-compose", "version")) {
             clients.add(List.of("docker-compose", "-f", file.toString(), "config", "-q"));
         }
-        if (ExternalTools.succeeds(List.of("docker", "compose", "version"))) {
+        if (ExternalTools.succeeds("docker", "compose", "version")) {
             clients.add(List.of("docker", "compose", "-f", file.toString(), "config", "-q"));
         }
         assumeTrue(!clients.isEmpty() || System.getenv("CI") != null,

@@ -2,6 +2,7 @@ package io.tidemark.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tidemark.testkit.ExternalTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,8 +40,8 @@ class RealClientsIT {
 
     @BeforeAll
     static void startStackAndRunTheDemoWorkload() throws IOException {
-        boolean clients = ExternalTools.succeeds(List.of("kcat", "-V"))
-                && ExternalTools.succeeds(List.of("/usr/bin/python3", "-c", "import confluent_kafka"));
+        boolean clients = ExternalTools.succeeds("kcat", "-V")
+                && ExternalTools.succeeds("/usr/bin/python3", "-c", "import confluent_kafka");
         assumeTrue(clients || System.getenv("CI") != null,
                 "kcat or /usr/bin/python3 with confluent_kafka is missing (CI installs kcat and python3-confluent-kafka)");
         settings = StackSettings.fromEnvironment(StackQueries.DEPLOY, StackQueries.isolatedEnvironment("real-clients"));

@@ -47,8 +47,16 @@ public final class Sql {
 
     /** Rows of a query rendered as text (PostgreSQL's own output functions), for exact source/target comparison. */
     public static List<List<String>> queryAsText(String database, String sql) {
-        try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = TestPostgres.connect(database)) {
+            return queryAsText(c, sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed in " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Rows of a query on {@code connection}, each value as the driver's text of it (null for SQL NULL). */
+    public static List<List<String>> queryAsText(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             List<List<String>> rows = new ArrayList<>();
             while (rs.next()) {
@@ -59,8 +67,6 @@ public final class Sql {
                 rows.add(row);
             }
             return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException("query failed in " + database + ": " + e.getMessage(), e);
         }
     }
 

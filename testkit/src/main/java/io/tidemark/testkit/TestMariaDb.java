@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -235,17 +233,8 @@ public final class TestMariaDb {
 
     /** Rows of a query in {@code database}, each value as the driver's text of it (null for SQL NULL). */
     public static List<List<String>> queryAsText(String database, String sql) {
-        try (Connection c = connect(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            List<List<String>> rows = new ArrayList<>();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>(n);
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                rows.add(row);
-            }
-            return rows;
+        try (Connection c = connect(database)) {
+            return Sql.queryAsText(c, sql);
         } catch (SQLException e) {
             throw new IllegalStateException("query failed in " + database + ": " + e.getMessage(), e);
         }

@@ -10,11 +10,9 @@ import org.junit.jupiter.api.TestInfo;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -69,24 +67,9 @@ class MariaDbTargetIT {
         pipeline.connect.awaitRunning("sink", 1);
     }
 
-    private static List<List<String>> rows(Connection connection, String sql) throws SQLException {
-        List<List<String>> rows = new ArrayList<>();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            ResultSetMetaData meta = rs.getMetaData();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int c = 1; c <= meta.getColumnCount(); c++) {
-                    row.add(rs.getString(c));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
-    }
-
     private List<List<String>> targetRows(String where) {
         try (Connection c = TestMariaDb.connect(target)) {
-            return rows(c, "SELECT " + TARGET_COLUMNS + " FROM customers WHERE " + where + " ORDER BY id");
+            return Sql.queryAsText(c, "SELECT " + TARGET_COLUMNS + " FROM customers WHERE " + where + " ORDER BY id");
         } catch (SQLException e) {
             return List.of();
         }
@@ -122,15 +105,15 @@ class MariaDbTargetIT {
         awaitConverged("NOT __deleted");
 
         try (Connection c = TestMariaDb.connect(target)) {
-            assertThat(rows(c, "SELECT id FROM customers WHERE __deleted ORDER BY id")).as("soft-deleted keys")
+            assertThat(Sql.queryAsText(c, "SELECT id FROM customers WHERE __deleted ORDER BY id")).as("soft-deleted keys")
                     .extracting(r -> r.get(0)).contains("5", "11", "22");
-            assertThat(rows(c, "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS"
+            assertThat(Sql.queryAsText(c, "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS"
                     + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'customers' AND COLUMN_NAME IN"
                     + " ('id', 'balance', 'updated_at', 'ref', '__source_version') ORDER BY ORDINAL_POSITION"))
                     .containsExactly(List.of("id", "int(11)"), List.of("balance", "decimal(12,2)"),
                             List.of("updated_at", "datetime(6)"), List.of("ref", "char(36)"),
                             List.of("__source_version", "decimal(38,0)"));
-            assertThat(rows(c, "SELECT connector_name, topic FROM cdc_watermark"))
+            assertThat(Sql.queryAsText(c, "SELECT connector_name, topic FROM cdc_watermark"))
                     .containsExactly(List.of("sink", pipeline.topic()));
         }
     }
