@@ -451,6 +451,26 @@ public abstract class TargetBehaviourIT {
     }
 
     @Test
+    void aRecordTheDatabaseRejectsIsReportedAndTheRestOfItsBatchApplies() {
+        TestTarget target = sink();
+        target.apply(events.insert(1, "a", 1, 100, 1));
+        Schema misfitRow = SchemaBuilder.struct().optional().field("id", Schema.INT32_SCHEMA)
+                .field("qty", Schema.OPTIONAL_STRING_SCHEMA).build();
+        Schema misfitEnvelope = SchemaBuilder.struct().field("before", misfitRow).field("after", misfitRow)
+                .field("source", DebeziumEvents.SOURCE).field("op", Schema.STRING_SCHEMA).build();
+        SinkRecord before = events.insert(2, "b", 2, 110, 2);
+        SinkRecord template = events.insert(3, "ignored", 0, 120, 2);
+        Struct misfit = new Struct(misfitEnvelope).put("after", new Struct(misfitRow).put("id", 3).put("qty", "not a number"))
+                .put("source", ((Struct) template.value()).getStruct("source")).put("op", "c");
+        SinkRecord rejected = new SinkRecord(TOPIC, 0, template.keySchema(), template.key(), misfitEnvelope, misfit,
+                template.kafkaOffset());
+        SinkRecord after = events.update(1, "a2", 3, 130, 3);
+        assertThat(target.applyTolerating(before, rejected, after)).containsExactly(rejected);
+        assertThat(items()).containsExactly(row(1, "a2", 3, "f"), row(2, "b", 2, "f"));
+        assertThat(target.durable).containsEntry(TP, after.kafkaOffset() + 1);
+    }
+
+    @Test
     void tasksStartingTogetherCreateTheSameTablesWithoutColliding() throws Exception {
         int tasks = 6;
         var pool = java.util.concurrent.Executors.newFixedThreadPool(tasks);

@@ -13,6 +13,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,22 @@ final class TestTarget {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Applies {@code records} as the task does with a dead-letter queue, isolating the records the database rejects:
+     * returns those, which the sink reported errant.
+     */
+    List<SinkRecord> applyTolerating(SinkRecord... records) {
+        List<SinkRecord> reported = new ArrayList<>();
+        try (Connection c = connection()) {
+            ChangeApplier.Result result = applier.applyIsolatingFailures(c, List.of(records), durable,
+                    (record, error) -> reported.add(record));
+            stale += result.skippedStale();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return reported;
     }
 
     /** A connection as the task's pool makes it: the dialect's driver properties, autocommit off. */
