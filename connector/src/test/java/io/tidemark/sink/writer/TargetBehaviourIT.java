@@ -41,7 +41,7 @@ public abstract class TargetBehaviourIT {
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
     private static final String PLACEHOLDER = "__debezium_unavailable_value";
 
-    private final TargetDatabase db = target();
+    private TargetDatabase db;
     private String database;
     private final DebeziumEvents events = new DebeziumEvents();
 
@@ -50,6 +50,7 @@ public abstract class TargetBehaviourIT {
 
     @BeforeEach
     void newDatabase(TestInfo test) {
+        db = target();
         database = db.createDatabase(test.getTestMethod().orElseThrow().getName().substring(0, 20));
     }
 

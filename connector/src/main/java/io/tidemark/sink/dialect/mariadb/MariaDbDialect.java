@@ -12,6 +12,7 @@ import io.tidemark.sink.position.SourcePosition;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -114,6 +115,7 @@ public final class MariaDbDialect implements TargetDialect {
             }
         }
         if (!columns.isEmpty()) {
+            requireTransactionalEngine(connection, id);
             try (PreparedStatement ps = connection.prepareStatement("SELECT COLUMN_NAME"
                     + " FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = " + schema + " AND TABLE_NAME = ?"
                     + " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION")) {
@@ -127,6 +129,28 @@ public final class MariaDbDialect implements TargetDialect {
             }
         }
         return columns.isEmpty() ? null : new TableDefinition(id, columns, primaryKey);
+    }
+
+    /**
+     * Refuses a table whose storage engine has no transactions (MyISAM, Aria, MEMORY, ...): its rows would be written
+     * at once, outside the target transaction that carries the offsets and watermark, so a rollback would leave them
+     * and a reader would see parts of source transactions. Views (no engine) pass.
+     */
+    private void requireTransactionalEngine(Connection connection, TableId id) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT t.ENGINE, e.TRANSACTIONS"
+                + " FROM information_schema.TABLES t LEFT JOIN information_schema.ENGINES e ON e.ENGINE = t.ENGINE"
+                + " WHERE t.TABLE_SCHEMA = COALESCE(?, DATABASE()) AND t.TABLE_NAME = ?")) {
+            ps.setString(1, id.schema());
+            ps.setString(2, id.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getString(1) != null && !"YES".equals(rs.getString(2))) {
+                    throw new ConnectException("table " + quote(id) + " uses the " + rs.getString(1) + " storage engine,"
+                            + " which has no transactions: the sink writes each row in the same transaction as its"
+                            + " Kafka offsets and watermark, so it needs a transactional engine. Convert it with"
+                            + " ALTER TABLE " + quote(id) + " ENGINE=InnoDB");
+                }
+            }
+        }
     }
 
     /** DDL commits by itself in MariaDB; the named lock keeps two tasks from racing on the same table. */
