@@ -134,8 +134,8 @@ final class DebeziumPipeline {
                 .containsEntry(sourceConnector(), "RUNNING").containsEntry(sinkConnector(), "RUNNING");
 
         List<JsonNode> events = queries.recordValues(ordersTopic(), value -> value.path("payload"));
-        assertThat(events).as("change events on " + ordersTopic()).isNotEmpty().allSatisfy(event ->
-                assertThat(event.at("/source/version").asText()).as("the Debezium release that wrote it").isEqualTo(debeziumVersion));
+        assertThat(events.stream().map(event -> event.at("/source/version").asText()).distinct())
+                .as("the Debezium releases that wrote the change events on " + ordersTopic()).containsExactly(debeziumVersion);
         Map<String, Long> byOp = events.stream().collect(Collectors.groupingBy(e -> e.path("op").asText(), TreeMap::new,
                 Collectors.counting()));
         assertThat(byOp).as("change events per op").containsEntry("r", (long) DemoShop.SEED_ORDERS).containsKeys("c", "u", "d");
