@@ -103,6 +103,12 @@ public record StackSettings(
                 port, dbUser, dbPassword, sourceDb, targetDb);
     }
 
+    /** The same servers with other databases on them: a second pipeline beside the stack's. */
+    public StackSettings withDatabases(String sourceDatabase, String targetDatabase) {
+        return new StackSettings(deployDir, home, pluginPath, source, sourceDbPort, targetDbPort, kafkaPort, controllerPort,
+                connectPort, dbUser, dbPassword, sourceDatabase, targetDatabase);
+    }
+
     public String sourceJdbcUrl() {
         return switch (source) {
             case POSTGRES -> "jdbc:postgresql://127.0.0.1:" + sourceDbPort + "/" + sourceDb;

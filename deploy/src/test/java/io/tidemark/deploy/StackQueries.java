@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -91,15 +93,28 @@ final class StackQueries {
      * seen at the call; tombstones are skipped. Only the extracts are kept: a topic's parsed values can outgrow the heap.
      */
     <T> List<T> recordValues(String topic, Function<JsonNode, T> extract) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         List<T> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+        forEachRecord(topic, record -> {
+            if (record.value() != null) {
+                values.add(extract.apply(json(topic, record.value())));
+            }
+        });
+        return values;
+    }
+
+    /**
+     * What {@code extract} takes from every record on the topic (key, value, headers), from the beginning to the end
+     * offsets seen at the call, tombstones included.
+     */
+    <T> List<T> records(String topic, Function<ConsumerRecord<byte[], byte[]>, T> extract) {
+        List<T> extracts = new ArrayList<>();
+        forEachRecord(topic, record -> extracts.add(extract.apply(record)));
+        return extracts;
+    }
+
+    private void forEachRecord(String topic, Consumer<ConsumerRecord<byte[], byte[]>> action) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -108,16 +123,40 @@ final class StackQueries {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + topic + " to its end offsets " + ends + " in 120 s");
                 }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.value() != null) {
-                        values.add(extract.apply(JSON.readTree(record.value())));
-                    }
-                }
+                consumer.poll(Duration.ofMillis(500)).forEach(action);
             }
+        }
+    }
+
+    /** The end offset of each partition of the topic: the offset its next record will get. */
+    Map<Integer, Long> endOffsets(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            Map<Integer, Long> ends = new TreeMap<>();
+            consumer.endOffsets(partitions(consumer, topic)).forEach((tp, end) -> ends.put(tp.partition(), end));
+            return ends;
+        }
+    }
+
+    /** A record's key or value, written by a JSON converter. */
+    static JsonNode json(String topic, byte[] bytes) {
+        try {
+            return JSON.readTree(bytes);
         } catch (IOException e) {
             throw new IllegalStateException("unreadable record on " + topic, e);
         }
-        return values;
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000));
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        return consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
     }
 
     /** Waits until every port of the stack is free again: all its servers are gone. */
