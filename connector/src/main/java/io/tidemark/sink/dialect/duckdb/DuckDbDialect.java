@@ -145,8 +145,10 @@ public final class DuckDbDialect implements TargetDialect {
     }
 
     /**
-     * Under the process's DDL lock, so that two tasks creating the same table do not both try (DuckDB would fail the
-     * second with a catalog write-write conflict).
+     * Under the process's DDL lock, in a transaction begun once the lock is held, so that of two tasks creating the
+     * same table the second sees it created (DuckDB's catalog is versioned like its rows: a transaction begun before
+     * the other's commit would not see the table and fail with a catalog write-write conflict). The caller's
+     * transaction holds no writes; it is ended first.
      */
     @Override
     public void runDdl(Connection connection, List<String> statements) throws SQLException {
@@ -160,6 +162,7 @@ public final class DuckDbDialect implements TargetDialect {
             throw new SQLException("interrupted while waiting for the sink's DDL lock", "40001", e);
         }
         try (Statement s = connection.createStatement()) {
+            connection.commit();
             for (String sql : statements) {
                 s.execute(sql);
             }

@@ -22,10 +22,16 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -230,6 +236,39 @@ class DuckDbDialectTest {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo("x'); DROP TABLE y; --");
             }
+        }
+    }
+
+    /**
+     * Two tasks that both found a table missing (each transaction began with reading the catalog) create it at the
+     * same moment: the second sees it created instead of failing on a catalog write-write conflict.
+     */
+    @Test
+    void racingTasksCreateOneTableWithoutAConflict() throws Exception {
+        ExecutorService tasks = Executors.newFixedThreadPool(2);
+        try (Connection first = DriverManager.getConnection(url("race.duckdb"));
+             Connection second = DriverManager.getConnection(url("race.duckdb"))) {
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            for (int i = 0; i < 10; i++) {
+                TableId id = new TableId(null, "raced_" + i);
+                List<String> ddl = dialect.createTable(id, Map.of("id", "INTEGER NOT NULL"), List.of("id"));
+                CyclicBarrier together = new CyclicBarrier(2);
+                List<Future<?>> creations = new ArrayList<>();
+                for (Connection c : List.of(first, second)) {
+                    creations.add(tasks.submit(() -> {
+                        assertThat(dialect.describe(c, id)).isNull();
+                        together.await();
+                        dialect.runDdl(c, ddl);
+                        return null;
+                    }));
+                }
+                for (Future<?> creation : creations) {
+                    creation.get(30, TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            tasks.shutdownNow();
         }
     }
 
