@@ -4,11 +4,15 @@ import io.tidemark.sink.dialect.HiddenColumns;
 import io.tidemark.sink.dialect.TargetDialects;
 import io.tidemark.sink.event.TableId;
 import io.tidemark.sink.position.RowVersion;
+import io.tidemark.sink.writer.MergeWriter;
+import io.tidemark.sink.writer.SchemaEvolution;
+import io.tidemark.sink.writer.TableCatalog;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -269,6 +273,25 @@ class DuckDbDialectTest {
             }
         } finally {
             tasks.shutdownNow();
+        }
+    }
+
+    /** DuckDB compares names case-insensitively: names that differ only in case stop the sink, never mix. */
+    @Test
+    void namesThatDifferOnlyInCaseStopTheSinkInsteadOfSharingATableOrColumn() throws SQLException {
+        TableCatalog catalog = new TableCatalog(dialect, true, SchemaEvolution.BASIC, new MergeWriter(dialect, true));
+        Schema key = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).build();
+        Schema row = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).field("v", Schema.OPTIONAL_STRING_SCHEMA)
+                .build();
+        Schema twoNames = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA)
+                .field("Name", Schema.OPTIONAL_STRING_SCHEMA).field("name", Schema.OPTIONAL_STRING_SCHEMA).build();
+        try (Connection c = DriverManager.getConnection(url("case.duckdb"))) {
+            c.setAutoCommit(false);
+            assertThat(catalog.prepare(c, new TableId(null, "orders"), key, List.of(row), false)).isNotNull();
+            assertThatThrownBy(() -> catalog.prepare(c, new TableId(null, "Orders"), key, List.of(row), false))
+                    .isInstanceOf(ConnectException.class).hasMessageContaining("cannot be read back");
+            assertThatThrownBy(() -> catalog.prepare(c, new TableId(null, "people"), key, List.of(twoNames), false))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("already exists");
         }
     }
 
