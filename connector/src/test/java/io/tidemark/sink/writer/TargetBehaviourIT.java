@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.tidemark.sink.DebeziumEvents.TOPIC;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,6 +53,11 @@ public abstract class TargetBehaviourIT {
     void newDatabase(TestInfo test) {
         db = target();
         database = db.createDatabase(test.getTestMethod().orElseThrow().getName().substring(0, 20));
+    }
+
+    /** The test's database. */
+    protected final String database() {
+        return database;
     }
 
     private TestTarget sink(Map<String, String> overrides) {
@@ -545,10 +551,15 @@ public abstract class TargetBehaviourIT {
         Set<Long> seen = new ConcurrentSkipListSet<>();
         AtomicInteger reads = new AtomicInteger();
         AtomicBoolean reading = new AtomicBoolean(true);
+        AtomicReference<RuntimeException> readFailure = new AtomicReference<>();
         Thread reader = new Thread(() -> {
-            while (reading.get()) {
-                seen.add(count("SELECT count(*) FROM items"));
-                reads.incrementAndGet();
+            try {
+                while (reading.get()) {
+                    seen.add(count("SELECT count(*) FROM items"));
+                    reads.incrementAndGet();
+                }
+            } catch (RuntimeException e) {
+                readFailure.set(e);
             }
         }, "reader");
         try {
@@ -573,6 +584,7 @@ public abstract class TargetBehaviourIT {
             reader.join();
             task.stop();
         }
+        assertThat(readFailure.get()).as("the reader's failure").isNull();
         assertThat(reads).as("reads while the transaction was written").hasValueGreaterThan(10);
         assertThat(seen).as("row counts a reader saw").isSubsetOf(1L, rows + 1L);
         assertThat(count("SELECT count(*) FROM items")).isEqualTo(rows + 1L);

@@ -91,7 +91,9 @@ final class TestTarget {
     private Connection connection() throws SQLException {
         Properties properties = new Properties();
         properties.putAll(dialect.driverProperties());
-        properties.setProperty("user", config.user());
+        if (config.user() != null) {
+            properties.setProperty("user", config.user());
+        }
         if (config.password() != null) {
             properties.setProperty("password", config.password().value());
         }
