@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -67,8 +68,15 @@ final class StackQueries {
 
     /** Every row of a query as text, in the query's order. */
     List<List<String>> rows(String url, String sql) {
-        try (Connection c = DriverManager.getConnection(url, settings.dbUser(), settings.dbPassword());
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(url, settings.dbUser(), settings.dbPassword())) {
+            return rows(c, sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static List<List<String>> rows(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<List<String>> rows = new ArrayList<>();
             int columns = rs.getMetaData().getColumnCount();
             while (rs.next()) {
@@ -79,13 +87,51 @@ final class StackQueries {
                 rows.add(row);
             }
             return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
     long count(String url, String sql) {
         return Long.parseLong(rows(url, sql).get(0).get(0));
+    }
+
+    /** Every row of a query on the target, as text; a DuckDB target's file read between the sinks' transactions. */
+    List<List<String>> targetRows(String sql) {
+        try (Connection c = settings.target().openForReading(settings)) {
+            return rows(c, sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    long targetCount(String sql) {
+        return Long.parseLong(targetRows(sql).get(0).get(0));
+    }
+
+    /** Waits until the target's live orders equal the source's orders, column by column as text. */
+    void awaitTargetEqualsSource(Duration timeout) {
+        String sourceAmount = settings.source() == SourceDatabase.MARIADB ? "CAST(amount AS CHAR)" : "amount::text";
+        String targetAmount = settings.target() == TargetDatabase.DUCKDB ? "CAST(amount AS VARCHAR)" : "amount::text";
+        awaitTrue("target orders to equal source orders", timeout, () -> {
+            List<List<String>> source = rows(settings.sourceJdbcUrl(),
+                    "SELECT id, customer, status, " + sourceAmount + " FROM orders ORDER BY id");
+            List<List<String>> target = targetRows("SELECT id, customer, status, " + targetAmount
+                    + " FROM orders WHERE NOT __deleted ORDER BY id");
+            return !source.isEmpty() && source.equals(target);
+        });
+    }
+
+    /** Every order ever placed wrote one OrderPlaced outbox row; waits until each is on outbox.event.Order, once. */
+    void awaitOutboxEventsForEveryOrder(Duration timeout) {
+        String placed = settings.source() == SourceDatabase.MARIADB
+                ? "SELECT AUTO_INCREMENT - 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" + settings.sourceDb()
+                + "' AND TABLE_NAME = 'orders'"
+                : "SELECT last_value FROM orders_id_seq";
+        awaitTrue("one OrderPlaced event per order on outbox.event.Order", timeout, () -> {
+            long orders = count(settings.sourceJdbcUrl(), placed);
+            List<Long> events = recordValues(StackSettings.OUTBOX_TOPIC_PREFIX + "Order",
+                    e -> e.at("/payload/orderId").asLong());
+            return events.size() == orders && Set.copyOf(events).size() == orders;
+        });
     }
 
     /**
