@@ -88,7 +88,7 @@ final class DebeziumEncoding {
 
     byte[] value(Workload.Change change) {
         Struct source = new Struct(SOURCE_SCHEMA)
-                .put("version", DebeziumReleases.SOURCE)
+                .put("version", "3.3.1.Final")
                 .put("connector", "postgresql")
                 .put("name", SERVER)
                 .put("ts_ms", change.commitMillis())
