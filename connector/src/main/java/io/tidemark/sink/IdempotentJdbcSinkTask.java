@@ -4,6 +4,7 @@ import io.tidemark.sink.dialect.TargetDialect;
 import io.tidemark.sink.dialect.Watermarks;
 import io.tidemark.sink.event.ChangeEventReader;
 import io.tidemark.sink.event.SourceTransactions;
+import io.tidemark.sink.position.StreamHorizon;
 import io.tidemark.sink.version.Version;
 import io.tidemark.sink.writer.ChangeApplier;
 import io.tidemark.sink.writer.ChangeApplier.RecordException;
@@ -74,8 +75,9 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     /** Records handed to the apply thread, or failed there, whose commit has not been seen yet. */
     private List<SinkRecord> unconfirmed = List.of();
     /**
-     * Next offset per partition whose records before it are committed in the target. The apply thread updates it;
-     * the task thread reads or changes it only after awaiting that thread's batch.
+     * Next offset per partition whose records before it are committed in the target. The apply thread updates it,
+     * and the horizons in {@link #transactions}, as it commits; the task thread reads or changes them only after
+     * awaiting that thread's batch.
      */
     private final Map<TopicPartition, Long> durableOffsets = new HashMap<>();
     /** Assigned partitions whose stored offset has not been read yet (the database was down at open()). */
@@ -171,13 +173,20 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         if (unloaded.isEmpty()) {
             return;
         }
-        Map<TopicPartition, Long> stored = watermarks.load(connection, unloaded);
-        stored.forEach((tp, next) -> {
-            durableOffsets.put(tp, next);
-            context.offset(tp, next);
+        Map<TopicPartition, Watermarks.Stored> stored = watermarks.load(connection, unloaded);
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        Map<TopicPartition, StreamHorizon> horizons = new HashMap<>();
+        stored.forEach((tp, row) -> {
+            offsets.put(tp, row.nextOffset());
+            if (row.streamOrder() != null) {
+                horizons.put(tp, new StreamHorizon(row.server(), row.streamOrder()));
+            }
         });
+        durableOffsets.putAll(offsets);
+        offsets.forEach(context::offset);
+        transactions.reached(horizons);
         LOG.info("Resuming from stored offsets {} (partitions without one start from the consumer group position: {})",
-                stored, unloaded.stream().filter(tp -> !stored.containsKey(tp)).toList());
+                offsets, unloaded.stream().filter(tp -> !stored.containsKey(tp)).toList());
         unloaded.clear();
     }
 
@@ -222,6 +231,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
                     long started = System.nanoTime();
                     ChangeApplier.Result result = transaction.commit();
                     durableOffsets.putAll(result.nextOffsets());
+                    transactions.reached(result.horizons());
                     metrics.recordCommit(result, (System.nanoTime() - started) / 1_000_000);
                     LOG.info("Committed the target transaction kept open for {} ms: {} records",
                             (System.nanoTime() - transaction.openedNanos()) / 1_000_000, result.records());
@@ -297,6 +307,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
             long started = System.nanoTime();
             ChangeApplier.Result result = applier.applyIsolatingFailures(connection, chunk, durableOffsets, errant);
             durableOffsets.putAll(result.nextOffsets());
+            transactions.reached(result.horizons());
             metrics.recordCommit(result, (System.nanoTime() - started) / 1_000_000);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("Applied {} records: {} rows written, {} stale, {} redelivered",
@@ -375,6 +386,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
                 .filter(r -> !partitions.contains(new TopicPartition(r.topic(), r.kafkaPartition())))
                 .toList();
         gate.revoked(partitions);
+        transactions.revoked(partitions);
         partitions.forEach(durableOffsets::remove);
         unloaded.removeAll(partitions);
     }

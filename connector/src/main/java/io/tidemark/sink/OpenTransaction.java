@@ -73,7 +73,7 @@ final class OpenTransaction {
             throw e;
         }
         committed = true;
-        return written != null ? written : new ChangeApplier.Result(Map.of(), 0, 0, 0, 0, 0, 0, 0, null);
+        return written != null ? written : new ChangeApplier.Result(Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, null);
     }
 
     /** Rolls back whatever was written and lets the connection go, when the task gives the transaction up. */

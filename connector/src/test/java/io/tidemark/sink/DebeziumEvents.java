@@ -111,6 +111,17 @@ public final class DebeziumEvents {
         return new SinkRecord(topic, partition, KEY, new Struct(KEY).put("id", id), null, null, nextOffset++);
     }
 
+    /**
+     * {@code record} with the sequence of a change streamed after the commit at {@code lastCommitLsn}: its place in
+     * Debezium's stream ({@code SourcePosition.streamOrder}). The other builders leave the previous commit unknown
+     * ({@code [null,"<lsn>"]}), as in Debezium's first transaction after a fresh start.
+     */
+    public static SinkRecord afterCommit(long lastCommitLsn, SinkRecord record) {
+        Struct source = ((Struct) record.value()).getStruct("source");
+        source.put("sequence", "[\"" + lastCommitLsn + "\",\"" + source.get("lsn") + "\"]");
+        return record;
+    }
+
     /** Re-delivers a record at a new offset, as Debezium does when it re-emits after a crash. */
     public SinkRecord reemit(SinkRecord original) {
         return new SinkRecord(topic, partition, original.keySchema(), original.key(), original.valueSchema(),

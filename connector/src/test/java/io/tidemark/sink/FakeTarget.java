@@ -12,6 +12,7 @@ import io.tidemark.sink.position.ReadKind;
 import io.tidemark.sink.position.RowVersion;
 import io.tidemark.sink.position.RowVersions;
 import io.tidemark.sink.position.SourcePosition;
+import io.tidemark.sink.position.StreamHorizon;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -102,6 +103,7 @@ final class FakeTarget implements TargetDialect {
         final Map<TableId, TableDefinition> tables = new LinkedHashMap<>();
         final Map<TableId, Map<List<Object>, Map<String, Object>>> rows = new LinkedHashMap<>();
         final Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+        final Map<TopicPartition, StreamHorizon> horizons = new LinkedHashMap<>();
         boolean watermarkTable;
 
         Contents copy() {
@@ -113,6 +115,7 @@ final class FakeTarget implements TargetDialect {
                 copy.rows.put(table, copied);
             });
             copy.offsets.putAll(offsets);
+            copy.horizons.putAll(horizons);
             copy.watermarkTable = watermarkTable;
             return copy;
         }
@@ -609,16 +612,21 @@ final class FakeTarget implements TargetDialect {
         }
 
         @Override
-        public Map<TopicPartition, Long> load(Connection connection, Collection<TopicPartition> partitions)
+        public Map<TopicPartition, Stored> load(Connection connection, Collection<TopicPartition> partitions)
                 throws SQLException {
             Session session = run(connection, Operation.LOAD_OFFSETS, table);
-            Map<TopicPartition, Long> offsets;
+            Map<TopicPartition, Stored> stored = new HashMap<>();
             synchronized (FakeTarget.this) {
-                offsets = new HashMap<>(existing(session, session.reading()).offsets);
+                Contents contents = existing(session, session.reading());
+                contents.offsets.forEach((tp, next) -> {
+                    StreamHorizon horizon = contents.horizons.get(tp);
+                    stored.put(tp, new Stored(next, horizon == null ? null : horizon.server(),
+                            horizon == null ? null : horizon.order()));
+                });
             }
-            offsets.keySet().retainAll(partitions);
+            stored.keySet().retainAll(partitions);
             connection.commit();
-            return offsets;
+            return stored;
         }
 
         @Override
@@ -628,6 +636,9 @@ final class FakeTarget implements TargetDialect {
                 Contents write = existing(session, session.writing());
                 for (Progress p : progress) {
                     write.offsets.put(p.partition(), p.nextOffset());
+                    if (p.horizon() != null) {
+                        write.horizons.merge(p.partition(), p.horizon(), StreamHorizon::then);
+                    }
                     session.savedOffsets.put(p.partition(), p.nextOffset());
                 }
             }

@@ -1,13 +1,19 @@
 package io.tidemark.sink.event;
 
+import io.tidemark.sink.position.SourcePosition;
+import io.tidemark.sink.position.SourcePositionReader;
+import io.tidemark.sink.position.StreamHorizon;
 import io.tidemark.sink.schema.PerSchema;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,14 +31,16 @@ import java.util.regex.Pattern;
  * <p>A record's source transaction is its {@code source.txId} when it is a streamed change, the transaction its
  * {@code id} names when it is one of Debezium's BEGIN/END markers, and that of the record before it in its partition
  * when it is a tombstone. Snapshot and incremental-snapshot reads, other neighbour records and anything unreadable
- * are transactions of their own, so a snapshot can be committed in any number of pieces.
+ * are transactions of their own, so a snapshot can be committed in any number of pieces; so is a streamed change
+ * its partition's {@link StreamHorizon} in the target covers, which the source emitted again after a restart and
+ * which changes nothing there.
  *
  * <p>Whether a transaction is complete: with Debezium's transaction metadata on the subscribed topics (a BEGIN or END
  * marker has been seen or the metadata topic is subscribed, and the change events carry a {@code transaction}
  * block), when its END marker has arrived and so
  * have as many of its events of each table as END counts, for the tables this task receives; otherwise, when a
- * record of another transaction follows it in its partition. Holds the END markers' counts between calls; used by
- * one thread at a time.
+ * record of another transaction follows it in its partition. Holds the END markers' counts and the partitions'
+ * horizons between calls; used by one thread at a time.
  */
 public final class SourceTransactions {
 
@@ -44,6 +52,9 @@ public final class SourceTransactions {
     private final PerSchema<EnvelopeFields> envelopes = new PerSchema<>(EnvelopeFields::of);
     private final PerSchema<SourceFields> sources = new PerSchema<>(SourceFields::of);
     private final PerSchema<MarkerFields> markers = new PerSchema<>(MarkerFields::of);
+    private final SourcePositionReader positions = new SourcePositionReader();
+    /** Per partition, how far its changes in the target reach in the source's stream. */
+    private final Map<TopicPartition, StreamHorizon> horizons = new HashMap<>();
     /** Per transaction, the event count per table its END marker announced. */
     private final Map<String, Map<String, Long>> ends = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -98,14 +109,44 @@ public final class SourceTransactions {
      *
      * @param transaction the transaction, or null for a record that is a transaction of its own
      * @param table       for a change event with a transaction block, its table as END markers name it; else null
+     * @param order       for such an event, its {@code data_collection_order}, or 0 when the block has none
      * @param end         for an END marker, the event count per table; else null
      * @param marker      whether it is a BEGIN or END marker
      * @param tombstone   whether it is the tombstone after a delete, which END markers do not count
      */
-    private record Info(TopicPartition partition, String transaction, String table, Map<String, Long> end,
-                        boolean marker, boolean tombstone) {
+    private record Info(TopicPartition partition, String transaction, String table, long order,
+                        Map<String, Long> end, boolean marker, boolean tombstone) {
         static Info own(TopicPartition partition) {
-            return new Info(partition, null, null, null, false, false);
+            return new Info(partition, null, null, 0, null, false, false);
+        }
+    }
+
+    /**
+     * The events of one table of one transaction that have arrived, as END counts them: distinct
+     * {@code data_collection_order} values, since an event Debezium emits again after a restart carries the one of
+     * its first emission (3.6 restores the counters from its offset), plus the events whose block has none.
+     */
+    private static final class Arrived {
+        private final BitSet orders = new BitSet();
+        private long unordered;
+
+        void add(long order) {
+            if (order > 0 && order <= Integer.MAX_VALUE) {
+                orders.set((int) (order - 1));
+            } else {
+                unordered++;
+            }
+        }
+
+        long count() {
+            return orders.cardinality() + unordered;
+        }
+
+        Arrived copy() {
+            Arrived copy = new Arrived();
+            copy.orders.or(orders);
+            copy.unordered = unordered;
+            return copy;
         }
     }
 
@@ -124,6 +165,19 @@ public final class SourceTransactions {
                         Set<String> finished) {
     }
 
+    /**
+     * The partitions' changes in the target now reach {@code reached} (from the watermark on {@code open()}, or
+     * committed since): their source's changes at or before it are re-emissions.
+     */
+    public void reached(Map<TopicPartition, StreamHorizon> reached) {
+        reached.forEach((tp, horizon) -> horizons.merge(tp, horizon, StreamHorizon::then));
+    }
+
+    /** The task no longer owns {@code partitions}: whoever does next reads their horizons from the watermark. */
+    public void revoked(Collection<TopicPartition> partitions) {
+        horizons.keySet().removeAll(partitions);
+    }
+
     /** Drops the END markers of transactions that have been applied whole. */
     public void forget(Set<String> finished) {
         ends.keySet().removeAll(finished);
@@ -132,7 +186,7 @@ public final class SourceTransactions {
     /** Splits {@code records} (in Kafka order per partition) into complete transactions and what must wait. */
     public Split split(List<SinkRecord> records) {
         Info[] infos = infos(records, Map.of());
-        Map<String, Map<String, Long>> arrived = learn(infos);
+        Map<String, Map<String, Arrived>> arrived = learn(infos);
         boolean[] held = new boolean[records.size()];
         Set<String> heldTransactions = new HashSet<>();
         boolean[] open = openAtTheEnd(infos);
@@ -181,7 +235,7 @@ public final class SourceTransactions {
      * Whether a record's transaction may still have events to come; {@code openAtTheEnd} says whether the record's
      * run of its transaction reaches the end of its partition in the list. BEGIN and END markers are never held.
      */
-    private boolean mayContinue(Info info, boolean openAtTheEnd, Map<String, Map<String, Long>> arrived) {
+    private boolean mayContinue(Info info, boolean openAtTheEnd, Map<String, Map<String, Arrived>> arrived) {
         if (info.transaction() == null || info.marker()) {
             return false;
         }
@@ -196,12 +250,13 @@ public final class SourceTransactions {
      * Notes the tables that come with transaction blocks and the END markers among {@code infos}; returns the events
      * per transaction and table among them.
      */
-    private Map<String, Map<String, Long>> learn(Info[] infos) {
-        Map<String, Map<String, Long>> arrived = new HashMap<>();
+    private Map<String, Map<String, Arrived>> learn(Info[] infos) {
+        Map<String, Map<String, Arrived>> arrived = new HashMap<>();
         for (Info info : infos) {
             if (info.table() != null && !info.tombstone()) {
                 tablesWithMetadata.add(info.table());
-                arrived.computeIfAbsent(info.transaction(), t -> new HashMap<>()).merge(info.table(), 1L, Long::sum);
+                arrived.computeIfAbsent(info.transaction(), t -> new HashMap<>())
+                        .computeIfAbsent(info.table(), t -> new Arrived()).add(info.order());
             }
         }
         for (Info info : infos) {
@@ -218,13 +273,14 @@ public final class SourceTransactions {
     }
 
     /** Whether the events of a transaction counted so far are all those its END marker (if seen) announces. */
-    private boolean allArrived(String transaction, Map<String, Long> counted) {
+    private boolean allArrived(String transaction, Map<String, Arrived> counted) {
         Map<String, Long> end = ends.get(transaction);
         if (end == null) {
             return false;
         }
         for (Map.Entry<String, Long> table : end.entrySet()) {
-            if (tablesWithMetadata.contains(table.getKey()) && counted.getOrDefault(table.getKey(), 0L) < table.getValue()) {
+            Arrived events = counted.get(table.getKey());
+            if (tablesWithMetadata.contains(table.getKey()) && (events == null ? 0 : events.count()) < table.getValue()) {
                 return false;
             }
         }
@@ -297,7 +353,7 @@ public final class SourceTransactions {
     private static final class Unfinished {
         final Set<TopicPartition> partitions = new HashSet<>();
         final Set<TopicPartition> followed = new HashSet<>();
-        final Map<String, Long> arrived = new HashMap<>();
+        final Map<String, Arrived> arrived = new HashMap<>();
         /** Whether its change events carry a transaction block (so an END marker will count them). */
         boolean withTable;
 
@@ -305,7 +361,7 @@ public final class SourceTransactions {
             Unfinished copy = new Unfinished();
             copy.partitions.addAll(partitions);
             copy.followed.addAll(followed);
-            copy.arrived.putAll(arrived);
+            arrived.forEach((table, events) -> copy.arrived.put(table, events.copy()));
             copy.withTable = withTable;
             return copy;
         }
@@ -365,7 +421,7 @@ public final class SourceTransactions {
             Unfinished t = transactions.computeIfAbsent(info.transaction(), id -> new Unfinished());
             t.partitions.add(tp);
             if (info.table() != null && !info.tombstone()) {
-                t.arrived.merge(info.table(), 1L, Long::sum);
+                t.arrived.computeIfAbsent(info.table(), table -> new Arrived()).add(info.order());
                 t.withTable = true;
             }
         }
@@ -447,7 +503,7 @@ public final class SourceTransactions {
             Info info;
             if (record.value() == null) {
                 Info delete = previous.get(tp);
-                info = delete == null ? Info.own(tp) : new Info(tp, delete.transaction(), delete.table(), null, false, true);
+                info = delete == null ? Info.own(tp) : new Info(tp, delete.transaction(), delete.table(), 0, null, false, true);
             } else {
                 info = info(tp, record);
             }
@@ -472,14 +528,36 @@ public final class SourceTransactions {
         SourceFields sourceFields = sources.of(source.schema());
         Struct block = fields.transaction() == null ? null : value.getStruct(fields.transaction().name());
         String transaction = transactionOf(source, sourceFields, block);
-        if (transaction == null) {
+        if (transaction == null || reemitted(tp, source)) {
             return Info.own(tp);
         }
         String table = block != null ? namespace(source, sourceFields) + "." + source.get(sourceFields.table()) : null;
         if (table != null && !metadataSeen) {
             metadataSeen = impliesSubscribedMetadata.computeIfAbsent(tp.topic(), this::metadataTopicSubscribed);
         }
-        return new Info(tp, transaction, table, null, false, false);
+        long order = block != null && block.schema().field("data_collection_order") != null
+                && block.get("data_collection_order") instanceof Number n ? n.longValue() : 0;
+        return new Info(tp, transaction, table, order, null, false, false);
+    }
+
+    /**
+     * Whether a streamed change is at or before its partition's horizon in the target: Debezium emitted it again
+     * after a restart, and the guard (or append mode's key) makes it change nothing, so it need neither wait for the
+     * rest of its transaction nor count towards it (Debezium 3.6 ends a transaction replayed in part with an END
+     * counting the whole of it). A position that cannot be read is not: the applier reports it.
+     */
+    private boolean reemitted(TopicPartition tp, Struct source) {
+        StreamHorizon horizon = horizons.get(tp);
+        if (horizon == null) {
+            return false;
+        }
+        SourcePosition position;
+        try {
+            position = positions.read(source, false);
+        } catch (DataException e) {
+            return false;
+        }
+        return horizon.covers(position);
     }
 
     /**
@@ -525,7 +603,7 @@ public final class SourceTransactions {
         Matcher postgres = POSTGRES_MARKER_ID.matcher(id);
         String transaction = postgres.matches() ? postgres.group(1) : id;
         if (!"END".equals(value.get(fields.status())) || fields.dataCollections() == null) {
-            return new Info(tp, transaction, null, null, true, false);
+            return new Info(tp, transaction, null, 0, null, true, false);
         }
         Map<String, Long> counts = new HashMap<>();
         Object collections = value.get(fields.dataCollections());
@@ -538,6 +616,6 @@ public final class SourceTransactions {
                 }
             }
         }
-        return new Info(tp, transaction, null, counts, true, false);
+        return new Info(tp, transaction, null, 0, counts, true, false);
     }
 }

@@ -20,6 +20,12 @@ public record BinlogSourcePosition(String server, String file, long fileIndex, l
         return new RowVersion(fileIndex, (pos << 32) | (row & 0xFFFF_FFFFL));
     }
 
+    /** The binlog is written one whole transaction after another: (file, pos, row) is the order of the stream too. */
+    @Override
+    public RowVersion streamOrder() {
+        return kind == ReadKind.STREAMED ? rowVersion() : null;
+    }
+
     @Override
     public String logPosition() {
         return file + ":" + pos + ":" + row;

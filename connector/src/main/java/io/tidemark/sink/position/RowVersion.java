@@ -7,13 +7,26 @@ import java.math.BigInteger;
  * (docs/correctness.md §2.1, §2.6). PostgreSQL positions are LSNs ({@code high} = 0); binlog positions put the
  * binlog file's index (below 2^31) in {@code high} and the event position and row in {@code low}, so every position
  * is below 2^95 and fits the {@code numeric(38,0)} columns the sink stores it in (tables created before binlog
- * sources keep their {@code bigint} columns, which hold every LSN).
+ * sources keep their {@code bigint} columns, which hold every LSN). A PostgreSQL stream order
+ * ({@link SourcePosition#streamOrder()}) puts a commit LSN in {@code high}; it fits {@code numeric(38,0)} while that LSN
+ * is below 2^62 (4 EiB of WAL).
  */
 public record RowVersion(long high, long low) implements Comparable<RowVersion> {
 
     /** A 64-bit position, e.g. an LSN. */
     public static RowVersion of(long value) {
         return new RowVersion(0, value);
+    }
+
+    /** The number a {@code numeric} column stored ({@link #decimal()}); null for null. */
+    public static RowVersion ofDecimal(BigInteger value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.signum() < 0 || value.bitLength() > 128) {
+            throw new IllegalArgumentException("not an unsigned 128-bit position: " + value);
+        }
+        return new RowVersion(value.shiftRight(64).longValue(), value.longValue());
     }
 
     /** Whether the number fits a signed 64-bit column ({@code bigint}): every PostgreSQL LSN does. */

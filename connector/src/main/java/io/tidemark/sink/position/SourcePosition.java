@@ -17,6 +17,13 @@ public interface SourcePosition {
      */
     RowVersion rowVersion();
 
+    /**
+     * Streamed changes: the order in which the source connector emits the changes of its whole stream, so
+     * non-decreasing along a topic partition and equal for the same change emitted again (correctness.md §4.1).
+     * Null for snapshot and incremental reads, and when the event does not tell.
+     */
+    RowVersion streamOrder();
+
     /** How the event came to be: streamed, or read by a snapshot or an incremental snapshot. */
     ReadKind kind();
 

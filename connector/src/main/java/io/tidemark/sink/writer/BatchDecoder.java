@@ -5,6 +5,8 @@ import io.tidemark.sink.event.ChangeEvent;
 import io.tidemark.sink.event.ChangeEventReader;
 import io.tidemark.sink.event.PgoutputNames;
 import io.tidemark.sink.event.TableId;
+import io.tidemark.sink.position.RowVersion;
+import io.tidemark.sink.position.SourcePosition;
 import io.tidemark.sink.writer.ChangeApplier.RecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -20,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -113,10 +116,22 @@ final class BatchDecoder {
                 }
             }
             Progress before = progress.get(tp);
-            progress.put(tp, new Progress(tp, record.kafkaOffset() + 1,
-                    event != null ? event.position() : before == null ? null : before.lastPosition()));
+            progress.put(tp, event == null
+                    ? new Progress(tp, record.kafkaOffset() + 1, before == null ? null : before.lastPosition(),
+                            before == null ? null : before.streamOrder())
+                    : new Progress(tp, record.kafkaOffset() + 1, event.position(), furthest(before, event.position())));
         }
         return new Decoded(batch, progress, records.size(), redelivered, errantCount, neighbours, lastSourceTs);
+    }
+
+    /** The furthest stream order of a partition's changes of {@code position}'s server, once {@code position} is one. */
+    private static RowVersion furthest(Progress before, SourcePosition position) {
+        RowVersion order = position.streamOrder();
+        if (before == null || before.streamOrder() == null
+                || !Objects.equals(before.lastPosition().server(), position.server())) {
+            return order;
+        }
+        return order == null || before.streamOrder().compareTo(order) >= 0 ? before.streamOrder() : order;
     }
 
     private <E extends Exception> ChangeEvent read(SinkRecord record, PgoutputNames.Target<E> tables) throws E {

@@ -8,6 +8,7 @@ import io.tidemark.sink.dialect.TableDefinition;
 import io.tidemark.sink.dialect.TargetDialect;
 import io.tidemark.sink.dialect.Watermarks;
 import io.tidemark.sink.dialect.Watermarks.Progress;
+import io.tidemark.sink.position.StreamHorizon;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -58,6 +59,8 @@ public final class ChangeApplier {
     /**
      * What one transaction did.
      *
+     * @param horizons           per partition, how far in the source's stream its changes in the target reach now
+     *                           (correctness.md §4.1); partitions without a streamed change are absent
      * @param folded             changes replaced by a newer change of the same row inside the batch
      * @param skippedStale       changes older than what the batch or the target already held (re-emitted)
      * @param skippedRedelivered records below the durable offset of their partition (Kafka redelivery)
@@ -66,18 +69,20 @@ public final class ChangeApplier {
      *                           changes, notifications), moved past
      * @param lastSourceTsMs     the newest source commit time among the applied changes, or null
      */
-    public record Result(Map<TopicPartition, Long> nextOffsets, int records, int rowsWritten, int folded,
+    public record Result(Map<TopicPartition, Long> nextOffsets, Map<TopicPartition, StreamHorizon> horizons, int records, int rowsWritten, int folded,
                          int skippedStale, int skippedRedelivered, int errant, int neighbours, Long lastSourceTsMs) {
 
         /** The two results together, as if one transaction had done both. */
         public Result plus(Result other) {
             Map<TopicPartition, Long> offsets = new LinkedHashMap<>(nextOffsets);
             offsets.putAll(other.nextOffsets);
+            Map<TopicPartition, StreamHorizon> reached = new LinkedHashMap<>(horizons);
+            other.horizons.forEach((tp, horizon) -> reached.merge(tp, horizon, StreamHorizon::then));
             Long ts = lastSourceTsMs;
             if (ts == null || (other.lastSourceTsMs != null && other.lastSourceTsMs > ts)) {
                 ts = other.lastSourceTsMs;
             }
-            return new Result(offsets, records + other.records, rowsWritten + other.rowsWritten, folded + other.folded,
+            return new Result(offsets, reached, records + other.records, rowsWritten + other.rowsWritten, folded + other.folded,
                     skippedStale + other.skippedStale, skippedRedelivered + other.skippedRedelivered,
                     errant + other.errant, neighbours + other.neighbours, ts);
         }
@@ -110,7 +115,7 @@ public final class ChangeApplier {
                          ErrantRecords errant, boolean commit) throws SQLException {
         BatchDecoder.Decoded decoded = decoder.decode(records, durableOffsets, errant, table -> describe(connection, table));
         if (decoded.progress().isEmpty()) {
-            return new Result(Map.of(), records.size(), 0, 0, 0, decoded.redelivered(), 0, 0, null);
+            return new Result(Map.of(), Map.of(), records.size(), 0, 0, 0, decoded.redelivered(), 0, 0, null);
         }
         try {
             BatchWriter.Written written = writer.write(connection, decoded.batch(), decoded.progress().values(), !commit);
@@ -118,9 +123,15 @@ public final class ChangeApplier {
                 connection.commit();
             }
             Map<TopicPartition, Long> next = new LinkedHashMap<>();
-            decoded.progress().values().forEach(p -> next.put(p.partition(), p.nextOffset()));
+            Map<TopicPartition, StreamHorizon> horizons = new LinkedHashMap<>();
+            for (Progress p : decoded.progress().values()) {
+                next.put(p.partition(), p.nextOffset());
+                if (p.horizon() != null) {
+                    horizons.put(p.partition(), p.horizon());
+                }
+            }
             ChangeBatch batch = decoded.batch();
-            return new Result(next, records.size(), written.rowsWritten(), batch.folded(),
+            return new Result(next, horizons, records.size(), written.rowsWritten(), batch.folded(),
                     batch.stale() + written.reduced() - written.guarded(), decoded.redelivered(), decoded.errant(),
                     decoded.neighbours(), decoded.lastSourceTsMs());
         } catch (SQLException | RuntimeException e) {
@@ -190,7 +201,7 @@ public final class ChangeApplier {
                 skip(connection, record);
                 TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
                 offsets.put(tp, record.kafkaOffset() + 1);
-                return new Result(Map.of(tp, record.kafkaOffset() + 1), 1, 0, 0, 0, 0, 1, 0, null);
+                return new Result(Map.of(tp, record.kafkaOffset() + 1), Map.of(), 1, 0, 0, 0, 0, 1, 0, null);
             }
             LOG.warn("The database rejected {} records starting at {} ({}); splitting them to isolate the record"
                     + " that causes it", records.size(), describe(records.get(0)), e.getMessage());
@@ -211,7 +222,7 @@ public final class ChangeApplier {
     private void skip(Connection connection, SinkRecord record) throws SQLException {
         TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
         try {
-            watermarks.save(connection, List.of(new Progress(tp, record.kafkaOffset() + 1, null)));
+            watermarks.save(connection, List.of(new Progress(tp, record.kafkaOffset() + 1, null, null)));
             connection.commit();
         } catch (SQLException e) {
             rollbackQuietly(connection, e);

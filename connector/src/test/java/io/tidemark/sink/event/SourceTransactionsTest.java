@@ -3,9 +3,10 @@ package io.tidemark.sink.event;
 import io.tidemark.sink.BinlogEvents;
 import io.tidemark.sink.BinlogEvents.At;
 import io.tidemark.sink.DebeziumEvents;
+import io.tidemark.sink.TransactionMetadata;
+import io.tidemark.sink.position.RowVersion;
+import io.tidemark.sink.position.StreamHorizon;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ class SourceTransactionsTest {
 
     private final SourceTransactions transactions = new SourceTransactions();
     private final DebeziumEvents items = new DebeziumEvents();
+    private final TransactionMetadata metadata = new TransactionMetadata();
     private final DebeziumEvents orders = new DebeziumEvents("shop.public.orders", 0, 0);
 
     @Test
@@ -104,75 +106,14 @@ class SourceTransactionsTest {
         assertThat(transactions.commitPoints(List.of(item, other, order))).containsExactly(false, false, true);
     }
 
-    private static final Schema BLOCK = SchemaBuilder.struct().optional().field("id", Schema.STRING_SCHEMA)
-            .field("total_order", Schema.INT64_SCHEMA).field("data_collection_order", Schema.INT64_SCHEMA).build();
-    private static final Schema ENVELOPE_WITH_BLOCK = SchemaBuilder.struct().field("before", DebeziumEvents.ROW)
-            .field("after", DebeziumEvents.ROW).field("source", DebeziumEvents.SOURCE).field("op", Schema.STRING_SCHEMA)
-            .field("transaction", BLOCK).build();
-    private static final Schema COLLECTION = SchemaBuilder.struct().field("data_collection", Schema.STRING_SCHEMA)
-            .field("event_count", Schema.INT64_SCHEMA).build();
-    private static final Schema MARKER = SchemaBuilder.struct().field("status", Schema.STRING_SCHEMA)
-            .field("id", Schema.STRING_SCHEMA).field("event_count", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("data_collections", SchemaBuilder.array(COLLECTION).optional().build())
-            .field("ts_ms", Schema.INT64_SCHEMA).build();
-    private long markerOffset;
-
-    /** {@code record} as Debezium sends it with provide.transaction.metadata=true: with a transaction block. */
-    private static SinkRecord withBlock(SinkRecord record, String table) {
-        Struct plain = (Struct) record.value();
-        Struct source = plain.getStruct("source");
-        source.put("table", table);
-        Struct value = new Struct(ENVELOPE_WITH_BLOCK).put("after", plain.get("after")).put("source", source)
-                .put("op", plain.get("op"))
-                .put("transaction", new Struct(BLOCK).put("id", source.get("txId") + ":" + source.get("lsn"))
-                        .put("total_order", 1L).put("data_collection_order", 1L));
-        return new SinkRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
-                ENVELOPE_WITH_BLOCK, value, record.kafkaOffset());
-    }
-
-    private SinkRecord end(long txId, Map<String, Long> counts) {
-        List<Struct> collections = new ArrayList<>();
-        counts.forEach((table, count) -> collections.add(new Struct(COLLECTION).put("data_collection", table)
-                .put("event_count", count)));
-        Struct value = new Struct(MARKER).put("status", "END").put("id", txId + ":999")
-                .put("event_count", counts.values().stream().mapToLong(Long::longValue).sum())
-                .put("data_collections", collections).put("ts_ms", 0L);
-        return new SinkRecord("shop.transaction", 0, null, null, MARKER, value, markerOffset++);
-    }
-
-    private static final Schema BINLOG_ENVELOPE_WITH_BLOCK = SchemaBuilder.struct().field("before", DebeziumEvents.ROW)
-            .field("after", DebeziumEvents.ROW).field("source", BinlogEvents.SOURCE).field("op", Schema.STRING_SCHEMA)
-            .field("transaction", BLOCK).build();
-
-    /** A binlog change event with the transaction block Debezium's MySQL connector adds: {@code id} names it whole. */
-    private static SinkRecord withBinlogBlock(SinkRecord record, String transactionId) {
-        Struct plain = (Struct) record.value();
-        Struct value = new Struct(BINLOG_ENVELOPE_WITH_BLOCK).put("after", plain.get("after"))
-                .put("source", plain.get("source")).put("op", plain.get("op"))
-                .put("transaction", new Struct(BLOCK).put("id", transactionId).put("total_order", 1L)
-                        .put("data_collection_order", 1L));
-        return new SinkRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
-                BINLOG_ENVELOPE_WITH_BLOCK, value, record.kafkaOffset());
-    }
-
-    private SinkRecord end(String id, Map<String, Long> counts) {
-        List<Struct> collections = new ArrayList<>();
-        counts.forEach((table, count) -> collections.add(new Struct(COLLECTION).put("data_collection", table)
-                .put("event_count", count)));
-        Struct value = new Struct(MARKER).put("status", "END").put("id", id)
-                .put("event_count", counts.values().stream().mapToLong(Long::longValue).sum())
-                .put("data_collections", collections).put("ts_ms", 0L);
-        return new SinkRecord("shop.transaction", 0, null, null, MARKER, value, markerOffset++);
-    }
-
     @Test
     void binlogTransactionsAreNamedByTheirWholeIdAndWaitForTheirEndMarker() {
         BinlogEvents binlog = new BinlogEvents();
         String t1 = "file=mysql-bin.000003,pos=400";
-        SinkRecord a = withBinlogBlock(binlog.insert(1, "a", 1, At.of("mysql-bin.000003", 480, 0)), t1);
-        SinkRecord b = withBinlogBlock(binlog.insert(2, "b", 1, At.of("mysql-bin.000003", 480, 1)), t1);
-        SinkRecord c = withBinlogBlock(binlog.insert(3, "c", 1, At.of("mysql-bin.000003", 600, 0)), t1);
-        SourceTransactions.Split waiting = transactions.split(List.of(a, b, end(t1, Map.of("shop.items", 3L))));
+        SinkRecord a = metadata.withBinlogBlock(binlog.insert(1, "a", 1, At.of("mysql-bin.000003", 480, 0)), t1);
+        SinkRecord b = metadata.withBinlogBlock(binlog.insert(2, "b", 1, At.of("mysql-bin.000003", 480, 1)), t1);
+        SinkRecord c = metadata.withBinlogBlock(binlog.insert(3, "c", 1, At.of("mysql-bin.000003", 600, 0)), t1);
+        SourceTransactions.Split waiting = transactions.split(List.of(a, b, metadata.end(t1, Map.of("shop.items", 3L))));
         assertThat(waiting.held()).as("two of the three events END counts").containsExactly(a, b);
         assertThat(transactions.split(List.of(a, b, c)).complete()).containsExactly(a, b, c);
     }
@@ -181,9 +122,9 @@ class SourceTransactionsTest {
     void gtidsOfOneServerNameDifferentTransactionsThoughTheyShareTheirSourcePart() {
         BinlogEvents binlog = new BinlogEvents();
         String uuid = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
-        SinkRecord first = withBinlogBlock(binlog.insert(1, "a", 1, At.of("mysql-bin.000003", 480, 0)), uuid + ":23");
-        SinkRecord second = withBinlogBlock(binlog.insert(2, "b", 1, At.of("mysql-bin.000003", 700, 0)), uuid + ":24");
-        SourceTransactions.Split split = transactions.split(List.of(end(uuid + ":23", Map.of("shop.items", 1L)), first,
+        SinkRecord first = metadata.withBinlogBlock(binlog.insert(1, "a", 1, At.of("mysql-bin.000003", 480, 0)), uuid + ":23");
+        SinkRecord second = metadata.withBinlogBlock(binlog.insert(2, "b", 1, At.of("mysql-bin.000003", 700, 0)), uuid + ":24");
+        SourceTransactions.Split split = transactions.split(List.of(metadata.end(uuid + ":23", Map.of("shop.items", 1L)), first,
                 second));
         assertThat(split.held()).as("transaction :24 has no END yet").containsExactly(second);
     }
@@ -210,15 +151,15 @@ class SourceTransactionsTest {
 
     @Test
     void withTransactionMetadataATransactionWaitsForItsEndAndEveryEventItCounts() {
-        SinkRecord order = withBlock(orders.insert(1, "o", 1, 100, 5), "orders");
-        SinkRecord firstItem = withBlock(items.insert(1, "a", 1, 101, 5), "items");
-        SinkRecord end = end(5, Map.of("public.orders", 1L, "public.items", 2L));
-        SinkRecord nextOrder = withBlock(orders.insert(2, "o", 1, 120, 6), "orders");
+        SinkRecord order = metadata.withBlock(orders.insert(1, "o", 1, 100, 5), "orders");
+        SinkRecord firstItem = metadata.withBlock(items.insert(1, "a", 1, 101, 5), "items");
+        SinkRecord end = metadata.end(5, Map.of("public.orders", 1L, "public.items", 2L));
+        SinkRecord nextOrder = metadata.withBlock(orders.insert(2, "o", 1, 120, 6), "orders");
         SourceTransactions.Split first = transactions.split(List.of(order, end, firstItem, nextOrder));
         assertThat(first.complete()).as("markers are never held").containsExactly(end);
         assertThat(first.held()).containsExactly(order, firstItem, nextOrder);
 
-        SinkRecord secondItem = withBlock(items.insert(2, "b", 1, 102, 5), "items");
+        SinkRecord secondItem = metadata.withBlock(items.insert(2, "b", 1, 102, 5), "items");
         List<SinkRecord> next = new ArrayList<>(first.held());
         next.add(secondItem);
         SourceTransactions.Split second = transactions.split(next);
@@ -228,8 +169,8 @@ class SourceTransactionsTest {
 
     @Test
     void aSubscribedMetadataTopicMakesTheFirstTransactionWaitForItsEndMarkerBeforeAnyMarkerArrives() {
-        SinkRecord order = withBlock(orders.insert(1, "o", 1, 100, 5), "orders");
-        SinkRecord next = withBlock(orders.insert(2, "o", 1, 110, 6), "orders");
+        SinkRecord order = metadata.withBlock(orders.insert(1, "o", 1, 100, 5), "orders");
+        SinkRecord next = metadata.withBlock(orders.insert(2, "o", 1, 110, 6), "orders");
         assertThat(new SourceTransactions(topic -> topic.equals("shop.transaction")).split(List.of(order, next)).held())
                 .as("transaction 5 waits for its END").containsExactly(order, next);
         assertThat(new SourceTransactions(topic -> false).split(List.of(order, next)).held())
@@ -238,17 +179,76 @@ class SourceTransactionsTest {
 
     @Test
     void withTransactionMetadataAnEndedTransactionIsReleasedAtOnceAndTablesNeverReceivedAreNotAwaited() {
-        SinkRecord order = withBlock(orders.insert(1, "o", 1, 100, 5), "orders");
-        SinkRecord end = end(5, Map.of("public.orders", 1L, "public.audit_log", 4L));
+        SinkRecord order = metadata.withBlock(orders.insert(1, "o", 1, 100, 5), "orders");
+        SinkRecord end = metadata.end(5, Map.of("public.orders", 1L, "public.audit_log", 4L));
         assertThat(transactions.split(List.of(order, end)).held()).isEmpty();
     }
 
     @Test
     void endMarkersDoNotCountTombstonesSoADeletesTombstoneNeverStandsInForAnEventStillToCome() {
-        SinkRecord delete = withBlock(items.delete(1, 100, 5), "items");
+        SinkRecord delete = metadata.withBlock(items.delete(1, 100, 5), "items");
         SinkRecord tombstone = items.tombstone(1);
-        SinkRecord end = end(5, Map.of("public.items", 2L));
+        SinkRecord end = metadata.end(5, Map.of("public.items", 2L));
         assertThat(transactions.split(List.of(delete, tombstone, end)).held()).containsExactly(delete, tombstone);
+    }
+
+    private static final TopicPartition ITEMS = new TopicPartition(DebeziumEvents.TOPIC, 0);
+
+    /** Transaction 5's three inserts, streamed after the commit at LSN 90, each with its transaction block. */
+    private List<SinkRecord> transactionFive(DebeziumEvents events) {
+        List<SinkRecord> records = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+            records.add(metadata.withBlock(DebeziumEvents.afterCommit(90, events.insert(id, "n" + id, id, 100 + id, 5)), "items"));
+        }
+        return records;
+    }
+
+    @Test
+    void aTransactionTailReemittedAfterARestartIsReleasedAtOnceThoughItsEndCountsTheWholeTransaction() {
+        List<SinkRecord> first = transactionFive(items);
+        transactions.reached(Map.of(ITEMS, new StreamHorizon("shop", new RowVersion(90, 103))));
+        // Debezium 3.6 resumes inside transaction 5: no BEGIN, its last two events again, an END counting all three.
+        SinkRecord tail2 = items.reemit(first.get(1));
+        SinkRecord tail3 = items.reemit(first.get(2));
+        SinkRecord next = metadata.withBlock(DebeziumEvents.afterCommit(104, items.insert(4, "n4", 4, 105, 6)), "items");
+        SourceTransactions.Split split = transactions.split(List.of(metadata.end(5, Map.of("public.items", 3L)), tail2, tail3,
+                next));
+        assertThat(split.complete()).as("what the target holds already changes nothing there").contains(tail2, tail3);
+        assertThat(split.held()).as("transaction 6 is new: it waits for its END").containsExactly(next);
+
+        SourceTransactions unaware = new SourceTransactions();
+        assertThat(unaware.split(List.of(metadata.end(5, Map.of("public.items", 3L)), items.reemit(tail2), items.reemit(tail3)))
+                .held()).as("without the horizon the tail is two of the three events END counts").hasSize(2);
+    }
+
+    @Test
+    void aTransactionTheTargetDoesNotHoldYetCountsItsReemittedEventsAndWaitsForAllOfThem() {
+        List<SinkRecord> first = transactionFive(items);
+        transactions.reached(Map.of(ITEMS, new StreamHorizon("shop", new RowVersion(80, 200))));
+        // Its first emission stopped after two events; the restart sends the second again and then the third.
+        SinkRecord again = items.reemit(first.get(1));
+        SourceTransactions.Split waiting = transactions.split(List.of(first.get(0), first.get(1), again,
+                metadata.end(5, Map.of("public.items", 3L))));
+        assertThat(waiting.held()).as("the third event is still to come").containsExactly(first.get(0), first.get(1),
+                again);
+        List<SinkRecord> all = new ArrayList<>(waiting.held());
+        all.add(first.get(2));
+        assertThat(transactions.split(all).held()).isEmpty();
+    }
+
+    @Test
+    void aHorizonCoversOnlyChangesOfItsOwnServerThatKnowTheirPlaceInTheStream() {
+        transactions.reached(Map.of(ITEMS, new StreamHorizon("other-source", new RowVersion(90, 103))));
+        SinkRecord ofAnotherServer = metadata.withBlock(DebeziumEvents.afterCommit(90, items.insert(1, "a", 1, 101, 5)), "items");
+        SinkRecord unplaced = metadata.withBlock(items.insert(2, "b", 2, 102, 5), "items");
+        SourceTransactions.Split split = transactions.split(List.of(ofAnotherServer, unplaced,
+                metadata.end(5, Map.of("public.items", 3L))));
+        assertThat(split.held()).containsExactly(ofAnotherServer, unplaced);
+
+        transactions.revoked(List.of(ITEMS));
+        transactions.reached(Map.of(ITEMS, new StreamHorizon("shop", new RowVersion(90, 103))));
+        assertThat(transactions.split(List.of(items.reemit(ofAnotherServer), items.reemit(unplaced))).held())
+                .as("a sequence without the previous commit ([null, lsn]) places no change").hasSize(1);
     }
 
     private static final long SECOND = 1_000_000_000L;
@@ -315,34 +315,46 @@ class SourceTransactionsTest {
     @Test
     void withTransactionMetadataAnOpenTransactionCommitsOnceTheEventsOfAllPutsAddUpToTheEndMarkersCounts() {
         SourceTransactions.Advance first = advance(SourceTransactions.Open.EMPTY, 0,
-                withBlock(items.insert(1, "a", 1, 100, 5), "items"), withBlock(items.insert(2, "b", 1, 101, 5), "items"));
-        SourceTransactions.Advance second = advance(first.open(), 10, end(5, Map.of("public.items", 3L)));
+                metadata.withBlock(items.insert(1, "a", 1, 100, 5), "items"), metadata.withBlock(items.insert(2, "b", 1, 101, 5), "items"));
+        SourceTransactions.Advance second = advance(first.open(), 10, metadata.end(5, Map.of("public.items", 3L)));
         assertThat(second.commitAfter()).as("two of the three events").isNegative();
         assertThat(second.wakeNanos()).as("atomic.end.timeout.ms after the last record of items")
                 .isEqualTo(60 * SECOND - 10);
-        SourceTransactions.Advance third = advance(second.open(), 20, withBlock(items.insert(3, "c", 1, 102, 5), "items"));
+        SourceTransactions.Advance third = advance(second.open(), 20, metadata.withBlock(items.insert(3, "c", 1, 102, 5), "items"));
+        assertThat(third.commitAfter()).isEqualTo(1);
+    }
+
+    @Test
+    void withTransactionMetadataAnOpenTransactionCountsAnEventEmittedTwiceOnce() {
+        SinkRecord second = metadata.withBlock(items.insert(2, "b", 1, 101, 5), "items");
+        SourceTransactions.Advance first = advance(SourceTransactions.Open.EMPTY, 0,
+                metadata.withBlock(items.insert(1, "a", 1, 100, 5), "items"), second);
+        // Debezium restarted inside transaction 5 and sends its second event again before the third.
+        SourceTransactions.Advance again = advance(first.open(), 10, items.reemit(second), metadata.end(5, Map.of("public.items", 3L)));
+        assertThat(again.commitAfter()).as("two distinct events of the three").isNegative();
+        SourceTransactions.Advance third = advance(again.open(), 20, metadata.withBlock(items.insert(3, "c", 1, 102, 5), "items"));
         assertThat(third.commitAfter()).isEqualTo(1);
     }
 
     @Test
     void withTransactionMetadataEndMarkersAreAwaitedNoMoreOnceTheOpenTransactionIsAtomicEndTimeoutMsOld() {
-        SourceTransactions.Advance first = advance(SourceTransactions.Open.EMPTY, 0, end(4, Map.of("public.items", 1L)),
-                withBlock(items.insert(1, "a", 1, 100, 5), "items"));
+        SourceTransactions.Advance first = advance(SourceTransactions.Open.EMPTY, 0, metadata.end(4, Map.of("public.items", 1L)),
+                metadata.withBlock(items.insert(1, "a", 1, 100, 5), "items"));
         SourceTransactions.Advance second = advance(first.open(), SECOND,
-                withBlock(items.insert(2, "b", 1, 110, 6), "items"));
+                metadata.withBlock(items.insert(2, "b", 1, 110, 6), "items"));
         assertThat(second.commitAfter()).as("5 is followed, but its END marker has not come").isNegative();
         assertThat(second.wakeNanos()).isEqualTo(59 * SECOND);
         SourceTransactions.Advance late = advance(second.open(), 60 * SECOND,
-                withBlock(items.insert(3, "c", 1, 120, 7), "items"));
+                metadata.withBlock(items.insert(3, "c", 1, 120, 7), "items"));
         assertThat(late.commitAfter()).as("5 and 6 are followed; 7 may continue").isEqualTo(0);
     }
 
     @Test
     void withTransactionMetadataAnOldOpenTransactionStillWaitsAtomicEndTimeoutMsOfSilenceForTheEndOfItsLastTransaction() {
-        SourceTransactions.Advance first = advance(SourceTransactions.Open.EMPTY, 0, end(4, Map.of("public.items", 1L)),
-                withBlock(items.insert(1, "a", 1, 100, 5), "items"));
+        SourceTransactions.Advance first = advance(SourceTransactions.Open.EMPTY, 0, metadata.end(4, Map.of("public.items", 1L)),
+                metadata.withBlock(items.insert(1, "a", 1, 100, 5), "items"));
         SourceTransactions.Advance more = advance(first.open(), 70 * SECOND,
-                withBlock(items.insert(2, "b", 1, 101, 5), "items"));
+                metadata.withBlock(items.insert(2, "b", 1, 101, 5), "items"));
         assertThat(advance(more.open(), 71 * SECOND).commitAfter()).as("a pause of atomic.idle.ms is no end").isNegative();
         assertThat(advance(more.open(), 130 * SECOND).commitAfter()).isZero();
     }

@@ -2,11 +2,13 @@ package io.tidemark.sink.position;
 
 import io.tidemark.sink.BinlogEvents;
 import io.tidemark.sink.BinlogEvents.At;
+import io.tidemark.sink.DebeziumEvents;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigInteger;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,5 +91,40 @@ class SourcePositionReaderTest {
         source(record).put("connector", "sqlserver");
         assertThatThrownBy(() -> read(record)).isInstanceOf(DataException.class)
                 .hasMessageContaining("'sqlserver'").hasMessageContaining("[mariadb, mysql, postgresql]");
+    }
+
+    @Test
+    void postgresStreamOrderIsThePreviousCommitThenTheChangeLsnSoItGrowsWhereChangeLsnsGoBack() {
+        DebeziumEvents pg = new DebeziumEvents();
+        // Transaction 8 began first (LSN 300) but committed after transaction 7 (changes at 400, commit at 450).
+        SourcePosition inSeven = read(DebeziumEvents.afterCommit(200, pg.insert(1, "a", 1, 400, 7)));
+        SourcePosition inEight = read(DebeziumEvents.afterCommit(450, pg.insert(2, "b", 1, 300, 8)));
+        assertThat(inEight.rowVersion()).isLessThan(inSeven.rowVersion());
+        assertThat(inEight.streamOrder()).isGreaterThan(inSeven.streamOrder()).isEqualTo(new RowVersion(450, 300));
+        assertThat(inEight.streamOrder().decimal()).isEqualTo("8301034833169298227500");
+    }
+
+    @Test
+    void aChangeWithoutThePreviousCommitOrNotStreamedHasNoStreamOrder() {
+        DebeziumEvents pg = new DebeziumEvents();
+        assertThat(read(pg.insert(1, "a", 1, 400, 7)).streamOrder()).as("[null,\"400\"]").isNull();
+        assertThat(read(DebeziumEvents.afterCommit(200, pg.snapshot(1, "a", 1, 400))).streamOrder()).isNull();
+        assertThat(read(pg.incremental(1, "a", 1, 400)).streamOrder()).isNull();
+        assertThat(read(events.snapshot(1, "a", 1, At.of("mysql-bin.000003", 1200, 0))).streamOrder()).isNull();
+    }
+
+    @Test
+    void binlogStreamOrderIsTheRowVersion() {
+        SourcePosition position = read(events.update(1, "b", 2, At.of("mysql-bin.000003", 4711, 2)));
+        assertThat(position.streamOrder()).isEqualTo(position.rowVersion());
+    }
+
+    @Test
+    void aStoredStreamOrderReadsBackAsTheSameNumber() {
+        RowVersion order = new RowVersion(450, 300);
+        assertThat(RowVersion.ofDecimal(new BigInteger(order.decimal()))).isEqualTo(order);
+        assertThat(RowVersion.ofDecimal(BigInteger.valueOf(12345))).isEqualTo(RowVersion.of(12345));
+        assertThatThrownBy(() -> RowVersion.ofDecimal(BigInteger.ONE.shiftLeft(128)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

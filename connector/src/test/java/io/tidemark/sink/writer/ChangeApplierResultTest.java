@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChangeApplierResultTest {
 
     private static ChangeApplier.Result result(long offset, Long sourceTs) {
-        return new ChangeApplier.Result(Map.of(new TopicPartition("t", 0), offset), 1, 1, 0, 0, 0, 0, 0, sourceTs);
+        return new ChangeApplier.Result(Map.of(new TopicPartition("t", 0), offset), Map.of(), 1, 1, 0, 0, 0, 0, 0, sourceTs);
     }
 
     @Test

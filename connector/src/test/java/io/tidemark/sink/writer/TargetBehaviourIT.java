@@ -3,6 +3,8 @@ package io.tidemark.sink.writer;
 import io.tidemark.sink.DebeziumEvents;
 import io.tidemark.sink.FakeSinkTaskContext;
 import io.tidemark.sink.IdempotentJdbcSinkTask;
+import io.tidemark.sink.dialect.Watermarks;
+import io.tidemark.sink.position.RowVersion;
 import io.tidemark.testkit.Await;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -28,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.tidemark.sink.DebeziumEvents.TOPIC;
+import static io.tidemark.sink.DebeziumEvents.afterCommit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -366,6 +369,27 @@ public abstract class TargetBehaviourIT {
         target.apply(events.reemit(older));
         assertThat(query("SELECT next_offset, source_position, source_tx_id FROM cdc_watermark"))
                 .containsExactly(List.of("4", "0/300", "44"));
+    }
+
+    @Test
+    void watermarkKeepsThePartitionsFurthestStreamOrderForATaskThatStartsAfterACrash() {
+        TestTarget target = sink();
+        // Transaction 43 wrote row 2 before transaction 42 wrote row 1, and committed after it.
+        SinkRecord earlier = afterCommit(0x90L, events.insert(1, "a", 1, 0x300L, 42));
+        target.apply(earlier, afterCommit(0x150L, events.insert(2, "b", 2, 0x200L, 43)));
+        target.apply(events.reemit(earlier));
+        target.apply(events.snapshot(4, "s", 1, 0x400L));
+        RowVersion furthest = new RowVersion(0x150L, 0x200L);
+        assertThat(query("SELECT source_stream_order FROM cdc_watermark")).containsExactly(List.of(furthest.decimal()));
+        assertThat(target.stored(new TopicPartition(TOPIC, 0)))
+                .as("the lower change LSN of a later transaction is further on in the stream")
+                .isEqualTo(new Watermarks.Stored(4, "shop", furthest));
+
+        SinkRecord elsewhere = afterCommit(0x10L, events.insert(3, "c", 1, 0x20L, 7));
+        ((Struct) elsewhere.value()).getStruct("source").put("name", "shop-replica");
+        target.apply(elsewhere);
+        assertThat(target.stored(new TopicPartition(TOPIC, 0))).as("another source server starts over")
+                .isEqualTo(new Watermarks.Stored(5, "shop-replica", new RowVersion(0x10L, 0x20L)));
     }
 
     @Test

@@ -42,8 +42,8 @@ final class TestTarget {
         applier = IdempotentJdbcSinkTask.newApplier(config, dialect, watermarks, props.get("name"));
         try (Connection c = connection()) {
             watermarks.createIfMissing(c);
-            durable.putAll(watermarks.load(c, List.of(new TopicPartition(DebeziumEvents.TOPIC, 0),
-                    new TopicPartition(BinlogEvents.TOPIC, 0))));
+            watermarks.load(c, List.of(new TopicPartition(DebeziumEvents.TOPIC, 0), new TopicPartition(BinlogEvents.TOPIC, 0)))
+                    .forEach((tp, stored) -> durable.put(tp, stored.nextOffset()));
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -85,6 +85,15 @@ final class TestTarget {
             throw new IllegalStateException(e);
         }
         return reported;
+    }
+
+    /** What the watermark table holds for {@code partition}, read as a task reads it on open(); null if nothing. */
+    Watermarks.Stored stored(TopicPartition partition) {
+        try (Connection c = connection()) {
+            return watermarks.load(c, List.of(partition)).get(partition);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A connection as the task's pool makes it: the dialect's driver properties, autocommit off. */

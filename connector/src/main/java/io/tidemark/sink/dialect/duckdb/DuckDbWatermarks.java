@@ -26,7 +26,7 @@ final class DuckDbWatermarks implements Watermarks {
     private static final String FURTHER = "(EXCLUDED.source_version IS NOT NULL AND (w.source_version IS NULL"
             + " OR EXCLUDED.source_server IS DISTINCT FROM w.source_server OR EXCLUDED.source_version > w.source_version))";
     private static final List<String> STAGED = List.of("VARCHAR", "INTEGER", "BIGINT", "VARCHAR", "VARCHAR",
-            DuckDbDialect.VERSION_TYPE, "VARCHAR", "BIGINT", "TIMESTAMPTZ");
+            DuckDbDialect.VERSION_TYPE, "VARCHAR", "BIGINT", "TIMESTAMPTZ", DuckDbDialect.VERSION_TYPE);
 
     private final DuckDbDialect dialect;
     private final TableId table;
@@ -55,15 +55,21 @@ final class DuckDbWatermarks implements Watermarks {
                 + "source_sequence VARCHAR, "
                 + "source_tx_id BIGINT, "
                 + "source_ts TIMESTAMPTZ, "
+                + "source_stream_order " + DuckDbDialect.VERSION_TYPE + ", "
                 + "updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), "
                 + "PRIMARY KEY (connector_name, topic, kafka_partition))");
         dialect.runDdl(connection, statements);
+        if (!dialect.describe(connection, table).has("source_stream_order")) {
+            // A table of the release before it.
+            dialect.runDdl(connection, List.of("ALTER TABLE " + dialect.quote(table)
+                    + " ADD COLUMN IF NOT EXISTS source_stream_order " + DuckDbDialect.VERSION_TYPE));
+        }
     }
 
     @Override
-    public Map<TopicPartition, Long> load(Connection connection, Collection<TopicPartition> partitions)
+    public Map<TopicPartition, Stored> load(Connection connection, Collection<TopicPartition> partitions)
             throws SQLException {
-        return Watermarks.loadNextOffsets(connection, dialect.quote(table), connectorName, partitions);
+        return Watermarks.loadStored(connection, dialect.quote(table), connectorName, partitions);
     }
 
     @Override
@@ -76,15 +82,18 @@ final class DuckDbWatermarks implements Watermarks {
                     pos == null ? null : pos.server(), pos == null ? null : pos.logPosition(),
                     pos == null ? null : DuckDbDialect.decimal(pos.rowVersion()), pos == null ? null : pos.sequence(),
                     pos == null ? null : pos.txId(), pos == null || pos.timestampMs() == null ? null
-                    : OffsetDateTime.ofInstant(Instant.ofEpochMilli(pos.timestampMs()), ZoneOffset.UTC)};
+                    : OffsetDateTime.ofInstant(Instant.ofEpochMilli(pos.timestampMs()), ZoneOffset.UTC),
+                    p.streamOrder() == null ? null : DuckDbDialect.decimal(p.streamOrder())};
         });
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(dialect.quote(table))
                 .append(" AS w (connector_name, topic, kafka_partition, next_offset, source_server, source_position,"
-                        + " source_version, source_sequence, source_tx_id, source_ts, updated_at)"
-                        + " SELECT ?, s.c0, s.c1, s.c2, s.c3, s.c4, s.c5, s.c6, s.c7, s.c8, now() FROM ")
+                        + " source_version, source_sequence, source_tx_id, source_ts, source_stream_order, updated_at)"
+                        + " SELECT ?, s.c0, s.c1, s.c2, s.c3, s.c4, s.c5, s.c6, s.c7, s.c8, s.c9, now() FROM ")
                 .append(StagingTable.FROM)
                 .append(" ON CONFLICT (connector_name, topic, kafka_partition) DO UPDATE SET"
-                        + " next_offset = EXCLUDED.next_offset, updated_at = now()");
+                        + " next_offset = EXCLUDED.next_offset, updated_at = now(), source_stream_order = ")
+                .append(Watermarks.furthestStreamOrder("EXCLUDED.source_server IS NOT DISTINCT FROM w.source_server",
+                        "w.source_stream_order", "EXCLUDED.source_server", "EXCLUDED.source_stream_order"));
         for (String column : List.of("source_server", "source_position", "source_version", "source_sequence",
                 "source_tx_id", "source_ts")) {
             sql.append(", ").append(column).append(" = CASE WHEN ").append(FURTHER).append(" THEN EXCLUDED.")

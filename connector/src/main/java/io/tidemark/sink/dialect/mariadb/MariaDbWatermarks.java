@@ -18,9 +18,9 @@ import java.util.Map;
 
 /**
  * The watermark table in MariaDB. The position columns move only further on ({@link Watermarks#save}); as MariaDB
- * assigns left to right, the columns the condition reads ({@code source_version}, {@code source_server}) are
- * assigned last, {@code source_version} first of the two (the condition still sees the old server then, and a new
- * server makes it true on its own). Times are UTC.
+ * assigns left to right, the columns the conditions read ({@code source_stream_order}, {@code source_version},
+ * {@code source_server}) are assigned last, {@code source_server} last of them (the conditions still see the old
+ * server then, and a new server makes them true on their own). Times are UTC.
  */
 final class MariaDbWatermarks implements Watermarks {
 
@@ -47,6 +47,7 @@ final class MariaDbWatermarks implements Watermarks {
                 + "source_sequence LONGTEXT, "
                 + "source_tx_id BIGINT, "
                 + "source_ts DATETIME(6), "
+                + "source_stream_order " + MariaDbDialect.VERSION_TYPE + ", "
                 + "updated_at DATETIME(6) NOT NULL, "
                 + "PRIMARY KEY (connector_name, topic, kafka_partition)"
                 + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
@@ -56,12 +57,17 @@ final class MariaDbWatermarks implements Watermarks {
         }
         statements.add(create);
         dialect.runDdl(connection, statements);
+        if (!dialect.describe(connection, table).has("source_stream_order")) {
+            // A table of the release before it.
+            dialect.runDdl(connection, List.of("ALTER TABLE " + dialect.quote(table)
+                    + " ADD COLUMN IF NOT EXISTS source_stream_order " + MariaDbDialect.VERSION_TYPE));
+        }
     }
 
     @Override
-    public Map<TopicPartition, Long> load(Connection connection, Collection<TopicPartition> partitions)
+    public Map<TopicPartition, Stored> load(Connection connection, Collection<TopicPartition> partitions)
             throws SQLException {
-        return Watermarks.loadNextOffsets(connection, dialect.quote(table), connectorName, partitions);
+        return Watermarks.loadStored(connection, dialect.quote(table), connectorName, partitions);
     }
 
     @Override
@@ -70,10 +76,13 @@ final class MariaDbWatermarks implements Watermarks {
                 + " OR NOT (VALUES(source_server) <=> source_server) OR VALUES(source_version) > source_version))";
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(dialect.quote(table))
                 .append(" (connector_name, topic, kafka_partition, next_offset, source_server, source_position,"
-                        + " source_version, source_sequence, source_tx_id, source_ts, updated_at) VALUES ")
+                        + " source_version, source_sequence, source_tx_id, source_ts, source_stream_order, updated_at) VALUES ")
                 .append(String.join(", ", Collections.nCopies(progress.size(),
-                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))")))
-                .append(" ON DUPLICATE KEY UPDATE next_offset = VALUES(next_offset), updated_at = VALUES(updated_at)");
+                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))")))
+                .append(" ON DUPLICATE KEY UPDATE next_offset = VALUES(next_offset), updated_at = VALUES(updated_at)")
+                .append(", source_stream_order = ").append(Watermarks.furthestStreamOrder(
+                        "VALUES(source_server) <=> source_server", "source_stream_order", "VALUES(source_server)",
+                        "VALUES(source_stream_order)"));
         for (String column : List.of("source_position", "source_sequence", "source_tx_id", "source_ts",
                 "source_version", "source_server")) {
             sql.append(", ").append(column).append(" = IF(").append(further).append(", VALUES(").append(column)
@@ -95,6 +104,7 @@ final class MariaDbWatermarks implements Watermarks {
                 ps.setObject(i++, pos == null || pos.timestampMs() == null ? null
                         : LocalDateTime.ofEpochSecond(Math.floorDiv(pos.timestampMs(), 1000L),
                                 (int) Math.floorMod(pos.timestampMs(), 1000L) * 1_000_000, ZoneOffset.UTC));
+                ps.setBigDecimal(i++, p.streamOrder() == null ? null : MariaDbDialect.decimal(p.streamOrder()));
             }
             ps.executeUpdate();
         }

@@ -57,6 +57,7 @@ final class PostgresWatermarks implements Watermarks {
                 + "source_sequence text, "
                 + "source_tx_id bigint, "
                 + "source_ts timestamptz, "
+                + "source_stream_order " + PostgresDialect.VERSION_TYPE + ", "
                 + "updated_at timestamptz NOT NULL DEFAULT now(), "
                 + "PRIMARY KEY (connector_name, topic, kafka_partition))";
         if (table.schema() != null) {
@@ -72,19 +73,23 @@ final class PostgresWatermarks implements Watermarks {
                     "UPDATE " + quote(table) + " SET source_position = source_lsn::text,"
                             + " source_version = source_lsn - '0/0'::pg_lsn WHERE source_lsn IS NOT NULL");
         }
+        if (!definition.has("source_stream_order")) {
+            Ddl.run(connection, "ALTER TABLE " + quote(table) + " ADD COLUMN IF NOT EXISTS source_stream_order "
+                    + PostgresDialect.VERSION_TYPE);
+        }
         connection.commit();
     }
 
     @Override
-    public Map<TopicPartition, Long> load(Connection connection, Collection<TopicPartition> partitions)
+    public Map<TopicPartition, Stored> load(Connection connection, Collection<TopicPartition> partitions)
             throws SQLException {
-        return Watermarks.loadNextOffsets(connection, quote(table), connectorName, partitions);
+        return Watermarks.loadStored(connection, quote(table), connectorName, partitions);
     }
 
     @Override
     public void save(Connection connection, Collection<Progress> progress) throws SQLException {
         int n = progress.size();
-        String[][] v = new String[legacyLsn ? 10 : 9][n];
+        String[][] v = new String[legacyLsn ? 11 : 10][n];
         int i = 0;
         for (Progress p : progress) {
             SourcePosition pos = p.lastPosition();
@@ -97,24 +102,28 @@ final class PostgresWatermarks implements Watermarks {
             v[6][i] = pos == null || pos.txId() == null ? null : pos.txId().toString();
             v[7][i] = pos == null || pos.timestampMs() == null ? null : pos.timestampMs().toString();
             v[8][i] = pos == null ? null : pos.rowVersion().decimal();
+            v[9][i] = p.streamOrder() == null ? null : p.streamOrder().decimal();
             if (legacyLsn) {
                 // The old layout's pg_lsn column holds PostgreSQL positions only: a binlog position leaves it NULL.
-                v[9][i] = pos instanceof PostgresSourcePosition ? pos.logPosition() : null;
+                v[10][i] = pos instanceof PostgresSourcePosition ? pos.logPosition() : null;
             }
             i++;
         }
         String lsn = legacyLsn ? ", source_lsn" : "";
         String sql = "INSERT INTO " + quote(table) + " AS w (connector_name, topic, kafka_partition, next_offset,"
-                + " source_server, source_position, source_sequence, source_tx_id, source_ts, source_version" + lsn
-                + ", updated_at)"
+                + " source_server, source_position, source_sequence, source_tx_id, source_ts, source_version,"
+                + " source_stream_order" + lsn + ", updated_at)"
                 + " SELECT ?, v.topic, v.part::integer, v.next::bigint, v.server, v.position, v.seq, v.tx::bigint,"
-                + " to_timestamp(v.ts::double precision / 1000), v.version::numeric" + (legacyLsn ? ", v.lsn::pg_lsn" : "")
-                + ", now()"
+                + " to_timestamp(v.ts::double precision / 1000), v.version::numeric, v.stream::numeric"
+                + (legacyLsn ? ", v.lsn::pg_lsn" : "") + ", now()"
                 + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-                + " ?::text[]" + (legacyLsn ? ", ?::text[]" : "") + ") AS v(topic, part, next, server, position, seq, tx,"
-                + " ts, version" + (legacyLsn ? ", lsn" : "") + ")"
+                + " ?::text[], ?::text[]" + (legacyLsn ? ", ?::text[]" : "") + ") AS v(topic, part, next, server, position,"
+                + " seq, tx, ts, version, stream" + (legacyLsn ? ", lsn" : "") + ")"
                 + " ON CONFLICT (connector_name, topic, kafka_partition) DO UPDATE SET"
                 + " next_offset = EXCLUDED.next_offset,"
+                + " source_stream_order = " + Watermarks.furthestStreamOrder(
+                        "EXCLUDED.source_server IS NOT DISTINCT FROM w.source_server", "w.source_stream_order",
+                        "EXCLUDED.source_server", "EXCLUDED.source_stream_order") + ","
                 + " source_server = CASE WHEN " + FURTHER + " THEN EXCLUDED.source_server ELSE w.source_server END,"
                 + " source_position = CASE WHEN " + FURTHER + " THEN EXCLUDED.source_position ELSE w.source_position END,"
                 + " source_version = CASE WHEN " + FURTHER + " THEN EXCLUDED.source_version ELSE w.source_version END,"
