@@ -46,7 +46,8 @@ record ConnectContender(String label, Map<String, String> config) {
         config.put("collection.name.format", DebeziumEncoding.TABLE);
         config.put("schema.evolution", "none");
         config.put("batch.size", "5000");
-        return new ConnectContender("Debezium JDBC sink 3.3.1", config);
+        return new ConnectContender("Debezium JDBC sink " + DebeziumReleases.shortName(DebeziumReleases.JDBC_SINK),
+                config);
     }
 
     /** Runs the connector in {@code worker} until {@code lastId} is visible in {@code target}; returns the elapsed nanoseconds. */

@@ -73,7 +73,8 @@ public final class SinkBenchmark {
         long lastId = workload.lastInsertedId();
         // Apicurio's converter is on this classpath without a ServiceLoader manifest; the worker loads it
         // with a warning instead of refusing to start, whichever format is measured.
-        try (ConnectWorld world = ConnectWorld.start("bench", 1, Map.of("plugin.discovery", "hybrid_warn"))) {
+        try (ConnectWorld world = ConnectWorld.start("bench", 1, Map.of("plugin.discovery", "hybrid_warn",
+                "plugin.path", DebeziumReleases.jdbcSinkPluginPath()))) {
             System.out.printf(Locale.ROOT, "Producing %,d change events to %s as %s ...%n", workload.events(),
                     DebeziumEncoding.TOPIC, format.name());
             long produceStart = System.nanoTime();

@@ -66,6 +66,7 @@ final class WorkerProcess implements SinkWorker, AutoCloseable {
         props.put("offset.flush.interval.ms", "1000");
         props.put("connector.client.config.override.policy", "All");
         props.put("plugin.discovery", "hybrid_warn");
+        props.put("plugin.path", DebeziumReleases.jdbcSinkPluginPath());
         Path workerProperties = directory.resolve("worker.properties");
         StringBuilder text = new StringBuilder();
         props.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
