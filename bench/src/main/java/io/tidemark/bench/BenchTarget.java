@@ -10,13 +10,14 @@ import java.util.Map;
  */
 interface BenchTarget {
 
-    List<String> NAMES = List.of("postgresql", "mariadb");
+    List<String> NAMES = List.of("postgresql", "mariadb", "duckdb");
 
     /** The target called {@code name}; starts nothing yet. */
     static BenchTarget named(String name) {
         return switch (name) {
             case "postgresql" -> new PostgresTarget();
             case "mariadb" -> new MariaDbTarget();
+            case "duckdb" -> new DuckDbTarget();
             default -> throw new IllegalArgumentException("unknown target '" + name + "'; choose "
                     + String.join(", ", NAMES));
         };

@@ -16,8 +16,9 @@ import java.util.List;
 final class RawMerge implements RawLimit {
 
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
-    private static final String STAGE = "items_stage";
-    private static final String MERGE = "MERGE INTO " + DebeziumEncoding.TABLE + " t USING " + STAGE + " s ON t.id = s.id"
+    static final String STAGE = "items_stage";
+    /** Standard SQL, which DuckDB's raw limit runs as well. */
+    static final String MERGE = "MERGE INTO " + DebeziumEncoding.TABLE + " t USING " + STAGE + " s ON t.id = s.id"
             + " WHEN MATCHED AND s.deleted THEN DELETE"
             + " WHEN MATCHED THEN UPDATE SET customer_id = s.customer_id, quantity = s.quantity,"
             + " unit_price = s.unit_price, total = s.total, status = s.status, note = s.note,"

@@ -23,14 +23,23 @@ class BenchTargetTest {
     }
 
     @Test
+    void duckdbComparesTidemarkWithTheRawLimitOnlyForDebeziumHasNoDuckDbDialect() {
+        assertThat(BenchTarget.named("duckdb")).isInstanceOf(DuckDbTarget.class);
+        assertThat(BenchTarget.named("duckdb").contenders()).containsExactly("tidemark", "raw");
+        assertThatThrownBy(() -> BenchTarget.named("duckdb").debezium()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no DuckDB dialect");
+    }
+
+    @Test
     void eachTargetHasARawLimitOfItsOwn() {
         assertThat(BenchTarget.named("postgresql").rawLimit().label()).isEqualTo("COPY + MERGE (raw limit)");
         assertThat(BenchTarget.named("mariadb").rawLimit().label()).isEqualTo("LOAD DATA + upsert (raw limit)");
+        assertThat(BenchTarget.named("duckdb").rawLimit().label()).isEqualTo("Appender + MERGE (raw limit)");
     }
 
     @Test
     void anUnknownNameListsTheTargets() {
         assertThatThrownBy(() -> BenchTarget.named("oracle")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("oracle").hasMessageContaining("postgresql, mariadb");
+                .hasMessageContaining("oracle").hasMessageContaining("postgresql, mariadb, duckdb");
     }
 }
