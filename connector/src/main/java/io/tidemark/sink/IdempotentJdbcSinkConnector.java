@@ -1,5 +1,6 @@
 package io.tidemark.sink;
 
+import io.tidemark.sink.dialect.TargetDialects;
 import io.tidemark.sink.event.TableId;
 import io.tidemark.sink.event.TableNameFormat;
 import io.tidemark.sink.version.Version;
@@ -15,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Applies Debezium change events to PostgreSQL exactly once. Thin by design: it validates the
- * configuration (including cross-field mistakes, reported through the REST validate call) and hands
- * the same configuration to every task.
+ * Applies Debezium change events to a PostgreSQL, MariaDB or DuckDB target exactly once. Thin by design: it
+ * validates the configuration (including cross-field mistakes and a target its dialect can tell is not writable from
+ * here, reported through the REST validate call) and hands the same configuration to every task.
  */
 public class IdempotentJdbcSinkConnector extends SinkConnector {
 
@@ -70,13 +71,21 @@ public class IdempotentJdbcSinkConnector extends SinkConnector {
         return config;
     }
 
-    /** Mistakes that only show in a combination of keys. */
+    /** Mistakes that only show in a combination of keys, or in the target itself. */
     static final class CrossFieldChecks {
 
         private CrossFieldChecks() {
         }
 
         static void apply(Map<String, String> props, Config config) {
+            ConfigValue url = value(config, SinkConfig.ConfigName.CONNECTION_URL);
+            if (url.errorMessages().isEmpty() && url.value() != null) {
+                String jdbcUrl = (String) url.value();
+                String problem = TargetDialects.forUrl(url.name(), jdbcUrl).setupProblem(jdbcUrl);
+                if (problem != null) {
+                    url.addErrorMessage(problem);
+                }
+            }
             ConfigValue format = value(config, SinkConfig.ConfigName.TABLE_NAME_FORMAT);
             ConfigValue watermark = value(config, SinkConfig.ConfigName.WATERMARK_TABLE);
             ConfigValue auditEvents = value(config, SinkConfig.ConfigName.AUDIT_EVENTS_TABLE);

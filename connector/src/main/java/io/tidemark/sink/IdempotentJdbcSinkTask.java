@@ -1,7 +1,5 @@
 package io.tidemark.sink;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.tidemark.sink.dialect.TargetDialect;
 import io.tidemark.sink.dialect.Watermarks;
 import io.tidemark.sink.event.ChangeEventReader;
@@ -65,7 +63,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     private final TargetDialect targetDialect;
 
     private SinkConfig config;
-    private HikariDataSource dataSource;
+    private TargetPool dataSource;
     private TargetDialect dialect;
     private Watermarks watermarks;
     private ChangeApplier applier;
@@ -113,7 +111,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         transactions = new SourceTransactions(config.subscribes());
         String connectorName = props.getOrDefault("name", "tidemark-jdbc-sink");
         dialect = targetDialect != null ? targetDialect : config.dialect();
-        dataSource = dataSource(config, dialect, connectorName, connections);
+        dataSource = TargetPool.open(config, dialect, connectorName, connections);
         watermarks = dialect.watermarks(config.watermarkTable(), connectorName);
         applier = newApplier(config, dialect, watermarks, connectorName);
         String taskId = props.getOrDefault(IdempotentJdbcSinkConnector.TASK_ID, "0");
@@ -148,31 +146,6 @@ public class IdempotentJdbcSinkTask extends SinkTask {
                 watermarks,
                 List.of(config.watermarkTable(), config.auditEventsTable()),
                 config.snapshotReconcile());
-    }
-
-    /** The task's pool, over {@code connections} or, when that is null, the JDBC driver of connection.url. */
-    private static HikariDataSource dataSource(SinkConfig config, TargetDialect dialect, String connectorName,
-                                               DataSource connections) {
-        HikariConfig hikari = new HikariConfig();
-        if (connections != null) {
-            hikari.setDataSource(connections);
-        } else {
-            hikari.setJdbcUrl(config.url());
-            dialect.driverProperties().forEach(hikari::addDataSourceProperty);
-            hikari.setUsername(config.user());
-            if (config.password() != null) {
-                hikari.setPassword(config.password().value());
-            }
-        }
-        hikari.setAutoCommit(false);
-        // One for the batches, one to read stored offsets on open() while a transaction is kept open (§4.1).
-        hikari.setMaximumPoolSize(2);
-        hikari.setMinimumIdle(0);
-        hikari.setConnectionTimeout(10_000);
-        // Start even while the database is down: put() retries until it is back.
-        hikari.setInitializationFailTimeout(-1);
-        hikari.setPoolName("tidemark-" + connectorName);
-        return new HikariDataSource(hikari);
     }
 
     @Override

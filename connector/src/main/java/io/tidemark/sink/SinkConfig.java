@@ -31,6 +31,7 @@ public final class SinkConfig extends AbstractConfig {
         String CONNECTION_URL = "connection.url";
         String CONNECTION_USER = "connection.user";
         String CONNECTION_PASSWORD = "connection.password";
+        String CONNECTION_IDLE_RELEASE_MS = "connection.idle.release.ms";
         String TABLE_NAME_FORMAT = "table.name.format";
         String MODE = "mode";
         String DELETE_MODE = "delete.mode";
@@ -66,7 +67,9 @@ public final class SinkConfig extends AbstractConfig {
                     Importance.HIGH,
                     "JDBC URL of the target database, e.g. jdbc:postgresql://db:5432/analytics; its prefix chooses the "
                             + "target dialect. Driver options pass through, including TLS: "
-                            + "?sslmode=verify-full&sslrootcert=/path/root.crt.",
+                            + "?sslmode=verify-full&sslrootcert=/path/root.crt. A DuckDB target is a database file the "
+                            + "worker process opens (jdbc:duckdb:/var/lib/tidemark/analytics.duckdb, options after ';'), "
+                            + "with no user or password.",
                     GROUP_CONNECTION, 1, Width.LONG, "JDBC URL")
             .define(ConfigName.CONNECTION_USER, Type.STRING, null, Importance.HIGH,
                     "Database user. The user needs CREATE on the target schema when auto.create or schema.evolution "
@@ -77,6 +80,17 @@ public final class SinkConfig extends AbstractConfig {
                             + "GET /connectors/<name> returns connector configs as stored: use a config provider "
                             + "(e.g. ${file:/secrets/db.properties:password}) to keep it out of the REST API.",
                     GROUP_CONNECTION, 3, Width.MEDIUM, "Password")
+            .define(ConfigName.CONNECTION_IDLE_RELEASE_MS, Type.LONG, null,
+                    ConfigDef.LambdaValidator.with(SinkConfig::validateIdleRelease,
+                            () -> "empty (the target's default) or [0,...]"),
+                    Importance.LOW,
+                    "How long a task's database connections stay open unused before they are closed. A DuckDB file is "
+                            + "locked against every other process while the sink has it open: this is how soon after "
+                            + "its last write the sink lets go of it, so that a duckdb CLI or another program can open "
+                            + "it (pause the connector to let them in while changes are flowing); while another "
+                            + "process holds the file, the sink retries like after any transient error. 0 closes them "
+                            + "after every transaction. Empty: the target's default, " + idleReleaseDefaults() + ".",
+                    GROUP_CONNECTION, 4, Width.SHORT, "Idle release (ms)")
             .define(ConfigName.TABLE_NAME_FORMAT, Type.STRING, "${source.table}",
                     ConfigDef.LambdaValidator.with(SinkConfig::validateTableNameFormat,
                             () -> "a table name with placeholders " + TableNameFormat.PLACEHOLDERS),
@@ -206,6 +220,12 @@ public final class SinkConfig extends AbstractConfig {
         return getPassword(ConfigName.CONNECTION_PASSWORD);
     }
 
+    /** How long the task's connections stay open unused: connection.idle.release.ms, or {@code dialect}'s default. */
+    public long idleReleaseMs(TargetDialect dialect) {
+        Long ms = getLong(ConfigName.CONNECTION_IDLE_RELEASE_MS);
+        return ms != null ? ms : dialect.defaultIdleReleaseMs();
+    }
+
     public TableNameFormat tableNameFormat() {
         return tableNameFormat;
     }
@@ -329,6 +349,18 @@ public final class SinkConfig extends AbstractConfig {
             out.append(constant.name().toLowerCase(Locale.ROOT));
         }
         return out.append(']').toString();
+    }
+
+    private static void validateIdleRelease(String name, Object value) {
+        if (value != null && (Long) value < 0) {
+            throw new ConfigException(name, value, "must be 0 or more milliseconds, or empty for the target's default");
+        }
+    }
+
+    /** Each target's default for connection.idle.release.ms, for its documentation. */
+    private static String idleReleaseDefaults() {
+        return String.join(", ", TargetDialects.all().stream()
+                .map(d -> d.defaultIdleReleaseMs() + " ms for " + d.name()).toList());
     }
 
     private static void validateTableNameFormat(String name, Object value) {

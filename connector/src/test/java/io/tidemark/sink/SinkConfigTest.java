@@ -77,6 +77,22 @@ class SinkConfigTest {
     }
 
     @Test
+    void idleReleaseIsTheTargetsDefaultUnlessSet() {
+        SinkConfig postgres = new SinkConfig(valid());
+        assertThat(postgres.idleReleaseMs(postgres.dialect())).isEqualTo(600_000);
+        Map<String, String> duckdb = valid();
+        duckdb.put("connection.url", "jdbc:duckdb:/var/lib/tidemark/analytics.duckdb");
+        SinkConfig file = new SinkConfig(duckdb);
+        assertThat(file.idleReleaseMs(file.dialect())).isEqualTo(5_000);
+        duckdb.put("connection.idle.release.ms", "0");
+        assertThat(new SinkConfig(duckdb).idleReleaseMs(file.dialect())).isZero();
+        duckdb.put("connection.idle.release.ms", "-1");
+        assertThat(errors(duckdb, "connection.idle.release.ms")).singleElement().asString().contains("0 or more");
+        assertThat(SinkConfig.CONFIG_DEF.configKeys().get("connection.idle.release.ms").documentation)
+                .contains("5000 ms for duckdb", "600000 ms for postgresql");
+    }
+
+    @Test
     void rejectsUnknownEnumValuesNamingTheChoices() {
         Map<String, String> props = valid();
         props.put("delete.mode", "sometimes");

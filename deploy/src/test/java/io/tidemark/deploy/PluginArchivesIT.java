@@ -9,6 +9,10 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -58,7 +62,8 @@ class PluginArchivesIT {
         JsonNode manifest = JSON.readTree(root.resolve("manifest.json").toFile());
         assertManifest(manifest, "jdbc-sink", "sink", "converter");
         assertThat(jarNames(root.resolve("lib"))).contains("tidemark-jdbc-sink-" + VERSION + ".jar")
-                .anyMatch(n -> n.startsWith("postgresql-")).anyMatch(n -> n.startsWith("HikariCP-"));
+                .anyMatch(n -> n.startsWith("postgresql-")).anyMatch(n -> n.startsWith("mariadb-java-client-"))
+                .anyMatch(n -> n.startsWith("duckdb_jdbc-")).anyMatch(n -> n.startsWith("HikariCP-"));
         assertThat(root.resolve("etc/shop-orders-merge.json")).isRegularFile();
         assertThat(root.resolve("etc/shop-orders-append.json")).isRegularFile();
         assertThat(root.resolve("etc/tidemark-jmx-exporter.yaml")).isRegularFile();
@@ -88,7 +93,8 @@ class PluginArchivesIT {
     }
 
     @Test
-    void anIsolatedWorkerLoadsThePluginsAndTheConverterFromTheUnpackedArchivesThroughServiceLoading() throws IOException {
+    void anIsolatedWorkerLoadsThePluginsAndTheConverterFromTheUnpackedArchivesThroughServiceLoading()
+            throws IOException, SQLException {
         startWorkerOnUnpackedArchives();
         ConnectRest rest = new ConnectRest(settings.connectUrl());
 
@@ -113,6 +119,18 @@ class PluginArchivesIT {
         assertThat(rest.validationErrors(sink.get("connector.class"),
                 Map.of("connector.class", sink.get("connector.class"), "topics", "t", "connection.url", "jdbc:mysql://x/y"),
                 "connection.url")).anySatisfy(e -> assertThat(e).contains("jdbc:postgresql:"));
+
+        // DuckDB's driver, native library and all, runs inside the plugin's class loader: validating a file this test
+        // holds open makes the worker try to open it, and DuckDB names this process as the one holding it.
+        Map<String, String> duckdb = Map.of("connector.class", sink.get("connector.class"), "topics", "t",
+                "connection.url", "jdbc:duckdb:" + work.resolve("held.duckdb"));
+        try (Connection held = DriverManager.getConnection(duckdb.get("connection.url"));
+             Statement statement = held.createStatement()) {
+            statement.execute("CREATE TABLE written (id INTEGER)");
+            assertThat(rest.validationErrors(sink.get("connector.class"), duckdb, "connection.url")).singleElement()
+                    .asString().contains("is open in another process", "(PID " + ProcessHandle.current().pid() + ")");
+        }
+        assertThat(rest.validationErrors(sink.get("connector.class"), duckdb, "connection.url")).isEmpty();
     }
 
     private static void startWorkerOnUnpackedArchives() {

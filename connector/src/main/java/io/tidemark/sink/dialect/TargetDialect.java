@@ -30,6 +30,32 @@ public interface TargetDialect {
     /** A JDBC URL of the form this dialect accepts, for error messages. */
     String exampleUrl();
 
+    /**
+     * Why {@code jdbcUrl}, which this dialect accepts, names a target the sink cannot keep its promises in (a database
+     * that would not outlive the worker, one opened read-only), or null. Checked wherever connection.url is: the REST
+     * validate call and every task start.
+     */
+    default String refusal(String jdbcUrl) {
+        return null;
+    }
+
+    /**
+     * Why the target {@code jdbcUrl} names cannot be written from this process as things are now (a file's directory
+     * is missing, another process holds the database), found without writing to it; null when nothing is wrong or
+     * only a connection to a server could tell. The connector's validate() reports it; tasks retry instead.
+     */
+    default String setupProblem(String jdbcUrl) {
+        return null;
+    }
+
+    /**
+     * How long the task's pooled connections stay open unused before they are closed, when connection.idle.release.ms
+     * does not say.
+     */
+    default long defaultIdleReleaseMs() {
+        return 600_000;
+    }
+
     /** {@code name} as one quoted identifier, whatever it holds; a name the database cannot hold fails. */
     String quote(String name);
 
@@ -126,4 +152,12 @@ public interface TargetDialect {
      * The driver's transient exception types and the causes around it are looked at by the caller.
      */
     boolean isTransient(SQLException error);
+
+    /**
+     * Whether the connection that threw {@code error} must not be used again (its driver may have lost track of the
+     * transaction): the pool closes it instead of handing it out once more.
+     */
+    default boolean breaksConnection(SQLException error) {
+        return false;
+    }
 }

@@ -19,11 +19,18 @@ public final class TargetDialects {
         return dialects;
     }
 
-    /** The dialect that accepts {@code jdbcUrl}; a {@link ConfigException} listing the supported ones otherwise. */
+    /**
+     * The dialect that accepts {@code jdbcUrl}; a {@link ConfigException} listing the supported ones otherwise, or
+     * giving the dialect's reason when it refuses the URL ({@link TargetDialect#refusal}).
+     */
     public static TargetDialect forUrl(String configName, String jdbcUrl) {
         List<TargetDialect> dialects = all();
         for (TargetDialect dialect : dialects) {
             if (jdbcUrl != null && dialect.accepts(jdbcUrl)) {
+                String refusal = dialect.refusal(jdbcUrl);
+                if (refusal != null) {
+                    throw new ConfigException(configName, maskPassword(jdbcUrl), refusal);
+                }
                 return dialect;
             }
         }

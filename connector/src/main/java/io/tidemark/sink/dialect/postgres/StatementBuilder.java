@@ -1,5 +1,6 @@
 package io.tidemark.sink.dialect.postgres;
 
+import io.tidemark.sink.dialect.ConflictGuard;
 import io.tidemark.sink.dialect.HiddenColumns;
 import io.tidemark.sink.dialect.TableDefinition;
 
@@ -23,40 +24,13 @@ public final class StatementBuilder {
     private StatementBuilder() {
     }
 
-    /** The guard's expressions over one table's version columns ({@link HiddenColumns.Versions}). */
-    private record Guard(String storedStreamed, String storedSnapshot, String newStreamed, String newSnapshot) {
-
-        static Guard of(TableDefinition table) {
-            HiddenColumns.Versions versions = HiddenColumns.Versions.of(table);
-            return new Guard("t." + quote(versions.streamed()), "t." + quote(versions.snapshot()),
-                    "EXCLUDED." + quote(versions.streamed()), "EXCLUDED." + quote(versions.snapshot()));
-        }
-
-        /** A streamed change applies when newer than every streamed change the stored row has seen. */
-        String streamed() {
-            return storedStreamed + " IS NULL OR " + newStreamed + " > " + storedStreamed;
-        }
-
-        /** An incoming upsert row without either version: an incremental-snapshot read (correctness.md §3.3). */
-        String incremental() {
-            return newStreamed + " IS NULL AND " + newSnapshot + " IS NULL";
-        }
-
-        /**
-         * The guard for an upsert row, streamed (snapshot point NULL), a snapshot read (streamed version NULL) or an
-         * incremental read (both NULL, always applies): {@code t} is the stored row, {@code EXCLUDED} the incoming one.
-         */
-        String upsert() {
-            return "CASE WHEN " + incremental() + " THEN true"
-                    + " WHEN " + newSnapshot + " IS NULL THEN " + streamed()
-                    + " ELSE (" + storedStreamed + " IS NULL OR " + newSnapshot + " > " + storedStreamed + ")"
-                    + " AND (" + storedSnapshot + " IS NULL OR " + newSnapshot + " > " + storedSnapshot + ") END";
-        }
+    private static ConflictGuard guard(TableDefinition table) {
+        return ConflictGuard.of(table, Identifiers::quote);
     }
 
     /** The streamed guard of {@code table}'s upserts and soft deletes, for tests. */
     static String streamedGuard(TableDefinition table) {
-        return Guard.of(table).streamed();
+        return guard(table).streamed();
     }
 
     /**
@@ -68,7 +42,7 @@ public final class StatementBuilder {
     public static String upsert(TableDefinition table, List<String> columns, List<ParameterType> types,
                                 List<String> nullColumns, boolean softDelete) {
         HiddenColumns.Versions versions = HiddenColumns.Versions.of(table);
-        Guard guard = Guard.of(table);
+        ConflictGuard guard = guard(table);
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table.id())).append(" AS t (");
         for (String c : columns) {
             sql.append(quote(c)).append(", ");
@@ -139,7 +113,7 @@ public final class StatementBuilder {
                 .append(quote(versions.streamed())).append(" = EXCLUDED.").append(quote(versions.streamed())).append(", ")
                 .append(quote(versions.snapshot())).append(" = NULL, ")
                 .append(quote(DELETED)).append(" = true");
-        return sql.append("\nWHERE ").append(Guard.of(table).streamed()).toString();
+        return sql.append("\nWHERE ").append(guard(table).streamed()).toString();
     }
 
     /**
@@ -188,7 +162,7 @@ public final class StatementBuilder {
      * a soft delete also sets {@code softSet} and only touches rows matching {@code softWhere}.
      */
     private static String deleteRowsBelow(TableDefinition table, boolean softDelete, String softSet, String softWhere) {
-        Guard guard = Guard.of(table);
+        ConflictGuard guard = guard(table);
         String below = "(" + guard.storedStreamed() + " IS NULL OR " + guard.storedStreamed() + " < v.position) AND ("
                 + guard.storedSnapshot() + " IS NULL OR " + guard.storedSnapshot() + " < v.position)";
         String position = "(SELECT ?::" + table.typeOf(HiddenColumns.Versions.of(table).streamed()) + " AS position) AS v";
