@@ -1,11 +1,12 @@
 package io.tidemark.bench;
 
+import io.tidemark.testkit.TestDuckDb;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -31,14 +32,14 @@ final class DuckDbItems implements TargetTable {
             + " CASE active WHEN TRUE THEN 't' WHEN FALSE THEN 'f' END, version FROM " + DebeziumEncoding.TABLE
             + " ORDER BY id";
 
-    private final Path file;
+    private final String name;
 
-    private DuckDbItems(Path file) {
-        this.file = file;
+    private DuckDbItems(String name) {
+        this.name = name;
     }
 
-    static DuckDbItems create(Path file) throws SQLException {
-        DuckDbItems database = new DuckDbItems(file);
+    static DuckDbItems create(String prefix) throws SQLException {
+        DuckDbItems database = new DuckDbItems(TestDuckDb.createDatabase(prefix));
         try (Connection c = database.connect(); Statement s = c.createStatement()) {
             s.execute(DDL);
         }
@@ -47,7 +48,7 @@ final class DuckDbItems implements TargetTable {
 
     @Override
     public String jdbcUrl() {
-        return "jdbc:duckdb:" + file;
+        return TestDuckDb.jdbcUrl(name);
     }
 
     @Override
@@ -62,7 +63,7 @@ final class DuckDbItems implements TargetTable {
 
     @Override
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl());
+        return TestDuckDb.connect(name);
     }
 
     /** TIMESTAMPTZ values are cast to UTC timestamps in a UTC session. */
@@ -79,6 +80,7 @@ final class DuckDbItems implements TargetTable {
     /** Deletes the file and its write-ahead log; nothing has it open any more. */
     @Override
     public void drop() {
+        Path file = TestDuckDb.file(name);
         try {
             Files.deleteIfExists(file);
             Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".wal"));
