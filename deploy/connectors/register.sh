@@ -9,7 +9,9 @@
 # UPPER_CASE are filled from the environment (defaults below match the local stack with a PostgreSQL source,
 # ./tidemark run); lower-case ones such as ${source.table} or ${routedByValue} belong to the plugins and are passed
 # through untouched. For the MariaDB source: SINK_TOPICS=shop.shop.orders SOURCE_CONNECTOR=shop-mariadb-source, and
-# the source's SOURCE_DB_* (./tidemark run --source mariadb fills them itself).
+# the source's SOURCE_DB_* (./tidemark run --source mariadb fills them itself). For a DuckDB target, name the sinks of
+# duckdb/ (register.sh duckdb/shop-orders-merge duckdb/shop-orders-append) and set TARGET_DUCKDB_FILE to the database
+# file on the worker (./tidemark run --target duckdb does both).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 

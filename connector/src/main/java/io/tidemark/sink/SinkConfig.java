@@ -82,14 +82,14 @@ public final class SinkConfig extends AbstractConfig {
                     GROUP_CONNECTION, 3, Width.MEDIUM, "Password")
             .define(ConfigName.CONNECTION_IDLE_RELEASE_MS, Type.LONG, null,
                     ConfigDef.LambdaValidator.with(SinkConfig::validateIdleRelease,
-                            () -> "empty (the target's default) or [0,...]"),
+                            () -> "not set (the target's default) or [0,...]"),
                     Importance.LOW,
                     "How long a task's database connections stay open unused before they are closed. A DuckDB file is "
                             + "locked against every other process while the sink has it open: this is how soon after "
                             + "its last write the sink lets go of it, so that a duckdb CLI or another program can open "
                             + "it (pause the connector to let them in while changes are flowing); while another "
                             + "process holds the file, the sink retries like after any transient error. 0 closes them "
-                            + "after every transaction. Empty: the target's default, " + idleReleaseDefaults() + ".",
+                            + "after every transaction. Not set: the target's default, " + idleReleaseDefaults() + ".",
                     GROUP_CONNECTION, 4, Width.SHORT, "Idle release (ms)")
             .define(ConfigName.TABLE_NAME_FORMAT, Type.STRING, "${source.table}",
                     ConfigDef.LambdaValidator.with(SinkConfig::validateTableNameFormat,
@@ -353,7 +353,7 @@ public final class SinkConfig extends AbstractConfig {
 
     private static void validateIdleRelease(String name, Object value) {
         if (value != null && (Long) value < 0) {
-            throw new ConfigException(name, value, "must be 0 or more milliseconds, or empty for the target's default");
+            throw new ConfigException(name, value, "must be 0 or more milliseconds, or not set for the target's default");
         }
     }
 

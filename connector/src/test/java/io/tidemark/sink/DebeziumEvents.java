@@ -46,6 +46,8 @@ public final class DebeziumEvents {
             .build();
 
     public static final String TOPIC = "shop.public.items";
+    /** The connector name of {@link #sinkProps}. */
+    public static final String SINK_NAME = "items-sink";
     /** Debezium's default placeholder for an unchanged TOASTed value. */
     public static final String UNAVAILABLE = "__debezium_unavailable_value";
 
@@ -170,6 +172,6 @@ public final class DebeziumEvents {
 
     public static Map<String, String> sinkProps(String jdbcUrl) {
         return Map.of("connection.url", jdbcUrl, "connection.user", "postgres", "connection.password", "postgres",
-                "name", "items-sink");
+                "name", SINK_NAME);
     }
 }

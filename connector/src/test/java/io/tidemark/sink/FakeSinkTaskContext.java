@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  * as with {@code errors.tolerance=none}). Connect serves a task on the thread that calls it; a call from any other
  * thread is recorded in {@link #callsOffTaskThread}.
  */
-final class FakeSinkTaskContext implements SinkTaskContext {
+public final class FakeSinkTaskContext implements SinkTaskContext {
 
     /** A record the task reported, with the error it gave. */
     record Reported(SinkRecord record, Throwable error) {

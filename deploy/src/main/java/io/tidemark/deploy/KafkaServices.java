@@ -76,11 +76,20 @@ final class KafkaServices {
      * come after the stack's own, so they win (a smaller {@code -Xmx}, for one).
      */
     void startWorker(JavaService service, Properties properties, List<String> extraJvmOptions, Duration timeout) {
+        startWorker(service, workerClasspath(), properties, extraJvmOptions, timeout);
+    }
+
+    /**
+     * Starts a distributed worker as above on another Connect runtime's {@code classpath} (a Connect release older or
+     * newer than the build's, say), the broker staying the stack's.
+     */
+    void startWorker(JavaService service, String classpath, Properties properties, List<String> extraJvmOptions,
+                     Duration timeout) {
         Path config = stack.home().resolve(service.name() + "/worker.properties");
         writeProperties(config, properties);
         List<String> options = new ArrayList<>(jvmOptions(service));
         options.addAll(extraJvmOptions);
-        Process process = service.start(workerClasspath(), options, List.of(config.toString()));
+        Process process = service.start(classpath, options, List.of(config.toString()));
         URI connectors = URI.create("http://127.0.0.1:" + properties.getProperty("rest.advertised.port") + "/connectors");
         awaitReady(service, process, timeout, () -> answers(connectors));
     }
@@ -174,7 +183,11 @@ final class KafkaServices {
         Path log4j = stack.home().resolve("conf/service-log4j2.properties");
         try (InputStream in = KafkaServices.class.getResourceAsStream("service-log4j2.properties")) {
             Files.createDirectories(log4j.getParent());
-            Files.copy(in, log4j, StandardCopyOption.REPLACE_EXISTING);
+            // Written aside and moved into place: servers started at the same time each write it, and a JVM starting
+            // meanwhile must never read half a file.
+            Path written = Files.createTempFile(log4j.getParent(), "service-log4j2", ".properties");
+            Files.copy(in, written, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(written, log4j, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new StackException("could not write " + log4j + ": " + e.getMessage(), e);
         }

@@ -5,26 +5,31 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The whole local pipeline as real processes: a source database (PostgreSQL with logical WAL, or MariaDB with a
- * row-based binlog), a target PostgreSQL, a KRaft Kafka broker and a distributed Connect worker, with the connectors
- * registered over REST. Started and stopped in dependency order; all state lives under the stack home, so a restart
- * resumes where it stopped.
+ * row-based binlog), a target PostgreSQL (or a DuckDB file, which the Connect worker opens), a KRaft Kafka broker and a
+ * distributed Connect worker, with the connectors registered over REST. Started and stopped in dependency order; all
+ * state lives under the stack home, so a restart resumes where it stopped.
  */
 final class LocalStack {
 
     private final StackSettings settings;
     private final PrintStream out;
     private final DatabaseServer sourceDb;
-    private final PostgresServer targetDb;
+    /** The target's server; none for a DuckDB target. */
+    private final Optional<PostgresServer> targetDb;
     private final KafkaServices kafka;
 
     LocalStack(StackSettings settings, PrintStream out) {
@@ -39,15 +44,17 @@ final class LocalStack {
                     "max_slot_wal_keep_size = 4GB"));
             case MARIADB -> new MariaDbServer(SourceDatabase.SERVER_NAME, settings);
         };
-        this.targetDb = new PostgresServer("target-db", settings, settings.targetDbPort(), List.of(
-                "max_connections = 50"));
+        this.targetDb = settings.target() == TargetDatabase.POSTGRES
+                ? Optional.of(new PostgresServer(TargetDatabase.DIRECTORY, settings, settings.targetDbPort(),
+                        List.of("max_connections = 50")))
+                : Optional.empty();
         this.kafka = new KafkaServices(settings);
     }
 
     /** Whether any server of this stack is running (by its pid file or data directory). */
     boolean anythingRunning() {
         return kafka.worker().running().isPresent() || kafka.broker().running().isPresent()
-                || sourceDb.running() || targetDb.running();
+                || sourceDb.running() || targetDb.map(PostgresServer::running).orElse(false);
     }
 
     /** Starts every server that is not running yet, registers the connectors and waits until they run. */
@@ -60,7 +67,9 @@ final class LocalStack {
         SourceDatabase source = settings.source();
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("source " + source.title(), settings.sourceDbPort());
-        ports.put("target PostgreSQL", settings.targetDbPort());
+        if (targetDb.isPresent()) {
+            ports.put("target PostgreSQL", settings.targetDbPort());
+        }
         ports.put("Kafka broker", settings.kafkaPort());
         ports.put("Kafka controller", settings.controllerPort());
         ports.put("Connect REST API", settings.connectPort());
@@ -71,7 +80,7 @@ final class LocalStack {
         }
         boolean resuming = sourceDb.initialized();
         out.println((resuming ? "resuming the stack in " : "creating a new stack in ") + settings.home()
-                + " (" + source.title() + " source)");
+                + " (" + source.title() + " source, " + settings.target().title() + " target)");
         keepOutOfGit();
         try {
             step("source " + source.title() + " on port " + settings.sourceDbPort() + " (" + source.captureSetting() + ")",
@@ -80,17 +89,23 @@ final class LocalStack {
                         sourceDb.createDatabase(settings.sourceDb());
                         DemoShop.on(settings).prepare(settings.deployDir().resolve(source.schemaFile()));
                     });
-            step("target PostgreSQL on port " + settings.targetDbPort(), () -> {
-                targetDb.start();
-                targetDb.createDatabase(settings.targetDb());
-            });
+            if (targetDb.isPresent()) {
+                step("target PostgreSQL on port " + settings.targetDbPort(), () -> {
+                    targetDb.get().start();
+                    targetDb.get().createDatabase(settings.targetDb());
+                });
+            } else {
+                step("target DuckDB file " + settings.targetFile() + " (opened by the Connect worker)",
+                        this::createDuckDbFile);
+            }
             step("Kafka broker (KRaft) on port " + settings.kafkaPort(), () -> kafka.startBroker(Duration.ofSeconds(90)));
             step("Connect worker on " + settings.connectUrl() + ", plugin.path " + settings.pluginPath(),
                     () -> kafka.startWorker(Duration.ofSeconds(120)));
             List<String> connectors = connectorsToRegister();
             List<String> registered = new ArrayList<>();
             step("connectors " + String.join(", ", connectors), () -> {
-                registered.addAll(register(connectors));
+                registered.addAll(register(connectors.stream().map(c -> settings.connectorConfig(c).toString())
+                        .toList()));
                 awaitConnectorsRunning(connectors, Duration.ofSeconds(90));
             });
             registered.forEach(line -> out.println("    " + line));
@@ -113,7 +128,10 @@ final class LocalStack {
         if (kafka.broker().stop(Duration.ofSeconds(60))) {
             out.println("  stopped Kafka broker");
         }
-        for (DatabaseServer db : List.of(targetDb, sourceDb)) {
+        List<DatabaseServer> databases = new ArrayList<>();
+        targetDb.ifPresent(databases::add);
+        databases.add(sourceDb);
+        for (DatabaseServer db : databases) {
             if (db.running()) {
                 db.stop();
                 out.println("  stopped " + db.name());
@@ -157,6 +175,21 @@ final class LocalStack {
             throw new StackException("the Connect worker did not answer a validate call: " + e.getMessage(), e);
         }
         return names;
+    }
+
+    /**
+     * An empty DuckDB database file, so that the home remembers its target before the sinks first write (and the
+     * directory exists, which DuckDB does not create). Closed at once: the Connect worker must be the one to open it.
+     */
+    private void createDuckDbFile() {
+        try {
+            Files.createDirectories(settings.targetFile().getParent());
+            try (Connection ignored = DriverManager.getConnection(settings.targetJdbcUrl())) {
+                // Opening creates the file.
+            }
+        } catch (IOException | SQLException e) {
+            throw new StackException("cannot create the DuckDB target " + settings.targetFile() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Registers through deploy/connectors/register.sh, the same command users run; returns what it printed. */
@@ -277,9 +310,11 @@ final class LocalStack {
         String login = " (" + settings.dbUser() + " / " + settings.dbPassword() + ")";
         String debezium = settings.debeziumUser().equals(settings.dbUser()) ? ""
                 : "; Debezium logs in as " + settings.debeziumUser();
+        String target = settings.target() == TargetDatabase.POSTGRES ? login
+                : " (open it read-only between the sinks' transactions: duckdb -readonly " + settings.targetFile() + ")";
         return List.of(
                 "  source   " + settings.sourceJdbcUrl() + login + ": orders, outbox" + debezium,
-                "  target   " + settings.targetJdbcUrl() + login + ": orders, orders_audit, cdc_watermark",
+                "  target   " + settings.targetJdbcUrl() + target + ": orders, orders_audit, cdc_watermark",
                 "  Kafka    " + settings.bootstrapServers() + ": " + settings.ordersTopic() + ", "
                         + StackSettings.OUTBOX_TOPIC_PREFIX + "Order",
                 "  Connect  " + settings.connectUrl() + "/connectors?expand=status",

@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  * Reads the pipeline's vital signs from where operators read them: {@code pg_replication_slots} on a PostgreSQL
  * source, the binlog position ({@code SHOW MASTER STATUS}) on a MariaDB source against the Debezium connector's
  * committed offset (Connect's offsets API), consumer-group offsets in Kafka, the sink's {@code cdc_watermark} table on
- * the target, the outbox table, and the Connect REST API. Latency samples come from the watermark: every apply
+ * the target (a DuckDB target's file between the sinks' transactions, {@link TargetDatabase#openForReading}), the
+ * outbox table, and the Connect REST API. Latency samples come from the watermark: every apply
  * records the source commit time of its last change ({@code source_ts}) and the apply time ({@code updated_at}) in
  * the same transaction as the data, so each apply seen between two looks is one sample. The watermark's
  * {@code next_offset} against the end of each partition says what a sink has not applied yet, which its consumer
@@ -88,8 +89,7 @@ final class PipelineProbe implements AutoCloseable {
         Map<String, List<Duration>> latencies = new LinkedHashMap<>();
         Map<String, Map<TopicPartition, Long>> applied = null;
         BinlogPosition appliedBinlog = null;
-        try (Connection c = DriverManager.getConnection(settings.targetJdbcUrl(), settings.dbUser(), settings.dbPassword());
-             Statement s = c.createStatement()) {
+        try (Connection c = settings.target().openForReading(settings); Statement s = c.createStatement()) {
             if (tableExists(s, "orders")) {
                 targetRows = count(s, "SELECT count(*) FROM orders WHERE NOT __deleted");
             } else {
@@ -281,11 +281,10 @@ final class PipelineProbe implements AutoCloseable {
         }
     }
 
+    /** Whether {@code table} is in the current schema, in the SQL of PostgreSQL and DuckDB alike. */
     private static boolean tableExists(Statement s, String table) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SELECT to_regclass('public." + table + "') IS NOT NULL")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
+        return count(s, "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+                + " AND table_name = '" + table + "'") > 0;
     }
 
     private static String firstLine(Exception e) {

@@ -7,13 +7,14 @@ import java.util.Optional;
 /**
  * Where the local stack lives and how to reach it. Every value comes from an environment variable with a
  * default, so the same names drive this tool, {@code deploy/connectors/register.sh} and docker-compose; the source
- * database comes from {@code --source}, or from the home of a stack created before.
+ * and target databases come from {@code --source} and {@code --target}, or from the home of a stack created before.
  *
  * @param deployDir  the {@code deploy/} module: connector JSON, demo schema, and what its build laid out
  * @param home       data, logs and pid files of the stack ({@code TIDEMARK_HOME}); kept across restarts
  * @param pluginPath the worker's {@code plugin.path} ({@code TIDEMARK_PLUGIN_PATH}; default: the folders the
  *                   deploy build lays out, Debezium's PostgreSQL and MySQL connectors and Tidemark's two plugins)
  * @param source     the database changes are captured from
+ * @param target     the database the sinks write to
  * @param dbUser     the login of the application on the source and of everything on the target
  */
 public record StackSettings(
@@ -21,6 +22,7 @@ public record StackSettings(
         Path home,
         Path pluginPath,
         SourceDatabase source,
+        TargetDatabase target,
         int sourceDbPort,
         int targetDbPort,
         int kafkaPort,
@@ -44,22 +46,31 @@ public record StackSettings(
         return fromEnvironment(deployDir, env, Optional.empty());
     }
 
-    /**
-     * The stack of the environment capturing the {@code requested} source. A home created with another source is
-     * refused, since its target, topics and offsets belong to that source; without a request the home's source is
-     * taken, and PostgreSQL for a new home.
-     */
+    /** The stack of the environment capturing the {@code requested} source, with its home's target. */
     public static StackSettings fromEnvironment(Path deployDir, Map<String, String> env,
                                                 Optional<SourceDatabase> requested) {
+        return fromEnvironment(deployDir, env, requested, Optional.empty());
+    }
+
+    /**
+     * The stack of the environment capturing the {@code requestedSource} and writing to the {@code requestedTarget}. A
+     * home created with another source or target is refused, since its target, topics and offsets belong to those;
+     * without a request the home's own is taken, and PostgreSQL for a new home.
+     */
+    public static StackSettings fromEnvironment(Path deployDir, Map<String, String> env,
+                                                Optional<SourceDatabase> requestedSource,
+                                                Optional<TargetDatabase> requestedTarget) {
         Path defaultHome = deployDir.toAbsolutePath().getParent().resolve(".tidemark");
         Path home = Path.of(env.getOrDefault("TIDEMARK_HOME", defaultHome.toString())).toAbsolutePath();
-        SourceDatabase source = source(home, requested);
+        SourceDatabase source = source(home, requestedSource);
+        String targetDb = env.getOrDefault("TARGET_DB_NAME", "analytics");
         return new StackSettings(
                 deployDir.toAbsolutePath(),
                 home,
                 Path.of(env.getOrDefault("TIDEMARK_PLUGIN_PATH",
                         deployDir.toAbsolutePath().resolve("target/connect-plugins").toString())).toAbsolutePath(),
                 source,
+                target(home, targetDb, requestedTarget),
                 port(env, "SOURCE_DB_PORT", source.defaultPort()),
                 port(env, "TARGET_DB_PORT", 15433),
                 port(env, "TIDEMARK_KAFKA_PORT", 19092),
@@ -68,7 +79,7 @@ public record StackSettings(
                 env.getOrDefault("SOURCE_DB_USER", source.defaultUser()),
                 env.getOrDefault("SOURCE_DB_PASSWORD", "tidemark"),
                 env.getOrDefault("SOURCE_DB_NAME", "shop"),
-                env.getOrDefault("TARGET_DB_NAME", "analytics"));
+                targetDb);
     }
 
     private static SourceDatabase source(Path home, Optional<SourceDatabase> requested) {
@@ -79,6 +90,16 @@ public record StackSettings(
                     + " runs a " + requested.get().title() + " stack beside it");
         }
         return created.or(() -> requested).orElse(SourceDatabase.POSTGRES);
+    }
+
+    private static TargetDatabase target(Path home, String database, Optional<TargetDatabase> requested) {
+        Optional<TargetDatabase> created = TargetDatabase.createdIn(home, database);
+        if (created.isPresent() && requested.isPresent() && created.get() != requested.get()) {
+            throw new StackException("the stack in " + home + " was created with a " + created.get().title()
+                    + " target, not " + requested.get().title() + ": ./tidemark clean removes it, or TIDEMARK_HOME=<dir>"
+                    + " runs a " + requested.get().title() + " stack beside it");
+        }
+        return created.or(() -> requested).orElse(TargetDatabase.POSTGRES);
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {
@@ -99,8 +120,14 @@ public record StackSettings(
 
     /** The same stack reached through another Connect worker's REST port (a second Connect cluster, say). */
     public StackSettings withConnectPort(int port) {
-        return new StackSettings(deployDir, home, pluginPath, source, sourceDbPort, targetDbPort, kafkaPort, controllerPort,
-                port, dbUser, dbPassword, sourceDb, targetDb);
+        return new StackSettings(deployDir, home, pluginPath, source, target, sourceDbPort, targetDbPort, kafkaPort,
+                controllerPort, port, dbUser, dbPassword, sourceDb, targetDb);
+    }
+
+    /** The same servers with other databases on them: a second pipeline beside the stack's. */
+    public StackSettings withDatabases(String sourceDatabase, String targetDatabase) {
+        return new StackSettings(deployDir, home, pluginPath, source, target, sourceDbPort, targetDbPort, kafkaPort,
+                controllerPort, connectPort, dbUser, dbPassword, sourceDatabase, targetDatabase);
     }
 
     public String sourceJdbcUrl() {
@@ -129,7 +156,30 @@ public record StackSettings(
     }
 
     public String targetJdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + targetDbPort + "/" + targetDb;
+        return switch (target) {
+            case POSTGRES -> "jdbc:postgresql://127.0.0.1:" + targetDbPort + "/" + targetDb;
+            case DUCKDB -> "jdbc:duckdb:" + targetFile();
+        };
+    }
+
+    /** The DuckDB target's database file, which the Connect worker opens. */
+    public Path targetFile() {
+        return TargetDatabase.duckDbFile(home, targetDb);
+    }
+
+    /** Where the target is, for a person: the PostgreSQL server's port, or the DuckDB file. */
+    public String targetLocation() {
+        return target == TargetDatabase.POSTGRES ? ":" + targetDbPort : targetFile().toString();
+    }
+
+    /**
+     * The connector config register.sh fills for connector {@code name}: the sinks of a DuckDB target have their own
+     * (deploy/connectors/duckdb), everything else one in deploy/connectors.
+     */
+    public Path connectorConfig(String name) {
+        boolean sink = name.equals(MERGE_SINK) || name.equals(APPEND_SINK);
+        Path folder = sink && target == TargetDatabase.DUCKDB ? connectorsDir().resolve("duckdb") : connectorsDir();
+        return folder.resolve(name + ".json");
     }
 
     public String bootstrapServers() {
@@ -170,6 +220,7 @@ public record StackSettings(
                 Map.entry("TARGET_DB_NAME", targetDb),
                 Map.entry("TARGET_DB_USER", dbUser),
                 Map.entry("TARGET_DB_PASSWORD", dbPassword),
+                Map.entry("TARGET_DUCKDB_FILE", targetFile().toString()),
                 Map.entry("KAFKA_REPLICATION_FACTOR", "1"),
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers()),
                 Map.entry("SINK_TOPICS", sinkTopics()));

@@ -18,16 +18,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The local stack's command line, started by the {@code ./tidemark} script at the project root:
  * <pre>
- *   run [--source S] [--rate N] [--transactions N]   start everything, run the demo workload, show live status;
- *                                                    Ctrl-C stops
- *   start [--source S]                 start everything and return (the servers keep running)
+ *   run [--source S] [--target T] [--rate N] [--transactions N]   start everything, run the demo workload, show
+ *                                                    live status; Ctrl-C stops
+ *   start [--source S] [--target T]    start everything and return (the servers keep running)
  *   stop                               stop a running stack (from any shell); data is kept
  *   status [--watch]                   the pipeline's vital signs, once or live, for any running stack
  *   workload [--rate N] [--transactions N]   the demo workload alone, against SOURCE_DB_*
  *   clean                              delete the stack's data
  * </pre>
- * {@code --source postgres|mariadb} picks the source database of a new stack (PostgreSQL by default); every command
- * on an existing stack uses the source it was created with.
+ * {@code --source postgres|mariadb} picks the source database of a new stack, {@code --target postgres|duckdb} the
+ * database its sinks write to (PostgreSQL by default); every command on an existing stack uses the source and target
+ * it was created with.
  */
 public final class Tidemark {
 
@@ -59,7 +60,7 @@ public final class Tidemark {
     int execute(List<String> args) {
         String command = args.isEmpty() ? "run" : args.get(0);
         Options options = Options.parse(args.isEmpty() ? List.of() : args.subList(1, args.size()));
-        StackSettings settings = StackSettings.fromEnvironment(deployDir, env, options.source);
+        StackSettings settings = StackSettings.fromEnvironment(deployDir, env, options.source, options.target);
         switch (command) {
             case "run" -> run(settings, options);
             case "start" -> start(settings);
@@ -187,7 +188,8 @@ public final class Tidemark {
         try (PipelineProbe probe = new PipelineProbe(settings)) {
             String headline = "Tidemark pipeline at " + settings.connectUrl() + ", " + settings.source().title()
                     + " source :" + settings.sourceDbPort()
-                    + ", target :" + settings.targetDbPort() + ", Kafka " + settings.bootstrapServers();
+                    + ", " + settings.target().title() + " target " + settings.targetLocation()
+                    + ", Kafka " + settings.bootstrapServers();
             if (!watch) {
                 // Two looks a few seconds apart: latency samples are the applies seen between them.
                 health.record(probe.look());
@@ -265,9 +267,10 @@ public final class Tidemark {
         }
     }
 
-    /** Command options: {@code --source}, {@code --rate}, {@code --transactions}, {@code --watch}. */
+    /** Command options: {@code --source}, {@code --target}, {@code --rate}, {@code --transactions}, {@code --watch}. */
     static final class Options {
         Optional<SourceDatabase> source = Optional.empty();
+        Optional<TargetDatabase> target = Optional.empty();
         double rate = 20;
         long transactions;
         boolean watch;
@@ -279,6 +282,7 @@ public final class Tidemark {
                 String arg = rest.remove(0);
                 switch (arg) {
                     case "--source" -> options.source = Optional.of(SourceDatabase.named(value(arg, rest)));
+                    case "--target" -> options.target = Optional.of(TargetDatabase.named(value(arg, rest)));
                     case "--watch" -> options.watch = true;
                     case "--rate" -> options.rate = positive(arg, value(arg, rest));
                     case "--transactions" -> options.transactions = (long) positive(arg, value(arg, rest));

@@ -50,6 +50,15 @@ class CommandLineTest {
     }
 
     @Test
+    void targetNamesTheDatabaseTheSinksWriteTo() {
+        assertThat(Tidemark.Options.parse(List.of()).target).as("no --target: the stack's own").isEmpty();
+        assertThat(Tidemark.Options.parse(List.of("--target", "duckdb", "--source", "mariadb")).target)
+                .contains(TargetDatabase.DUCKDB);
+        assertThatThrownBy(() -> Tidemark.Options.parse(List.of("--target", "sqlite")))
+                .hasMessage("--target must be one of postgres, duckdb, not 'sqlite'");
+    }
+
+    @Test
     void badOptionsAreRefusedByName() {
         assertThatThrownBy(() -> Tidemark.Options.parse(List.of("--rate", "-1")))
                 .hasMessage("--rate must be a positive number, not '-1'");

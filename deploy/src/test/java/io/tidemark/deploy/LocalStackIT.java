@@ -12,7 +12,6 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static io.tidemark.deploy.StackQueries.awaitTrue;
@@ -25,8 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * converges again, and stops on Ctrl-C (SIGINT).
  */
 class LocalStackIT {
-
-    private static final String ORDERS = "SELECT id, customer, status, amount::text FROM orders";
 
     private static TidemarkScript script;
     private static StackSettings settings;
@@ -58,11 +55,11 @@ class LocalStackIT {
         Result workload = script.run(Duration.ofSeconds(120), "workload", "--transactions", "300", "--rate", "100");
         assertThat(workload.exitCode()).as(workload.output()).isZero();
         long t1 = System.nanoTime();
-        awaitConverged(Duration.ofSeconds(120));
+        stack.awaitTargetEqualsSource(Duration.ofSeconds(120));
         double convergenceSeconds = (System.nanoTime() - t1) / 1e9;
         System.out.printf("local stack: cold start %.1f s, target converged %.1f s after the workload%n",
                 startupSeconds, convergenceSeconds);
-        awaitOutboxEventsForEveryOrder(Duration.ofSeconds(60));
+        stack.awaitOutboxEventsForEveryOrder(Duration.ofSeconds(60));
 
         Result status = script.run(Duration.ofSeconds(60), "status");
         assertThat(status.exitCode()).as(status.output()).isZero();
@@ -91,8 +88,8 @@ class LocalStackIT {
         System.out.printf("local stack: warm restart %.1f s%n", (System.nanoTime() - t2) / 1e9);
         assertThat(watch.text()).contains("resuming the stack", "updated shop-postgres-source");
         watch.await("demo workload finished", Duration.ofSeconds(120));
-        awaitConverged(Duration.ofSeconds(120));
-        awaitOutboxEventsForEveryOrder(Duration.ofSeconds(60));
+        stack.awaitTargetEqualsSource(Duration.ofSeconds(120));
+        stack.awaitOutboxEventsForEveryOrder(Duration.ofSeconds(60));
 
         List<String> changes = stack.recordValues(settings.ordersTopic(), v -> v.at("/payload/op").asText());
         long snapshotReads = changes.stream().filter("r"::equals).count();
@@ -107,22 +104,5 @@ class LocalStackIT {
         assertThat(run.waitFor(180, TimeUnit.SECONDS)).as("run stops on Ctrl-C").isTrue();
         watch.await("stopped source-db", Duration.ofSeconds(5));
         StackQueries.awaitPortsFree(settings);
-    }
-
-    private static void awaitConverged(Duration timeout) {
-        awaitTrue("target orders to equal source orders", timeout, () -> {
-            List<List<String>> source = stack.rows(settings.sourceJdbcUrl(), ORDERS + " ORDER BY id");
-            List<List<String>> target = stack.rows(settings.targetJdbcUrl(), ORDERS + " WHERE NOT __deleted ORDER BY id");
-            return !source.isEmpty() && source.equals(target);
-        });
-    }
-
-    /** Every order ever placed wrote one OrderPlaced outbox row; each must be on outbox.event.Order, once. */
-    private static void awaitOutboxEventsForEveryOrder(Duration timeout) {
-        awaitTrue("one OrderPlaced event per order on outbox.event.Order", timeout, () -> {
-            long orders = stack.count(settings.sourceJdbcUrl(), "SELECT last_value FROM orders_id_seq");
-            List<Long> events = stack.recordValues(StackSettings.OUTBOX_TOPIC_PREFIX + "Order", e -> e.at("/payload/orderId").asLong());
-            return events.size() == orders && Set.copyOf(events).size() == orders;
-        });
     }
 }

@@ -11,10 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import static io.tidemark.deploy.StackQueries.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -25,10 +23,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * converges again and stops on Ctrl-C. CI installs {@code mariadb-server}; a machine without {@code mariadbd} skips this.
  */
 class MariaDbLocalStackIT {
-
-    private static final String SOURCE_ORDERS = "SELECT id, customer, status, CAST(amount AS CHAR) FROM orders ORDER BY id";
-    private static final String TARGET_ORDERS = "SELECT id, customer, status, amount::text FROM orders"
-            + " WHERE NOT __deleted ORDER BY id";
 
     private static TidemarkScript script;
     private static StackSettings settings;
@@ -58,17 +52,17 @@ class MariaDbLocalStackIT {
         double startupSeconds = (System.nanoTime() - t0) / 1e9;
         System.out.println(start.output());
         assertThat(start.exitCode()).as(start.output()).isZero();
-        assertThat(start.output()).contains("creating a new stack", "(MariaDB source)", "source MariaDB on port",
+        assertThat(start.output()).contains("creating a new stack", "(MariaDB source, PostgreSQL target)", "source MariaDB on port",
                 "created shop-mariadb-source", "created shop-orders-merge", "stack up in");
 
         Result workload = script.run(Duration.ofSeconds(120), "workload", "--transactions", "300", "--rate", "100");
         assertThat(workload.exitCode()).as(workload.output()).isZero();
         long t1 = System.nanoTime();
-        awaitConverged(Duration.ofSeconds(120));
+        stack.awaitTargetEqualsSource(Duration.ofSeconds(120));
         double convergenceSeconds = (System.nanoTime() - t1) / 1e9;
         System.out.printf("local stack with MariaDB: cold start %.1f s, target converged %.1f s after the workload%n",
                 startupSeconds, convergenceSeconds);
-        awaitOutboxEventsForEveryOrder(Duration.ofSeconds(60));
+        stack.awaitOutboxEventsForEveryOrder(Duration.ofSeconds(60));
 
         Result status = script.run(Duration.ofSeconds(60), "status");
         System.out.println(status.output());
@@ -95,8 +89,8 @@ class MariaDbLocalStackIT {
         System.out.printf("local stack with MariaDB: warm restart %.1f s%n", (System.nanoTime() - t2) / 1e9);
         assertThat(watch.text()).contains("resuming the stack", "updated shop-mariadb-source");
         watch.await("demo workload finished", Duration.ofSeconds(120));
-        awaitConverged(Duration.ofSeconds(120));
-        awaitOutboxEventsForEveryOrder(Duration.ofSeconds(60));
+        stack.awaitTargetEqualsSource(Duration.ofSeconds(120));
+        stack.awaitOutboxEventsForEveryOrder(Duration.ofSeconds(60));
 
         List<String> changes = stack.recordValues(settings.ordersTopic(), v -> v.at("/payload/op").asText());
         assertThat(changes.stream().filter("r"::equals).count()).as("orders read by the one initial snapshot")
@@ -106,23 +100,5 @@ class MariaDbLocalStackIT {
         assertThat(run.waitFor(180, TimeUnit.SECONDS)).as("run stops on Ctrl-C").isTrue();
         watch.await("stopped source-db", Duration.ofSeconds(5));
         StackQueries.awaitPortsFree(settings);
-    }
-
-    private static void awaitConverged(Duration timeout) {
-        awaitTrue("target orders to equal source orders", timeout, () -> {
-            List<List<String>> source = stack.rows(settings.sourceJdbcUrl(), SOURCE_ORDERS);
-            List<List<String>> target = stack.rows(settings.targetJdbcUrl(), TARGET_ORDERS);
-            return !source.isEmpty() && source.equals(target);
-        });
-    }
-
-    /** Every order ever placed wrote one OrderPlaced outbox row; each must be on outbox.event.Order, once. */
-    private static void awaitOutboxEventsForEveryOrder(Duration timeout) {
-        awaitTrue("one OrderPlaced event per order on outbox.event.Order", timeout, () -> {
-            long orders = stack.count(settings.sourceJdbcUrl(), "SELECT AUTO_INCREMENT - 1 FROM information_schema.TABLES"
-                    + " WHERE TABLE_SCHEMA = '" + settings.sourceDb() + "' AND TABLE_NAME = 'orders'");
-            List<Long> events = stack.recordValues(StackSettings.OUTBOX_TOPIC_PREFIX + "Order", e -> e.at("/payload/orderId").asLong());
-            return events.size() == orders && Set.copyOf(events).size() == orders;
-        });
     }
 }

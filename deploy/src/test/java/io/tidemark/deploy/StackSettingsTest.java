@@ -83,6 +83,35 @@ class StackSettingsTest {
     }
 
     @Test
+    void aDuckDbTargetIsAFileInTheHomeWithSinkConfigsOfItsOwn() {
+        StackSettings settings = StackSettings.fromEnvironment(DEPLOY, Map.of("TIDEMARK_HOME", "/tmp/stack"),
+                Optional.empty(), Optional.of(TargetDatabase.DUCKDB));
+        assertThat(settings.targetFile()).isEqualTo(Path.of("/tmp/stack/target-db/analytics.duckdb"));
+        assertThat(settings.targetJdbcUrl()).isEqualTo("jdbc:duckdb:/tmp/stack/target-db/analytics.duckdb");
+        assertThat(settings.targetLocation()).isEqualTo("/tmp/stack/target-db/analytics.duckdb");
+        assertThat(settings.registerEnvironment())
+                .containsEntry("TARGET_DUCKDB_FILE", "/tmp/stack/target-db/analytics.duckdb");
+        assertThat(settings.connectorConfig(StackSettings.MERGE_SINK))
+                .isEqualTo(DEPLOY.resolve("connectors/duckdb/shop-orders-merge.json"));
+        assertThat(settings.connectorConfig("shop-postgres-source"))
+                .isEqualTo(DEPLOY.resolve("connectors/shop-postgres-source.json"));
+        assertThat(StackSettings.fromEnvironment(DEPLOY, Map.of()).connectorConfig(StackSettings.APPEND_SINK))
+                .isEqualTo(DEPLOY.resolve("connectors/shop-orders-append.json"));
+    }
+
+    @Test
+    void anExistingStackKeepsTheTargetItWasCreatedWith(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve("target-db"));
+        Files.writeString(home.resolve("target-db/analytics.duckdb"), "");
+        Map<String, String> env = Map.of("TIDEMARK_HOME", home.toString());
+        assertThat(StackSettings.fromEnvironment(DEPLOY, env).target()).isEqualTo(TargetDatabase.DUCKDB);
+        assertThatThrownBy(() -> StackSettings.fromEnvironment(DEPLOY, env, Optional.empty(),
+                Optional.of(TargetDatabase.POSTGRES)))
+                .hasMessage("the stack in " + home + " was created with a DuckDB target, not PostgreSQL:"
+                        + " ./tidemark clean removes it, or TIDEMARK_HOME=<dir> runs a PostgreSQL stack beside it");
+    }
+
+    @Test
     void environmentMovesPortsAndHome() {
         StackSettings settings = StackSettings.fromEnvironment(DEPLOY, Map.of("TIDEMARK_HOME", "/tmp/stack",
                 "SOURCE_DB_PORT", "25432", "TIDEMARK_KAFKA_PORT", "29092", "TIDEMARK_CONNECT_PORT", "28083"));

@@ -4,6 +4,7 @@ import io.tidemark.sink.dialect.AuditEvents;
 import io.tidemark.sink.dialect.ConflictGuard;
 import io.tidemark.sink.dialect.HiddenColumns;
 import io.tidemark.sink.dialect.TableDefinition;
+import io.tidemark.sink.dialect.TableWideDeletes;
 import io.tidemark.sink.dialect.TargetDialect;
 import io.tidemark.sink.dialect.Watermarks;
 import io.tidemark.sink.event.ChangeEvent;
@@ -312,40 +313,13 @@ public final class DuckDbDialect implements TargetDialect {
     @Override
     public int truncate(Connection connection, TableDefinition table, RowVersion position, boolean softDelete)
             throws SQLException {
-        HiddenColumns.Versions versions = HiddenColumns.Versions.of(table);
-        String set = quote(HiddenColumns.DELETED) + " = true, " + quote(versions.streamed()) + " = ?, "
-                + quote(versions.snapshot()) + " = NULL";
-        return deleteRowsBelow(connection, table, position, softDelete, set, "");
+        return TableWideDeletes.truncate(connection, this, table, position, softDelete);
     }
 
     @Override
     public int deleteMissingFromSnapshot(Connection connection, TableDefinition table, RowVersion position,
                                          boolean softDelete) throws SQLException {
-        return deleteRowsBelow(connection, table, position, softDelete, quote(HiddenColumns.DELETED) + " = true",
-                "NOT " + quote(HiddenColumns.DELETED) + " AND ");
-    }
-
-    /**
-     * Deletes the rows whose stored versions are both below (or without) {@code position}; a soft delete instead sets
-     * {@code softSet} (whose one parameter, if any, is the position) on rows matching {@code softWhere}.
-     */
-    private int deleteRowsBelow(Connection connection, TableDefinition table, RowVersion position, boolean softDelete,
-                                String softSet, String softWhere) throws SQLException {
-        HiddenColumns.Versions versions = HiddenColumns.Versions.of(table);
-        String v = quote(versions.streamed());
-        String sv = quote(versions.snapshot());
-        String below = "(" + v + " IS NULL OR " + v + " < ?) AND (" + sv + " IS NULL OR " + sv + " < ?)";
-        String sql = softDelete ? "UPDATE " + quote(table.id()) + " SET " + softSet + " WHERE " + softWhere + below
-                : "DELETE FROM " + quote(table.id()) + " WHERE " + below;
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            int index = 1;
-            if (softDelete && softSet.contains("?")) {
-                ps.setBigDecimal(index++, decimal(position));
-            }
-            ps.setBigDecimal(index++, decimal(position));
-            ps.setBigDecimal(index, decimal(position));
-            return ps.executeUpdate();
-        }
+        return TableWideDeletes.deleteMissingFromSnapshot(connection, this, table, position, softDelete);
     }
 
     @Override

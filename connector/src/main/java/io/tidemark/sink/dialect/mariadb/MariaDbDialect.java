@@ -3,6 +3,7 @@ package io.tidemark.sink.dialect.mariadb;
 import io.tidemark.sink.dialect.AuditEvents;
 import io.tidemark.sink.dialect.HiddenColumns;
 import io.tidemark.sink.dialect.TableDefinition;
+import io.tidemark.sink.dialect.TableWideDeletes;
 import io.tidemark.sink.dialect.TargetDialect;
 import io.tidemark.sink.dialect.Watermarks;
 import io.tidemark.sink.event.ChangeEvent;
@@ -12,6 +13,7 @@ import io.tidemark.sink.position.SourcePosition;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -114,6 +116,7 @@ public final class MariaDbDialect implements TargetDialect {
             }
         }
         if (!columns.isEmpty()) {
+            requireTransactionalEngine(connection, id);
             try (PreparedStatement ps = connection.prepareStatement("SELECT COLUMN_NAME"
                     + " FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = " + schema + " AND TABLE_NAME = ?"
                     + " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION")) {
@@ -127,6 +130,28 @@ public final class MariaDbDialect implements TargetDialect {
             }
         }
         return columns.isEmpty() ? null : new TableDefinition(id, columns, primaryKey);
+    }
+
+    /**
+     * Refuses a table whose storage engine has no transactions (MyISAM, Aria, MEMORY, ...): its rows would be written
+     * at once, outside the target transaction that carries the offsets and watermark, so a rollback would leave them
+     * and a reader would see parts of source transactions. Views (no engine) pass.
+     */
+    private void requireTransactionalEngine(Connection connection, TableId id) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT t.ENGINE, e.TRANSACTIONS"
+                + " FROM information_schema.TABLES t LEFT JOIN information_schema.ENGINES e ON e.ENGINE = t.ENGINE"
+                + " WHERE t.TABLE_SCHEMA = COALESCE(?, DATABASE()) AND t.TABLE_NAME = ?")) {
+            ps.setString(1, id.schema());
+            ps.setString(2, id.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getString(1) != null && !"YES".equals(rs.getString(2))) {
+                    throw new ConnectException("table " + quote(id) + " uses the " + rs.getString(1) + " storage engine,"
+                            + " which has no transactions: the sink writes each row in the same transaction as its"
+                            + " Kafka offsets and watermark, so it needs a transactional engine. Convert it with"
+                            + " ALTER TABLE " + quote(id) + " ENGINE=InnoDB");
+                }
+            }
+        }
     }
 
     /** DDL commits by itself in MariaDB; the named lock keeps two tasks from racing on the same table. */
@@ -304,40 +329,13 @@ public final class MariaDbDialect implements TargetDialect {
     @Override
     public int truncate(Connection connection, TableDefinition table, RowVersion position, boolean softDelete)
             throws SQLException {
-        HiddenColumns.Versions versions = HiddenColumns.Versions.of(table);
-        String set = quote(HiddenColumns.DELETED) + " = TRUE, " + quote(versions.streamed()) + " = ?, "
-                + quote(versions.snapshot()) + " = NULL";
-        return deleteRowsBelow(connection, table, position, softDelete, set, "");
+        return TableWideDeletes.truncate(connection, this, table, position, softDelete);
     }
 
     @Override
     public int deleteMissingFromSnapshot(Connection connection, TableDefinition table, RowVersion position,
                                          boolean softDelete) throws SQLException {
-        return deleteRowsBelow(connection, table, position, softDelete, quote(HiddenColumns.DELETED) + " = TRUE",
-                "NOT " + quote(HiddenColumns.DELETED) + " AND ");
-    }
-
-    /**
-     * Deletes the rows whose stored versions are both below (or without) {@code position}; a soft delete instead sets
-     * {@code softSet} (whose one parameter, if any, is the position) on rows matching {@code softWhere}.
-     */
-    private int deleteRowsBelow(Connection connection, TableDefinition table, RowVersion position, boolean softDelete,
-                                String softSet, String softWhere) throws SQLException {
-        HiddenColumns.Versions versions = HiddenColumns.Versions.of(table);
-        String v = quote(versions.streamed());
-        String sv = quote(versions.snapshot());
-        String below = "(" + v + " IS NULL OR " + v + " < ?) AND (" + sv + " IS NULL OR " + sv + " < ?)";
-        String sql = softDelete ? "UPDATE " + quote(table.id()) + " SET " + softSet + " WHERE " + softWhere + below
-                : "DELETE FROM " + quote(table.id()) + " WHERE " + below;
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            int index = 1;
-            if (softDelete && softSet.contains("?")) {
-                ps.setBigDecimal(index++, decimal(position));
-            }
-            ps.setBigDecimal(index++, decimal(position));
-            ps.setBigDecimal(index, decimal(position));
-            return ps.executeUpdate();
-        }
+        return TableWideDeletes.deleteMissingFromSnapshot(connection, this, table, position, softDelete);
     }
 
     @Override
