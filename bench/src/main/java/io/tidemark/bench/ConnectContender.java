@@ -41,19 +41,8 @@ record ConnectContender(String label, Map<String, String> config, String userKey
         config.put("collection.name.format", DebeziumEncoding.TABLE);
         config.put("schema.evolution", "none");
         config.put("batch.size", "5000");
-        return new ConnectContender("Debezium JDBC sink 3.3.1", config, "connection.username");
-    }
-
-    /**
-     * Debezium's JDBC sink with the same settings, in the release {@code version} a plugin folder on the worker's
-     * {@code plugin.path} holds, chosen over the class path's by {@code connector.plugin.version}.
-     */
-    static ConnectContender debeziumPlugin(String version) {
-        ConnectContender classPath = debezium();
-        Map<String, String> config = new LinkedHashMap<>(classPath.config());
-        config.put("connector.plugin.version", "[" + version + "]");
-        return new ConnectContender("Debezium JDBC sink " + version.replaceFirst("\\.Final$", ""), config,
-                classPath.userKey());
+        return new ConnectContender("Debezium JDBC sink " + DebeziumReleases.shortName(DebeziumReleases.JDBC_SINK),
+                config, "connection.username");
     }
 
     /** Runs the connector in {@code worker} until {@code lastId} is visible in {@code target}; returns the elapsed nanoseconds. */

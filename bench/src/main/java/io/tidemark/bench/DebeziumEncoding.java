@@ -88,7 +88,7 @@ final class DebeziumEncoding {
 
     byte[] value(Workload.Change change) {
         Struct source = new Struct(SOURCE_SCHEMA)
-                .put("version", "3.3.1.Final")
+                .put("version", DebeziumReleases.SOURCE)
                 .put("connector", "postgresql")
                 .put("name", SERVER)
                 .put("ts_ms", change.commitMillis())

@@ -19,15 +19,15 @@ final class PostgresTarget implements BenchTarget {
         return List.of("tidemark", "debezium", "raw");
     }
 
-    /** The release on the benchmark's class path. */
     @Override
     public ConnectContender debezium() {
         return ConnectContender.debezium();
     }
 
+    /** Debezium's JDBC sink from the plugin folder bench/run unpacks. */
     @Override
     public Map<String, String> workerConfig() {
-        return Map.of();
+        return Map.of("plugin.path", DebeziumReleases.jdbcSinkPluginPath());
     }
 
     @Override

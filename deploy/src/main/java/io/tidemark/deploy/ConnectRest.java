@@ -30,7 +30,7 @@ final class ConnectRest {
     Map<String, String> connectorStates() throws IOException {
         JsonNode answer = get("/connectors?expand=status");
         Map<String, String> states = new LinkedHashMap<>();
-        answer.fields().forEachRemaining(entry -> {
+        answer.properties().forEach(entry -> {
             JsonNode status = entry.getValue().path("status");
             String state = status.path("connector").path("state").asText("UNKNOWN");
             StringBuilder tasks = new StringBuilder();

@@ -50,7 +50,7 @@ record ComposeFile(Path projectDir, JsonNode root) {
 
     Map<String, String> environment(String service) {
         Map<String, String> env = new LinkedHashMap<>();
-        service(service).path("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        service(service).path("environment").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
         return env;
     }
 

@@ -33,6 +33,8 @@ public final class OutboxRouterConfig extends AbstractConfig {
         String FIELD_EVENT_TIMESTAMP = "table.field.event.timestamp";
         String FIELD_EVENT_SCHEMA_VERSION = "table.field.event.schema.version";
         String FIELDS_ADDITIONAL_PLACEMENT = "table.fields.additional.placement";
+        String FIELD_ADDITIONAL_MISSING = "table.field.additional.missing";
+        /** The older Debezium name of {@link #FIELD_ADDITIONAL_MISSING}: read by 3.4.3 and earlier, ignored by 3.6. */
         String FIELDS_ADDITIONAL_ERROR_ON_MISSING = "table.fields.additional.error.on.missing";
         String OP_INVALID_BEHAVIOR = "table.op.invalid.behavior";
         String EXPAND_JSON_PAYLOAD = "table.expand.json.payload";
@@ -92,17 +94,25 @@ public final class OutboxRouterConfig extends AbstractConfig {
                             + " 'partition' sends the event to the partition number the column holds (at most one"
                             + " column). Example: type:header:eventType,tenant:envelope,shard:partition",
                     TABLE_GROUP, 7, Width.LONG, "Additional columns")
+            .define(ConfigName.FIELD_ADDITIONAL_MISSING, Type.STRING, MissingAdditionalFieldBehavior.ERROR.toString(),
+                    parsed(MissingAdditionalFieldBehavior::parse, "error, ignore"), Importance.MEDIUM,
+                    "What to do with an outbox row lacking a column listed in '" + ConfigName.FIELDS_ADDITIONAL_PLACEMENT
+                            + "': 'error' fails the record with an error naming the column, 'ignore' leaves the"
+                            + " column out of that row's event.",
+                    TABLE_GROUP, 8, Width.SHORT, "Missing additional column")
             .define(ConfigName.FIELDS_ADDITIONAL_ERROR_ON_MISSING, Type.BOOLEAN, true, Importance.LOW,
-                    "Whether an outbox row lacking a column listed in '" + ConfigName.FIELDS_ADDITIONAL_PLACEMENT
-                            + "' fails with an error naming it. False: the column is skipped for that row.",
-                    TABLE_GROUP, 8, Width.SHORT, "Fail on missing additional column")
+                    "The same choice under its older Debezium name (read by Debezium 3.4.3 and earlier, ignored by"
+                            + " 3.6), where false means '" + ConfigName.FIELD_ADDITIONAL_MISSING + "=ignore'; accepted"
+                            + " so that a configuration written for an older Debezium keeps working. Set both only to"
+                            + " the same answer.",
+                    TABLE_GROUP, 9, Width.SHORT, "Fail on missing additional column (older name)")
             .define(ConfigName.OP_INVALID_BEHAVIOR, Type.STRING, InvalidOperationBehavior.WARN.toString(),
                     parsed(InvalidOperationBehavior::parse, "warn, error, fatal"), Importance.MEDIUM,
                     "What to do with an update of an outbox row, which an append-only outbox never produces:"
                             + " 'warn' drops it with a warning, 'error' drops it with an error in the log, 'fatal'"
                             + " fails the record (stopping the task unless errors.tolerance=all). Deletes of outbox"
                             + " rows (the usual cleanup after insert) and truncates are always dropped silently.",
-                    TABLE_GROUP, 9, Width.SHORT, "Invalid operation behavior")
+                    TABLE_GROUP, 10, Width.SHORT, "Invalid operation behavior")
             .define(ConfigName.ROUTE_BY_FIELD, Type.STRING, "aggregatetype", columnName(), Importance.HIGH,
                     "Column whose value chooses the topic through '" + ConfigName.ROUTE_TOPIC_REGEX + "' and '"
                             + ConfigName.ROUTE_TOPIC_REPLACEMENT + "'. A null value fails the record.",
@@ -231,7 +241,7 @@ public final class OutboxRouterConfig extends AbstractConfig {
         payloadColumn = getString(ConfigName.FIELD_EVENT_PAYLOAD);
         timestampColumn = blankToNull(getString(ConfigName.FIELD_EVENT_TIMESTAMP));
         schemaVersionColumn = blankToNull(getString(ConfigName.FIELD_EVENT_SCHEMA_VERSION));
-        failOnMissingAdditionalField = getBoolean(ConfigName.FIELDS_ADDITIONAL_ERROR_ON_MISSING);
+        failOnMissingAdditionalField = missingAdditionalFieldBehavior() == MissingAdditionalFieldBehavior.ERROR;
         routeByColumn = getString(ConfigName.ROUTE_BY_FIELD);
         tombstoneOnEmptyPayload = getBoolean(ConfigName.ROUTE_TOMBSTONE_ON_EMPTY_PAYLOAD);
         expandJsonPayload = getBoolean(ConfigName.EXPAND_JSON_PAYLOAD);
@@ -254,6 +264,26 @@ public final class OutboxRouterConfig extends AbstractConfig {
         topicRouting = parse(ConfigName.ROUTE_TOPIC_REPLACEMENT, getString(ConfigName.ROUTE_TOPIC_REPLACEMENT),
                 replacement -> new TopicRouting(getString(ConfigName.ROUTE_TOPIC_REGEX), replacement));
         checkEnvelopeFieldNames();
+    }
+
+    /**
+     * Debezium renamed the key (and made it an enum) by 3.6, so configurations carry either name: the one that is set
+     * decides, and two that are set must agree.
+     */
+    private MissingAdditionalFieldBehavior missingAdditionalFieldBehavior() {
+        MissingAdditionalFieldBehavior current = parse(ConfigName.FIELD_ADDITIONAL_MISSING,
+                getString(ConfigName.FIELD_ADDITIONAL_MISSING), MissingAdditionalFieldBehavior::parse);
+        if (!originals().containsKey(ConfigName.FIELDS_ADDITIONAL_ERROR_ON_MISSING)) {
+            return current;
+        }
+        MissingAdditionalFieldBehavior older = getBoolean(ConfigName.FIELDS_ADDITIONAL_ERROR_ON_MISSING)
+                ? MissingAdditionalFieldBehavior.ERROR : MissingAdditionalFieldBehavior.IGNORE;
+        if (originals().containsKey(ConfigName.FIELD_ADDITIONAL_MISSING) && current != older) {
+            throw new ConfigException(ConfigName.FIELDS_ADDITIONAL_ERROR_ON_MISSING,
+                    getBoolean(ConfigName.FIELDS_ADDITIONAL_ERROR_ON_MISSING), "contradicts "
+                            + ConfigName.FIELD_ADDITIONAL_MISSING + "=" + current + ", which replaces it; remove it");
+        }
+        return older;
     }
 
     /** Envelope fields share one struct with the fields the format itself defines. */

@@ -17,18 +17,22 @@ import java.util.regex.Pattern;
  * OpenTelemetry's W3C propagator, which Debezium's router uses, so a context Debezium would continue
  * is continued here and one it would discard is discarded here.
  *
- * @param traceState the tracestate list, or {@code null} for none
+ * @param sampled       flag 01: the parent recorded its span
+ * @param randomTraceId flag 02 (W3C Trace Context Level 2): the trace id is random
+ * @param traceState    the tracestate list, or {@code null} for none
  */
-record TraceContext(String traceId, String parentId, boolean sampled, String traceState) {
+record TraceContext(String traceId, String parentId, boolean sampled, boolean randomTraceId, String traceState) {
 
     static final String TRACEPARENT = "traceparent";
     static final String TRACESTATE = "tracestate";
 
     private static final int TRACEPARENT_LENGTH = 55;
+    private static final int SAMPLED = 0x01;
+    private static final int RANDOM_TRACE_ID = 0x02;
     private static final Pattern TRACESTATE_SEPARATOR = Pattern.compile("[ \t]*,[ \t]*");
     private static final int TRACESTATE_MAX_MEMBERS = 32;
     private static final Pattern TRACESTATE_KEY = Pattern.compile(
-            "[a-z][a-z0-9_\\-*/]{0,255}|[a-z0-9][a-z0-9_\\-*/]{0,239}@[a-z0-9_\\-*/]{1,13}");
+            "[a-z][a-z0-9_\\-*/]{0,255}|[a-z0-9][a-z0-9_\\-*/]{0,240}@[a-z0-9_\\-*/]{1,14}");
     /** Printable ASCII but ',' and '=', not ending in a blank. */
     private static final Pattern TRACESTATE_VALUE = Pattern.compile(
             "[\\x20-\\x2b\\x2d-\\x3c\\x3e-\\x7e]{0,255}[\\x21-\\x2b\\x2d-\\x3c\\x3e-\\x7e]");
@@ -55,10 +59,11 @@ record TraceContext(String traceId, String parentId, boolean sampled, String tra
         if (!isNonZeroHex(traceId) || !isNonZeroHex(parentId) || flags < 0) {
             return Optional.empty();
         }
-        return Optional.of(new TraceContext(traceId, parentId, (flags & 1) == 1, traceState(tracestate)));
+        return Optional.of(new TraceContext(traceId, parentId, (flags & SAMPLED) != 0, (flags & RANDOM_TRACE_ID) != 0,
+                traceState(tracestate)));
     }
 
-    /** A new sampled trace, for an outbox row traced without a valid context of its own. */
+    /** A new sampled trace with a random id, for an outbox row traced without a valid context of its own. */
     static TraceContext newTrace() {
         RandomGenerator random = ThreadLocalRandom.current();
         String traceId;
@@ -69,12 +74,17 @@ record TraceContext(String traceId, String parentId, boolean sampled, String tra
         do {
             parentId = hex(random.nextLong());
         } while (!isNonZeroHex(parentId));
-        return new TraceContext(traceId, parentId, true, null);
+        return new TraceContext(traceId, parentId, true, true, null);
     }
 
-    /** The {@code traceparent} header value, in version 00 whatever version was read. */
+    /**
+     * The {@code traceparent} header value, in version 00 whatever version was read. Of the flags it keeps the two
+     * W3C defines and drops the rest, as OpenTelemetry 1.62.0 (Debezium 3.6.1's) does for the span Debezium's router
+     * starts under the stored one; 1.23.0 (Debezium 3.3.1's) kept only the sampled flag.
+     */
     String traceparent() {
-        return "00-" + traceId + "-" + parentId + (sampled ? "-01" : "-00");
+        int flags = (sampled ? SAMPLED : 0) | (randomTraceId ? RANDOM_TRACE_ID : 0);
+        return "00-" + traceId + "-" + parentId + "-0" + flags;
     }
 
     /**
@@ -92,8 +102,9 @@ record TraceContext(String traceId, String parentId, boolean sampled, String tra
     /**
      * The list as OpenTelemetry's propagator passes it on: members rejoined without blanks, or
      * {@code null} for the whole list when any member is malformed or repeats a key, or there are
-     * more than 32. OpenTelemetry 1.23.0 (Debezium 3.3.1's) and 1.66.0 do so; they differ only on the
-     * longest tenant and vendor parts of a key, where this follows 1.23.0.
+     * more than 32. OpenTelemetry 1.23.0 (Debezium 3.3.1's) and 1.62.0 (Debezium 3.6.1's) do so; they differ only
+     * on the longest tenant and vendor parts of a key (240 and 13 characters in 1.23.0), where this follows 1.62.0
+     * and the W3C's 241 and 14.
      */
     private static String traceState(String tracestate) {
         if (tracestate == null || tracestate.isEmpty()) {

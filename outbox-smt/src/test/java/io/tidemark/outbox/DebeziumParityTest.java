@@ -36,6 +36,8 @@ class DebeziumParityTest {
                 Arguments.of(Map.of("route.topic.regex", "(?<routedByValue>Ord.*)", "route.topic.replacement", "orders.${routedByValue}")),
                 Arguments.of(Map.of("route.by.field", "type")),
                 Arguments.of(Map.of("table.fields.additional.placement", "type:header:eventType,aggregatetype:envelope:kind")),
+                Arguments.of(Map.of("table.fields.additional.placement", "tenant:header,tenant:envelope,type:envelope:type",
+                        "table.field.additional.missing", "ignore")),
                 Arguments.of(Map.of("route.tombstone.on.empty.payload", "true")),
                 Arguments.of(Map.of("table.expand.json.payload", "true")),
                 Arguments.of(Map.of("table.expand.json.payload", "true", "table.fields.additional.placement", "type:envelope:type")));

@@ -85,13 +85,19 @@ class DebeziumTracingParityTest {
         Map<String, Supplier<SourceRecord>> changes = new LinkedHashMap<>();
         changes.put("stored context", () -> traced(stored("traceparent", TRACEPARENT)));
         changes.put("unsampled", () -> traced(stored("traceparent", "00-" + TRACE_ID + "-" + PARENT_ID + "-00")));
-        changes.put("other flags", () -> traced(stored("traceparent", "00-" + TRACE_ID + "-" + PARENT_ID + "-03")));
+        changes.put("random trace id", () -> traced(stored("traceparent", "00-" + TRACE_ID + "-" + PARENT_ID + "-03")));
+        changes.put("random trace id, unsampled", () -> traced(stored("traceparent", "00-" + TRACE_ID + "-" + PARENT_ID + "-02")));
+        changes.put("reserved flags", () -> traced(stored("traceparent", "00-" + TRACE_ID + "-" + PARENT_ID + "-fd")));
         changes.put("later version", () -> traced(stored("traceparent", "01-" + TRACE_ID + "-" + PARENT_ID + "-01-xy")));
         changes.put("tracestate", () -> traced(stored("traceparent", TRACEPARENT, "tracestate", "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE")));
         changes.put("tracestate with blanks", () -> traced(stored("traceparent", TRACEPARENT, "tracestate", "rojo=1 ,\tcongo=2,t@vendor=3,")));
         changes.put("tracestate repeating a key", () -> traced(stored("traceparent", TRACEPARENT, "tracestate", "rojo=1,congo=2,rojo=3")));
         changes.put("tracestate with an invalid key", () -> traced(stored("traceparent", TRACEPARENT, "tracestate", "rojo=1,Congo=2")));
         changes.put("tracestate member without value", () -> traced(stored("traceparent", TRACEPARENT, "tracestate", "rojo=1,oops")));
+        changes.put("tracestate with the longest tenant and vendor", () -> traced(stored("traceparent", TRACEPARENT,
+                "tracestate", "t".repeat(241) + "@" + "v".repeat(14) + "=1")));
+        changes.put("tracestate with too long a vendor", () -> traced(stored("traceparent", TRACEPARENT,
+                "tracestate", "t@" + "v".repeat(15) + "=1")));
         changes.put("uppercase traceparent", () -> traced(stored("traceparent", "00-" + TRACE_ID.toUpperCase() + "-" + PARENT_ID + "-01")));
         changes.put("version ff", () -> traced(stored("traceparent", "ff-" + TRACE_ID + "-" + PARENT_ID + "-01")));
         changes.put("zero trace id", () -> traced(stored("traceparent", "00-" + "0".repeat(32) + "-" + PARENT_ID + "-01")));
@@ -152,7 +158,7 @@ class DebeziumTracingParityTest {
             described.put("trace", continued ? "continued" : "new");
             described.put("flags", fields[3]);
             // An unsampled span is not recorded, so there is no parent to look up; nor do consumers record theirs.
-            if (continued && fields[3].equals("01")) {
+            if (continued && (Integer.parseInt(fields[3], 16) & 1) == 1) {
                 described.put("parentOfTheEventsConsumers", debezium ? parentOf(fields[2]) : fields[2]);
             }
         }

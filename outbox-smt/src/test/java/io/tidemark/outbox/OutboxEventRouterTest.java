@@ -1,5 +1,6 @@
 package io.tidemark.outbox;
 
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -13,6 +14,8 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.transforms.Transformation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Date;
 import java.util.HashMap;
@@ -299,13 +302,34 @@ class OutboxEventRouterTest {
         assertThat(second).isSameAs(first);
     }
 
-    @Test
-    void missingAdditionalColumnIsSkippedWhenNotAnError() {
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "table.field.additional.missing, ignore",
+            "table.fields.additional.error.on.missing, false"})
+    void missingAdditionalColumnIsSkippedWhenNotAnErrorUnderEitherDebeziumName(String key, String value) {
         SourceRecord event = configured("table.fields.additional.placement", "tenant:header,tenant:envelope,type:envelope",
-                "table.fields.additional.error.on.missing", "false").apply(orderCreated(ORDER_JSON).insert());
+                key, value).apply(orderCreated(ORDER_JSON).insert());
 
         assertThat(header(event, "tenant")).isNull();
         assertThat(((Struct) event.value()).schema().fields()).extracting(f -> f.name()).containsExactly("payload", "type");
+    }
+
+    @Test
+    void missingAdditionalColumnFailsWhenBothNamesAgreeItIsAnError() {
+        OutboxEventRouter<SourceRecord> configured = configured("table.fields.additional.placement", "tenant:header",
+                "table.field.additional.missing", "error", "table.fields.additional.error.on.missing", "true");
+
+        assertThatThrownBy(() -> configured.apply(orderCreated(ORDER_JSON).insert()))
+                .isInstanceOf(DataException.class).hasMessageContaining("tenant");
+    }
+
+    @Test
+    void theTwoNamesForAMissingAdditionalColumnMustNotContradictEachOther() {
+        assertThatThrownBy(() -> configured("table.fields.additional.placement", "tenant:header",
+                "table.field.additional.missing", "error", "table.fields.additional.error.on.missing", "false"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("table.fields.additional.error.on.missing")
+                .hasMessageContaining("contradicts table.field.additional.missing=error");
     }
 
     @Test

@@ -33,7 +33,8 @@ class OutboxTracingTest {
     static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     static final String PARENT_ID = "00f067aa0ba902b7";
     static final String TRACEPARENT = "00-" + TRACE_ID + "-" + PARENT_ID + "-01";
-    private static final String NEW_SAMPLED_TRACE = "00-[0-9a-f]{32}-[0-9a-f]{16}-01";
+    /** Sampled, and flagged as having a random trace id (W3C Trace Context Level 2): which it has. */
+    private static final String NEW_SAMPLED_TRACE = "00-[0-9a-f]{32}-[0-9a-f]{16}-03";
 
     private static SourceRecord route(SourceRecord change, String... keyValues) {
         Map<String, String> config = new HashMap<>();
@@ -129,7 +130,10 @@ class OutboxTracingTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01    | " + TRACEPARENT,
-            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03    | " + TRACEPARENT,
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03    | 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-02    | 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-02",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-05    | " + TRACEPARENT,
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-fe    | 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-02",
             "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-xy | " + TRACEPARENT,
             "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01    | new",
             "00-00000000000000000000000000000000-00f067aa0ba902b7-01    | new",
@@ -140,7 +144,7 @@ class OutboxTracingTest {
             "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01xy  | new",
             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7       | new",
     })
-    void traceparentIsReadByTheW3cRules(String storedTraceparent, String expected) {
+    void traceparentIsReadByTheW3cRulesKeepingTheSampledAndRandomTraceIdFlags(String storedTraceparent, String expected) {
         String traceparent = header(route(tracedInsert(stored("traceparent", storedTraceparent))), "traceparent");
 
         if (expected.equals("new")) {
@@ -184,6 +188,18 @@ class OutboxTracingTest {
 
         assertThat(header(event, "traceparent")).isEqualTo(TRACEPARENT);
         assertThat(header(event, "tracestate")).isEqualTo(expected);
+    }
+
+    @Test
+    void tracestateKeysMayHaveTheLongestTenantAndVendorPartsTheW3cAllows() {
+        String longest = "t".repeat(241) + "@" + "v".repeat(14) + "=1";
+
+        assertThat(header(route(tracedInsert(stored("traceparent", TRACEPARENT, "tracestate", longest))), "tracestate"))
+                .isEqualTo(longest);
+        assertThat(header(route(tracedInsert(stored("traceparent", TRACEPARENT, "tracestate", "t".repeat(242) + "@v=1"))),
+                "tracestate")).isNull();
+        assertThat(header(route(tracedInsert(stored("traceparent", TRACEPARENT, "tracestate", "t@" + "v".repeat(15) + "=1"))),
+                "tracestate")).isNull();
     }
 
     @Test

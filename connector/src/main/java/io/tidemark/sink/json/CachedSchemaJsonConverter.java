@@ -52,7 +52,7 @@ public class CachedSchemaJsonConverter implements Converter, Versioned {
     private final ObjectMapper mapper = new ObjectMapper()
             .enable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS.mappedFeature())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+            .setNodeFactory(new JsonNodeFactory(true));
     private boolean schemasEnabled;
     private boolean replaceNullWithDefault;
     private boolean decimalsAsNumbers;

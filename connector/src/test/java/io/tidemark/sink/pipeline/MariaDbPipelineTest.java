@@ -1,6 +1,7 @@
 package io.tidemark.sink.pipeline;
 
 import io.tidemark.testkit.ConnectWorld;
+import io.tidemark.testkit.DebeziumMySql;
 import io.tidemark.testkit.TestMariaDb;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +27,7 @@ abstract class MariaDbPipelineTest {
         MariaDbPipeline.assumeMariaDbInstalled();
         if (connect == null) {
             TestMariaDb.port();
-            connect = ConnectWorld.start(worldName(), 1);
+            connect = ConnectWorld.start(worldName(), 1, DebeziumMySql.workerProps());
         }
     }
 

@@ -54,7 +54,7 @@ class MariaDbSourceEventsIT {
                 "mariadbd is not installed: Debian's mariadb-server provides it (CI installs it)");
         if (connect == null) {
             TestMariaDb.port();
-            connect = ConnectWorld.start("mariadb", 1);
+            connect = ConnectWorld.start("mariadb", 1, DebeziumMySql.workerProps());
         }
     }
 

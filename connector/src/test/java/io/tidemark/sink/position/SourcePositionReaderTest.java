@@ -2,6 +2,9 @@ package io.tidemark.sink.position;
 
 import io.tidemark.sink.BinlogEvents;
 import io.tidemark.sink.BinlogEvents.At;
+import io.tidemark.sink.DebeziumEvents;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -62,6 +65,21 @@ class SourcePositionReaderTest {
         SinkRecord last = events.snapshot(1, "a", 1, At.of("mysql-bin.000003", 1200, 0));
         source(last).put("snapshot", "last");
         assertThat(read(last).completesTableSnapshot()).isTrue();
+    }
+
+    @Test
+    void postgresBlockOfDebezium36ReadsByItsOwnLsnWhateverItsOriginFieldsSay() {
+        Struct older = source(new DebeziumEvents().update(1, "b", 2, 5_000, 77));
+        SchemaBuilder newer = SchemaBuilder.struct().name(older.schema().name());
+        older.schema().fields().forEach(field -> newer.field(field.name(), field.schema()));
+        // Debezium 3.6 adds these, set for a transaction that a replication origin applied from another server.
+        Schema withOrigin = newer.field("origin", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("origin_lsn", Schema.OPTIONAL_INT64_SCHEMA).build();
+        Struct fromAnOrigin = new Struct(withOrigin).put("origin", "pg_16389").put("origin_lsn", 9_000_000L);
+        older.schema().fields().forEach(field -> fromAnOrigin.put(field.name(), older.get(field)));
+
+        assertThat(reader.read(fromAnOrigin, false)).isEqualTo(reader.read(older, false))
+                .extracting(position -> ((PostgresSourcePosition) position).lsn()).isEqualTo(5_000L);
     }
 
     @Test
