@@ -1,7 +1,5 @@
 package io.tidemark.bench;
 
-import io.tidemark.testkit.TestPostgres;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -10,9 +8,10 @@ import java.util.Map;
 /**
  * A sink connector that reads the benchmark topic into a fresh target database. A run lasts from the
  * POST of the connector to the moment the workload's last row is visible, so it includes the task's
- * start and its consumer joining the group (about a second here) besides the apply work.
+ * start and its consumer joining the group (about a second here) besides the apply work. {@code userKey} is the
+ * sink's name for the login's user setting.
  */
-record ConnectContender(String label, Map<String, String> config) {
+record ConnectContender(String label, Map<String, String> config, String userKey) {
 
     /** Both sinks read the same polls: up to 5,000 records each, as our sink's default batch.size. */
     private static Map<String, String> common() {
@@ -26,20 +25,16 @@ record ConnectContender(String label, Map<String, String> config) {
     static ConnectContender tidemark() {
         Map<String, String> config = common();
         config.put("connector.class", "io.tidemark.sink.IdempotentJdbcSinkConnector");
-        config.put("connection.user", TestPostgres.USER);
-        config.put("connection.password", TestPostgres.PASSWORD);
         config.put("mode", "merge");
         // Hard deletes leave the same live rows as the other contenders; soft deletes would keep tombstoned rows.
         config.put("delete.mode", "hard");
         config.putAll(LatencyBenchmark.prefixed("tidemark."));
-        return new ConnectContender("Tidemark sink (merge)", config);
+        return new ConnectContender("Tidemark sink (merge)", config, "connection.user");
     }
 
     static ConnectContender debezium() {
         Map<String, String> config = common();
         config.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
-        config.put("connection.username", TestPostgres.USER);
-        config.put("connection.password", TestPostgres.PASSWORD);
         config.put("insert.mode", "upsert");
         config.put("delete.enabled", "true");
         config.put("primary.key.mode", "record_key");
@@ -47,15 +42,19 @@ record ConnectContender(String label, Map<String, String> config) {
         config.put("schema.evolution", "none");
         config.put("batch.size", "5000");
         return new ConnectContender("Debezium JDBC sink " + DebeziumReleases.shortName(DebeziumReleases.JDBC_SINK),
-                config);
+                config, "connection.username");
     }
 
     /** Runs the connector in {@code worker} until {@code lastId} is visible in {@code target}; returns the elapsed nanoseconds. */
-    long run(SinkWorker worker, String name, WireFormat format, ItemsDatabase target, long lastId)
+    long run(SinkWorker worker, String name, WireFormat format, TargetTable target, long lastId)
             throws SQLException, InterruptedException {
         Map<String, String> withTarget = new LinkedHashMap<>(config);
         withTarget.putAll(format.connectorConfig());
         withTarget.put("connection.url", target.jdbcUrl());
+        if (target.user() != null) {
+            withTarget.put(userKey, target.user());
+            withTarget.put("connection.password", target.password());
+        }
         try (Connection probe = target.connect()) {
             long start = System.nanoTime();
             worker.postConnector(name, withTarget);

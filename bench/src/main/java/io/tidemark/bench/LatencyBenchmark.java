@@ -68,8 +68,8 @@ final class LatencyBenchmark {
             out.printf(Locale.ROOT, "  source wrote %,.0f changes/s; the pace fell behind by at most %.0f ms;"
                     + " load average %.2f%n", load.changesPerSecond(), load.maxBehindNanos() / 1e6, loadAverage());
 
-            ItemsDatabase.Fingerprint expected = source.fingerprint();
-            ItemsDatabase.Fingerprint actual = target.fingerprint("NOT \"__deleted\"");
+            Fingerprint expected = source.fingerprint();
+            Fingerprint actual = target.fingerprint("NOT \"__deleted\"");
             List<CommitToVisible.Committed> measured = load.changes().subList(rate * warmup, load.changes().size());
             long[] total = CommitToVisible.latencies(measured, VisibilityLog.read(target));
             KafkaArrivals.Arrivals arrivals = KafkaArrivals.read(world.bootstrapServers(), TOPIC, format);

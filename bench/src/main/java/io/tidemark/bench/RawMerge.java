@@ -10,19 +10,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 
-/**
- * The lower bound: the workload's net changes (the last change of every key, computed here) loaded by
- * COPY into a staging table and applied with one MERGE, in one transaction. Only the database work is
- * timed; there is no Kafka, no converter and no per-event work at all.
- */
-final class RawMerge {
+/** PostgreSQL's raw limit: the net changes loaded by COPY into a temporary staging table, then one MERGE. */
+final class RawMerge implements RawLimit {
 
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
-    private static final String STAGE = "items_stage";
-    private static final String MERGE = "MERGE INTO " + DebeziumEncoding.TABLE + " t USING " + STAGE + " s ON t.id = s.id"
+    static final String STAGE = "items_stage";
+    /** Standard SQL, which DuckDB's raw limit runs as well. */
+    static final String MERGE = "MERGE INTO " + DebeziumEncoding.TABLE + " t USING " + STAGE + " s ON t.id = s.id"
             + " WHEN MATCHED AND s.deleted THEN DELETE"
             + " WHEN MATCHED THEN UPDATE SET customer_id = s.customer_id, quantity = s.quantity,"
             + " unit_price = s.unit_price, total = s.total, status = s.status, note = s.note,"
@@ -32,22 +28,14 @@ final class RawMerge {
             + " s.customer_id, s.quantity, s.unit_price, s.total, s.status, s.note, s.created_at, s.updated_at,"
             + " s.attrs, s.active, s.version)";
 
-    private RawMerge() {
+    @Override
+    public String label() {
+        return "COPY + MERGE (raw limit)";
     }
 
-    /** COPY text for the net changes: one line per key, its last state or a delete marker. */
-    static String netChanges(Workload workload) {
-        Map<Long, String> last = new HashMap<>();
-        for (Workload.Change change : workload) {
-            last.put(change.id(), line(change));
-        }
-        StringBuilder copy = new StringBuilder(last.size() * 160);
-        last.values().forEach(copy::append);
-        return copy.toString();
-    }
-
-    /** Applies {@code copyText} to the empty table of {@code target}; returns the elapsed nanoseconds. */
-    static long apply(ItemsDatabase target, String copyText) throws SQLException, IOException {
+    @Override
+    public long apply(TargetTable target, Workload workload) throws SQLException, IOException {
+        String copyText = copyText(workload.netChanges());
         try (Connection c = target.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             long start = System.nanoTime();
@@ -60,6 +48,13 @@ final class RawMerge {
             c.commit();
             return System.nanoTime() - start;
         }
+    }
+
+    /** COPY text for the net changes: one line per key, its last state or a delete marker. */
+    private static String copyText(List<Workload.Change> netChanges) {
+        StringBuilder copy = new StringBuilder(netChanges.size() * 160);
+        netChanges.forEach(change -> copy.append(line(change)));
+        return copy.toString();
     }
 
     private static String line(Workload.Change change) {

@@ -15,10 +15,10 @@ final class ResultTable {
     }
 
     /** Returns true when every run of every contender left the same table. */
-    static boolean print(PrintStream out, int events, long records, WireFormat format, String heapColumn,
-                         Map<String, SinkBenchmark.Results> results) {
-        out.printf(Locale.ROOT, "%n%,d change events (%,d Kafka records with tombstones), one partition, %s%n%n",
-                events, records, format.name());
+    static boolean print(PrintStream out, int events, long records, WireFormat format, String target,
+                         String heapColumn, Map<String, SinkBenchmark.Results> results) {
+        out.printf(Locale.ROOT, "%n%,d change events (%,d Kafka records with tombstones), one partition, %s, target %s%n%n",
+                events, records, format.name(), target);
         out.println("| contender | events/s per run | median events/s | peak " + heapColumn + " |");
         out.println("|---|---|---:|---:|");
         for (SinkBenchmark.Results r : results.values()) {
@@ -38,7 +38,7 @@ final class ResultTable {
                 }
             }
         }
-        List<ItemsDatabase.Fingerprint> all = new ArrayList<>();
+        List<Fingerprint> all = new ArrayList<>();
         results.values().forEach(r -> all.addAll(r.fingerprints));
         boolean identical = all.stream().distinct().count() == 1;
         out.println();

@@ -2,7 +2,6 @@ package io.tidemark.bench;
 
 import io.tidemark.testkit.ConnectWorld;
 import io.tidemark.testkit.SchemaRegistry;
-import io.tidemark.testkit.TestPostgres;
 
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -17,8 +16,9 @@ import java.util.Map;
  * and whether all final tables are identical. Settings are system properties: {@code events} (default
  * 1,000,000), {@code runs} (3), {@code seed} (42), {@code contenders} (tidemark,debezium,raw), {@code format}
  * (json: JSON with schemas; json-cached: the same bytes read by Tidemark's CachedSchemaJsonConverter; avro: Avro
- * through an Apicurio registry). {@code mode=latency} measures
- * end-to-end latency under a steady load instead ({@link LatencyBenchmark}); {@code mode=converter} times the JSON
+ * through an Apicurio registry), {@code target} (postgresql, mariadb or duckdb: see {@link BenchTarget}; the default
+ * contenders depend on it). {@code mode=latency} measures
+ * end-to-end latency of a PostgreSQL pipeline under a steady load instead ({@link LatencyBenchmark}); {@code mode=converter} times the JSON
  * converters alone ({@link ConverterBenchmark}). {@code worker=process} runs the
  * sinks in a standalone worker JVM of their own with {@code -Xmx} {@code worker.heap} (256m) instead of the
  * benchmark's in-JVM worker, so the heap column is the sink's ({@link WorkerProcess}).
@@ -33,17 +33,18 @@ public final class SinkBenchmark {
             ConverterBenchmark.run(Integer.getInteger("events", 200_000), Long.getLong("seed", 42L), System.out);
             return;
         }
-        TestPostgres.server();
+        BenchTarget target = BenchTarget.named(System.getProperty("target", "postgresql"));
+        target.start();
         String format = System.getProperty("format", "json");
         boolean passed = switch (format) {
-            case "json" -> measure(WireFormat.json());
-            case "json-cached" -> measure(WireFormat.jsonCached());
+            case "json" -> measure(target, WireFormat.json());
+            case "json-cached" -> measure(target, WireFormat.jsonCached());
             case "avro" -> {
                 SchemaRegistry registry = SchemaRegistry.start().orElseThrow(() -> new IllegalStateException(
                         "the Apicurio Registry did not start; bench/run unpacks its distribution (see "
                         + SchemaRegistry.logFile() + ")"));
                 try (registry) {
-                    yield measure(WireFormat.avro(registry.registryUrl()));
+                    yield measure(target, WireFormat.avro(registry.registryUrl()));
                 }
             }
             default -> throw new IllegalArgumentException("unknown format '" + format + "'; choose json, json-cached or avro");
@@ -53,28 +54,36 @@ public final class SinkBenchmark {
         }
     }
 
-    private static boolean measure(WireFormat format) throws Exception {
+    private static boolean measure(BenchTarget target, WireFormat format) throws Exception {
         String mode = System.getProperty("mode", "throughput");
         return switch (mode) {
             case "throughput" -> {
                 int events = Integer.getInteger("events", 1_000_000);
                 int runs = Integer.getInteger("runs", 3);
-                List<String> chosen = List.of(System.getProperty("contenders", "tidemark,debezium,raw").split(","));
-                yield run(new Workload(events, Long.getLong("seed", 42L)), runs, chosen, format);
+                List<String> chosen = List.of(System.getProperty("contenders", String.join(",", target.contenders()))
+                        .split(","));
+                yield run(target, new Workload(events, Long.getLong("seed", 42L)), runs, chosen, format);
             }
-            case "latency" -> LatencyBenchmark.run(format, System.out);
+            case "latency" -> {
+                if (!(target instanceof PostgresTarget)) {
+                    throw new IllegalArgumentException("the latency mode measures a PostgreSQL pipeline; target '"
+                            + target.name() + "' has only the throughput mode");
+                }
+                yield LatencyBenchmark.run(format, System.out);
+            }
             default -> throw new IllegalArgumentException("unknown mode '" + mode + "'; choose throughput, latency or converter");
         };
     }
 
     /** Returns whether all final tables were identical. */
-    private static boolean run(Workload workload, int runs, List<String> chosen, WireFormat format)
-            throws Exception {
+    private static boolean run(BenchTarget target, Workload workload, int runs, List<String> chosen,
+                               WireFormat format) throws Exception {
         long lastId = workload.lastInsertedId();
         // Apicurio's converter is on this classpath without a ServiceLoader manifest; the worker loads it
         // with a warning instead of refusing to start, whichever format is measured.
-        try (ConnectWorld world = ConnectWorld.start("bench", 1, Map.of("plugin.discovery", "hybrid_warn",
-                "plugin.path", DebeziumReleases.jdbcSinkPluginPath()))) {
+        Map<String, String> workerConfig = new LinkedHashMap<>(target.workerConfig());
+        workerConfig.put("plugin.discovery", "hybrid_warn");
+        try (ConnectWorld world = ConnectWorld.start("bench", 1, workerConfig)) {
             System.out.printf(Locale.ROOT, "Producing %,d change events to %s as %s ...%n", workload.events(),
                     DebeziumEncoding.TOPIC, format.name());
             long produceStart = System.nanoTime();
@@ -86,7 +95,7 @@ public final class SinkBenchmark {
             WorkerProcess process = switch (workerKind) {
                 case "in-jvm" -> null;
                 case "process" -> WorkerProcess.start(world.bootstrapServers(), System.getProperty("worker.heap", "256m"),
-                        Paths.get("bench", "target", "worker"));
+                        Paths.get("bench", "target", "worker"), target.workerConfig());
                 default -> throw new IllegalArgumentException("unknown worker '" + workerKind
                         + "'; choose in-jvm or process");
             };
@@ -98,13 +107,14 @@ public final class SinkBenchmark {
                 Map<String, Results> results = new LinkedHashMap<>();
                 for (int run = 1; run <= runs; run++) {
                     for (String contender : chosen) {
-                        Results r = results.computeIfAbsent(contender, c -> new Results(label(c)));
-                        runOnce(worker, format, contender, run, workload, lastId, r);
+                        Results r = results.computeIfAbsent(contender, c -> new Results(label(target, c)));
+                        runOnce(worker, format, target, contender, run, workload, lastId, r);
                         System.out.printf(Locale.ROOT, "  run %d %-28s %,10.0f events/s  peak heap %4d MB%n", run,
                                 r.label, r.eventsPerSecond.get(run - 1), r.heapMegabytes.get(run - 1));
                     }
                 }
-                return ResultTable.print(System.out, workload.events(), records, format, heapColumn, results);
+                return ResultTable.print(System.out, workload.events(), records, format, target.name(), heapColumn,
+                        results);
             } finally {
                 if (process != null) {
                     process.close();
@@ -113,42 +123,43 @@ public final class SinkBenchmark {
         }
     }
 
-    private static void runOnce(SinkWorker worker, WireFormat format, String contender, int run,
+    private static void runOnce(SinkWorker worker, WireFormat format, BenchTarget target, String contender, int run,
                                 Workload workload, long lastId, Results results) throws Exception {
-        ItemsDatabase target = ItemsDatabase.create("bench_" + contender + "_" + run);
+        TargetTable table = target.create("bench_" + contender + "_" + run);
         long nanos;
         long heap = 0;
         if ("raw".equals(contender)) {
-            String copyText = RawMerge.netChanges(workload);
-            nanos = RawMerge.apply(target, copyText);
+            nanos = target.rawLimit().apply(table, workload);
         } else {
             ConnectContender connector = switch (contender) {
                 case "tidemark" -> ConnectContender.tidemark();
-                case "debezium" -> ConnectContender.debezium();
-                default -> throw new IllegalArgumentException("unknown contender '" + contender
-                        + "'; choose from tidemark, debezium, raw");
+                case "debezium" -> target.debezium();
+                default -> throw unknownContender(contender);
             };
             SinkWorker.HeapMeter peak = worker.measureHeap();
             try {
-                nanos = connector.run(worker, "bench-" + contender + "-" + run, format, target, lastId);
+                nanos = connector.run(worker, "bench-" + contender + "-" + run, format, table, lastId);
             } finally {
                 heap = peak.stop();
             }
         }
         results.eventsPerSecond.add(workload.events() / (nanos / 1e9));
         results.heapMegabytes.add(heap);
-        results.fingerprints.add(target.fingerprint());
-        target.drop();
+        results.fingerprints.add(table.fingerprint());
+        table.drop();
     }
 
-    private static String label(String contender) {
+    private static String label(BenchTarget target, String contender) {
         return switch (contender) {
             case "tidemark" -> ConnectContender.tidemark().label();
-            case "debezium" -> ConnectContender.debezium().label();
-            case "raw" -> "COPY + MERGE (raw limit)";
-            default -> throw new IllegalArgumentException("unknown contender '" + contender
-                    + "'; choose from tidemark, debezium, raw");
+            case "debezium" -> target.debezium().label();
+            case "raw" -> target.rawLimit().label();
+            default -> throw unknownContender(contender);
         };
+    }
+
+    private static IllegalArgumentException unknownContender(String contender) {
+        return new IllegalArgumentException("unknown contender '" + contender + "'; choose from tidemark, debezium, raw");
     }
 
     /** One contender's measurements, in run order. */
@@ -156,7 +167,7 @@ public final class SinkBenchmark {
         final String label;
         final List<Double> eventsPerSecond = new ArrayList<>();
         final List<Long> heapMegabytes = new ArrayList<>();
-        final List<ItemsDatabase.Fingerprint> fingerprints = new ArrayList<>();
+        final List<Fingerprint> fingerprints = new ArrayList<>();
 
         Results(String label) {
             this.label = label;

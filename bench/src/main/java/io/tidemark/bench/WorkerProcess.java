@@ -44,8 +44,11 @@ final class WorkerProcess implements SinkWorker, AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the worker on this JVM's classpath against {@code bootstrapServers}; {@code maxHeap} as for {@code -Xmx}. */
-    static WorkerProcess start(String bootstrapServers, String maxHeap, Path directory)
+    /**
+     * Starts the worker on this JVM's classpath against {@code bootstrapServers}; {@code maxHeap} as for {@code -Xmx},
+     * {@code workerConfig} added to the worker's properties.
+     */
+    static WorkerProcess start(String bootstrapServers, String maxHeap, Path directory, Map<String, String> workerConfig)
             throws IOException, InterruptedException {
         Files.createDirectories(directory);
         int port;
@@ -66,7 +69,7 @@ final class WorkerProcess implements SinkWorker, AutoCloseable {
         props.put("offset.flush.interval.ms", "1000");
         props.put("connector.client.config.override.policy", "All");
         props.put("plugin.discovery", "hybrid_warn");
-        props.put("plugin.path", DebeziumReleases.jdbcSinkPluginPath());
+        props.putAll(workerConfig);
         Path workerProperties = directory.resolve("worker.properties");
         StringBuilder text = new StringBuilder();
         props.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));

@@ -4,8 +4,13 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
@@ -58,6 +63,17 @@ public final class Workload implements Iterable<Workload.Change> {
             last = change;
         }
         return last.id();
+    }
+
+    /** The last change of every key (its final row, or its delete), in key order: what a sink must end with. */
+    public List<Change> netChanges() {
+        Map<Long, Change> last = new HashMap<>();
+        for (Change change : this) {
+            last.put(change.id(), change);
+        }
+        List<Change> net = new ArrayList<>(last.values());
+        net.sort(Comparator.comparingLong(Change::id));
+        return net;
     }
 
     @Override

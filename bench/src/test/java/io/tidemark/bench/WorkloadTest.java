@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,5 +51,18 @@ class WorkloadTest {
         List<Workload.Change> second = new ArrayList<>();
         new Workload(2_000, 3).forEach(second::add);
         assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void netChangesAreTheLastChangeOfEveryKeyInKeyOrder() {
+        Workload workload = new Workload(20_000, 5);
+        Map<Long, Workload.Change> last = new HashMap<>();
+        workload.forEach(change -> last.put(change.id(), change));
+
+        List<Workload.Change> net = workload.netChanges();
+
+        assertThat(net).hasSize(last.size());
+        assertThat(net).extracting(Workload.Change::id).isSorted();
+        assertThat(net).allSatisfy(change -> assertThat(change).isEqualTo(last.get(change.id())));
     }
 }

@@ -264,7 +264,7 @@ public final class MariaDbDialect implements TargetDialect {
         return insertRows(connection, table, inserted, images.size(), update, (ps, row, index) -> {
             Struct image = images.get(row);
             for (int c = 0; c < columns.size(); c++) {
-                ps.setObject(index++, binders.value(image, c));
+                binders.bind(ps, index++, image, c);
             }
             for (int c = 0; c < nullColumns.size(); c++) {
                 ps.setObject(index++, null);
@@ -295,7 +295,7 @@ public final class MariaDbDialect implements TargetDialect {
                     .append(assign(versions.streamed(), guard, "VALUES(" + quote(versions.streamed()) + ")"));
             return insertRows(connection, table, inserted, keys.size(), update, (ps, row, index) -> {
                 for (int c = 0; c < keyColumns.size(); c++) {
-                    ps.setObject(index++, binders.value(keys.get(row), c));
+                    binders.bind(ps, index++, keys.get(row), c);
                 }
                 ps.setBigDecimal(index++, decimal(versionsOfRows[row]));
                 ps.setBigDecimal(index++, null);
@@ -314,7 +314,7 @@ public final class MariaDbDialect implements TargetDialect {
             for (int r = 0; r < keys.size(); r++) {
                 int index = 1;
                 for (int c = 0; c < keyColumns.size(); c++) {
-                    ps.setObject(index++, binders.value(keys.get(r), c));
+                    binders.bind(ps, index++, keys.get(r), c);
                 }
                 ps.setBigDecimal(index, decimal(versionsOfRows[r]));
                 ps.addBatch();
@@ -355,7 +355,7 @@ public final class MariaDbDialect implements TargetDialect {
             Struct image = change.row() != null ? change.row() : change.key();
             Binders binders = bindersBySchema.computeIfAbsent(image.schema(), s -> new Binders(columns));
             for (int c = 0; c < columns.size(); c++) {
-                ps.setObject(index++, binders.value(image, c));
+                binders.bind(ps, index++, image, c);
             }
             SourcePosition pos = change.position();
             ps.setString(index++, String.valueOf(change.op().code()));
@@ -444,7 +444,28 @@ public final class MariaDbDialect implements TargetDialect {
             this.columns = columns;
         }
 
-        Object value(Struct row, int column) {
+        /**
+         * Binds field {@code column} of {@code row} as parameter {@code index} through the setter of its Java type: the
+         * driver's {@code setObject} asks every codec in turn whether it takes the value, for each parameter.
+         */
+        void bind(PreparedStatement ps, int index, Struct row, int column) throws SQLException {
+            Object value = value(row, column);
+            if (value instanceof String text) {
+                ps.setString(index, text);
+            } else if (value instanceof Long number) {
+                ps.setLong(index, number);
+            } else if (value instanceof Integer number) {
+                ps.setInt(index, number);
+            } else if (value instanceof BigDecimal number) {
+                ps.setBigDecimal(index, number);
+            } else if (value instanceof Boolean flag) {
+                ps.setBoolean(index, flag);
+            } else {
+                ps.setObject(index, value);
+            }
+        }
+
+        private Object value(Struct row, int column) {
             if (row.schema() != schema) {
                 schema = row.schema();
                 fields = new Field[columns.size()];

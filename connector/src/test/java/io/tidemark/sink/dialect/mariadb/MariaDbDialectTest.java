@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
+import java.time.DateTimeException;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +70,28 @@ class MariaDbDialectTest {
         assertThat(MariaDbTypes.binder(Decimal.schema(2)).apply(new BigDecimal("1.25"))).isEqualTo(new BigDecimal("1.25"));
         assertThat(MariaDbTypes.binder(SchemaBuilder.array(Schema.STRING_SCHEMA).build())
                 .apply(List.of("a\"b", "c"))).isEqualTo("[\"a\\\"b\",\"c\"]");
+    }
+
+    @Test
+    void zonedTimestampsReadDirectlyGiveTheUtcDateTimeOffsetDateTimeParseGives() {
+        for (String text : List.of("2026-11-01T10:20:30Z", "2026-11-01T10:20:30.1Z", "2026-11-01T10:20:30.123456Z",
+                "2026-11-01T10:20:30.123456789Z", "2024-01-01T01:00:00.5+02:00", "2024-02-29T23:30:00-05:30",
+                "1999-12-31T23:59:59.999999-00:00", "2024-03-01T00:00:00+14:00", "2024-01-01T00:00:00+05:30:15",
+                "+12024-01-01T00:00:00Z", "-0001-01-01T00:00:00Z", "2024-01-01t00:00:00z", "2024-01-01T00:00:00.Z",
+                "2024-01-01T00:00:00+02")) {
+            assertThat(MariaDbTypes.utcDateTime(text)).as(text)
+                    .isEqualTo(OffsetDateTime.parse(text).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
+        }
+    }
+
+    @Test
+    void invalidZonedTimestampsFailAsOffsetDateTimeParseDoes() {
+        for (String text : List.of("2024-13-01T00:00:00Z", "2024-02-30T00:00:00Z", "2024-01-01T24:00:00Z",
+                "2024-01-01T00:00:00+19:00", "2024-01-01T00:00:00.1234567890Z", "2024-01-01T00:00:00",
+                "2024-01-01 00:00:00Z", "2024-01-01T00:00:00+0200", "2024-01-01T00:00:00+02:00:5")) {
+            assertThatThrownBy(() -> OffsetDateTime.parse(text)).as(text).isInstanceOf(DateTimeException.class);
+            assertThatThrownBy(() -> MariaDbTypes.utcDateTime(text)).as(text).isInstanceOf(DateTimeException.class);
+        }
     }
 
     @Test

@@ -1,0 +1,44 @@
+package io.tidemark.bench;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The kind of database the throughput benchmark writes to ({@code -Dtarget}): how its server starts, the table every
+ * contender finds pre-created, how the table is digested, the raw limit and the contenders compared on it.
+ */
+interface BenchTarget {
+
+    List<String> NAMES = List.of("postgresql", "mariadb", "duckdb");
+
+    /** The target called {@code name}; starts nothing yet. */
+    static BenchTarget named(String name) {
+        return switch (name) {
+            case "postgresql" -> new PostgresTarget();
+            case "mariadb" -> new MariaDbTarget();
+            case "duckdb" -> new DuckDbTarget();
+            default -> throw new IllegalArgumentException("unknown target '" + name + "'; choose "
+                    + String.join(", ", NAMES));
+        };
+    }
+
+    String name();
+
+    /** The contenders run when {@code -Dcontenders} is not given. */
+    List<String> contenders();
+
+    /** Debezium's JDBC sink as it runs against this target. */
+    ConnectContender debezium();
+
+    /** Settings the Connect worker needs for this target's contenders, besides the benchmark's own. */
+    Map<String, String> workerConfig();
+
+    /** Starts the server the fresh databases live on (once per benchmark). */
+    void start() throws Exception;
+
+    /** A fresh database, named after {@code prefix}, holding the empty table {@code items}. */
+    TargetTable create(String prefix) throws SQLException;
+
+    RawLimit rawLimit();
+}

@@ -1,0 +1,63 @@
+package io.tidemark.bench;
+
+import io.tidemark.testkit.TestMariaDb;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The testkit's MariaDB server (Debian's {@code mariadb-server} 10.11, binlog on as PostgreSQL's logical WAL is),
+ * set up for a write benchmark as the PostgreSQL target is: commits not flushed to disk
+ * ({@code innodb_flush_log_at_trx_commit=0}, as {@code synchronous_commit=off}), a buffer pool that holds the table
+ * and a redo log that does not force a checkpoint every few thousand rows (the testkit starts with 8 MB for a fast
+ * start), UTC sessions. Both sinks log in as a user of their own.
+ */
+final class MariaDbTarget implements BenchTarget {
+
+    static final String USER = "bench";
+    static final String PASSWORD = "bench-secret";
+
+    @Override
+    public String name() {
+        return "mariadb";
+    }
+
+    @Override
+    public List<String> contenders() {
+        return List.of("tidemark", "debezium", "raw");
+    }
+
+    /** The same Debezium JDBC sink as the PostgreSQL target's, with its MariaDB dialect. */
+    @Override
+    public ConnectContender debezium() {
+        return ConnectContender.debezium();
+    }
+
+    /** Debezium's JDBC sink from the plugin folder bench/run unpacks. */
+    @Override
+    public Map<String, String> workerConfig() {
+        return Map.of("plugin.path", DebeziumReleases.jdbcSinkPluginPath());
+    }
+
+    @Override
+    public void start() {
+        TestMariaDb.execute("mysql",
+                "SET GLOBAL innodb_flush_log_at_trx_commit = 0",
+                "SET GLOBAL innodb_buffer_pool_size = " + (2L << 30),
+                "SET GLOBAL innodb_log_file_size = " + (512L << 20),
+                "SET GLOBAL time_zone = '+00:00'",
+                "CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'",
+                "GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'%'");
+    }
+
+    @Override
+    public TargetTable create(String prefix) throws SQLException {
+        return MariaDbItems.create(prefix);
+    }
+
+    @Override
+    public RawLimit rawLimit() {
+        return new MariaDbRawUpsert();
+    }
+}
