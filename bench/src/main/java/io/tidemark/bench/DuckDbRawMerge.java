@@ -21,21 +21,23 @@ final class DuckDbRawMerge implements RawLimit {
     }
 
     @Override
-    public long apply(TargetTable target, Workload workload) throws SQLException {
-        List<Workload.Change> netChanges = workload.netChanges();
+    public long apply(TargetTable target, List<List<Workload.Change>> windows) throws SQLException {
         try (Connection c = target.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             long start = System.nanoTime();
             s.execute("CREATE TEMP TABLE " + RawMerge.STAGE + " (" + DuckDbItems.COLUMN_DEFINITIONS
                     + ", deleted BOOLEAN NOT NULL)");
-            try (DuckDBAppender appender = c.unwrap(DuckDBConnection.class).createAppender("temp", "main",
-                    RawMerge.STAGE)) {
-                for (Workload.Change change : netChanges) {
-                    append(appender, change);
+            for (List<Workload.Change> window : windows) {
+                s.execute("DELETE FROM " + RawMerge.STAGE);
+                try (DuckDBAppender appender = c.unwrap(DuckDBConnection.class).createAppender("temp", "main",
+                        RawMerge.STAGE)) {
+                    for (Workload.Change change : window) {
+                        append(appender, change);
+                    }
                 }
+                s.execute(RawMerge.MERGE);
+                c.commit();
             }
-            s.execute(RawMerge.MERGE);
-            c.commit();
             return System.nanoTime() - start;
         }
     }

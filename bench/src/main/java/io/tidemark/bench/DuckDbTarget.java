@@ -7,9 +7,9 @@ import java.util.Map;
 /**
  * DuckDB through its JDBC driver, which embeds the database in this JVM: every contender writes a fresh database
  * file of its own (the testkit's {@code TestDuckDb} files, in a temporary directory). Debezium's JDBC sink has no
- * DuckDB dialect, so Tidemark's sink is compared with the raw limit only. The sink must run in this JVM (the default
- * {@code -Dworker=in-jvm}): one process at a time can open a DuckDB file for writing, and the benchmark reads the
- * file while the sink writes it.
+ * DuckDB dialect, so Tidemark's sink is compared with the raw limits only (net state, and per window). The sink must
+ * run in this JVM (the default {@code -Dworker=in-jvm}): one process at a time can open a DuckDB file for writing,
+ * and the benchmark reads the file while the sink writes it.
  */
 final class DuckDbTarget implements BenchTarget {
 
@@ -20,13 +20,13 @@ final class DuckDbTarget implements BenchTarget {
 
     @Override
     public List<String> contenders() {
-        return List.of("tidemark", "raw");
+        return List.of("tidemark", "raw", "raw-window");
     }
 
     @Override
     public ConnectContender debezium() {
         throw new IllegalArgumentException("Debezium's JDBC sink has no DuckDB dialect; the duckdb target compares"
-                + " Tidemark's sink with the raw limit (-Dcontenders=tidemark,raw)");
+                + " Tidemark's sink with the raw limits (-Dcontenders=tidemark,raw,raw-window)");
     }
 
     @Override

@@ -33,19 +33,22 @@ final class MariaDbRawUpsert implements RawLimit {
     }
 
     @Override
-    public long apply(TargetTable target, Workload workload) throws SQLException {
-        byte[] data = loadText(workload.netChanges()).getBytes(StandardCharsets.UTF_8);
+    public long apply(TargetTable target, List<List<Workload.Change>> windows) throws SQLException {
+        List<byte[]> data = windows.stream().map(w -> loadText(w).getBytes(StandardCharsets.UTF_8)).toList();
         try (Connection c = target.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             long start = System.nanoTime();
             s.execute("CREATE TEMPORARY TABLE " + STAGE + " (" + MariaDbItems.COLUMN_DEFINITIONS
                     + ", deleted BOOLEAN NOT NULL) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
-            s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new ByteArrayInputStream(data));
-            s.execute("LOAD DATA LOCAL INFILE 'net-changes.tsv' INTO TABLE " + STAGE + " CHARACTER SET utf8mb4 ("
-                    + ItemsDatabase.COLUMNS + ", deleted)");
-            s.execute(UPSERT);
-            s.execute(DELETE);
-            c.commit();
+            for (byte[] window : data) {
+                s.execute("DELETE FROM " + STAGE);
+                s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new ByteArrayInputStream(window));
+                s.execute("LOAD DATA LOCAL INFILE 'net-changes.tsv' INTO TABLE " + STAGE + " CHARACTER SET utf8mb4 ("
+                        + ItemsDatabase.COLUMNS + ", deleted)");
+                s.execute(UPSERT);
+                s.execute(DELETE);
+                c.commit();
+            }
             return System.nanoTime() - start;
         }
     }

@@ -25,7 +25,7 @@ final class MariaDbTarget implements BenchTarget {
 
     @Override
     public List<String> contenders() {
-        return List.of("tidemark", "debezium", "raw");
+        return List.of("tidemark", "debezium", "raw", "raw-window");
     }
 
     /** The same Debezium JDBC sink as the PostgreSQL target's, with its MariaDB dialect. */

@@ -16,7 +16,7 @@ final class PostgresTarget implements BenchTarget {
 
     @Override
     public List<String> contenders() {
-        return List.of("tidemark", "debezium", "raw");
+        return List.of("tidemark", "debezium", "raw", "raw-window");
     }
 
     @Override

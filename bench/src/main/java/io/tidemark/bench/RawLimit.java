@@ -1,14 +1,22 @@
 package io.tidemark.bench;
 
+import java.util.List;
+
 /**
- * A target's lower bound: the workload's net changes (the last change of every key, computed in Java beforehand)
- * written by the database's fastest bulk path into a staging table and applied with one statement per kind of
- * change, in one transaction. Only the database work is timed; no Kafka, no converter, no per-event work.
+ * A target's lower bound: net changes (the last change of every key, computed in Java beforehand) written by the
+ * database's fastest bulk path into a staging table and applied with one statement per kind of change, one
+ * transaction per window. With one window that is the workload's net state (contender {@code raw}); with windows of
+ * {@code raw.window} events (contender {@code raw-window}) it is what the database does with the transactions a sink
+ * committing every that many events writes. Only the database work is timed; no Kafka, no converter, no per-event
+ * work.
  */
 interface RawLimit {
 
     String label();
 
-    /** Applies the net changes of {@code workload} to the empty table of {@code target}; returns the elapsed nanoseconds. */
-    long apply(TargetTable target, Workload workload) throws Exception;
+    /**
+     * Applies {@code windows} of net changes in order to the empty table of {@code target}, each in a transaction of
+     * its own; returns the elapsed nanoseconds.
+     */
+    long apply(TargetTable target, List<List<Workload.Change>> windows) throws Exception;
 }

@@ -34,18 +34,20 @@ final class RawMerge implements RawLimit {
     }
 
     @Override
-    public long apply(TargetTable target, Workload workload) throws SQLException, IOException {
-        String copyText = copyText(workload.netChanges());
+    public long apply(TargetTable target, List<List<Workload.Change>> windows) throws SQLException, IOException {
+        List<String> copyTexts = windows.stream().map(RawMerge::copyText).toList();
         try (Connection c = target.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
-            long start = System.nanoTime();
-            s.execute("CREATE TEMP TABLE " + STAGE + " (LIKE " + DebeziumEncoding.TABLE + ", deleted boolean NOT NULL)"
-                    + " ON COMMIT DROP");
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-            copy.copyIn("COPY " + STAGE + " FROM STDIN", new StringReader(copyText));
-            s.execute("ANALYZE " + STAGE);
-            s.execute(MERGE);
-            c.commit();
+            long start = System.nanoTime();
+            for (String copyText : copyTexts) {
+                s.execute("CREATE TEMP TABLE " + STAGE + " (LIKE " + DebeziumEncoding.TABLE + ", deleted boolean NOT NULL)"
+                        + " ON COMMIT DROP");
+                copy.copyIn("COPY " + STAGE + " FROM STDIN", new StringReader(copyText));
+                s.execute("ANALYZE " + STAGE);
+                s.execute(MERGE);
+                c.commit();
+            }
             return System.nanoTime() - start;
         }
     }

@@ -14,7 +14,8 @@ import java.util.Map;
  * Runs the sink benchmark: loads the workload into a topic once, then runs every contender in turn,
  * {@code runs} times, each against a fresh target database, and prints events/s, ratios, peak heap
  * and whether all final tables are identical. Settings are system properties: {@code events} (default
- * 1,000,000), {@code runs} (3), {@code seed} (42), {@code contenders} (tidemark,debezium,raw), {@code format}
+ * 1,000,000), {@code runs} (3), {@code seed} (42), {@code contenders} (tidemark,debezium,raw; raw-window applies the
+ * raw limit in windows of {@code raw.window} (5,000) events, one transaction each), {@code format}
  * (json: JSON with schemas; json-cached: the same bytes read by Tidemark's CachedSchemaJsonConverter; avro: Avro
  * through an Apicurio registry), {@code target} (postgresql, mariadb or duckdb: see {@link BenchTarget}; the default
  * contenders depend on it). {@code mode=latency} measures
@@ -129,7 +130,9 @@ public final class SinkBenchmark {
         long nanos;
         long heap = 0;
         if ("raw".equals(contender)) {
-            nanos = target.rawLimit().apply(table, workload);
+            nanos = target.rawLimit().apply(table, workload.netChangesPerWindow(Integer.MAX_VALUE));
+        } else if ("raw-window".equals(contender)) {
+            nanos = target.rawLimit().apply(table, workload.netChangesPerWindow(rawWindow()));
         } else {
             ConnectContender connector = switch (contender) {
                 case "tidemark" -> ConnectContender.tidemark();
@@ -154,12 +157,20 @@ public final class SinkBenchmark {
             case "tidemark" -> ConnectContender.tidemark().label();
             case "debezium" -> target.debezium().label();
             case "raw" -> target.rawLimit().label();
+            case "raw-window" -> target.rawLimit().label().replace("(raw limit)",
+                    String.format(Locale.ROOT, "per %,d events (raw)", rawWindow()));
             default -> throw unknownContender(contender);
         };
     }
 
     private static IllegalArgumentException unknownContender(String contender) {
-        return new IllegalArgumentException("unknown contender '" + contender + "'; choose from tidemark, debezium, raw");
+        return new IllegalArgumentException("unknown contender '" + contender
+                + "'; choose from tidemark, debezium, raw, raw-window");
+    }
+
+    /** The events per window of the raw-window contender: Tidemark's batch.size unless -Draw.window says otherwise. */
+    private static int rawWindow() {
+        return Integer.getInteger("raw.window", 5_000);
     }
 
     /** One contender's measurements, in run order. */

@@ -67,10 +67,36 @@ public final class Workload implements Iterable<Workload.Change> {
 
     /** The last change of every key (its final row, or its delete), in key order: what a sink must end with. */
     public List<Change> netChanges() {
+        return netChangesPerWindow(Integer.MAX_VALUE).get(0);
+    }
+
+    /**
+     * The changes in windows of {@code window} events, each reduced to the last change of every key in it, in key
+     * order: what a sink that commits every {@code window} events writes per transaction. One window holds all the
+     * events when {@code window} is at least {@link #events()}.
+     */
+    public List<List<Change>> netChangesPerWindow(int window) {
+        if (window <= 0) {
+            throw new IllegalArgumentException("window must be positive: " + window);
+        }
+        List<List<Change>> windows = new ArrayList<>();
         Map<Long, Change> last = new HashMap<>();
+        int inWindow = 0;
         for (Change change : this) {
             last.put(change.id(), change);
+            if (++inWindow == window) {
+                windows.add(sortedById(last));
+                last.clear();
+                inWindow = 0;
+            }
         }
+        if (!last.isEmpty()) {
+            windows.add(sortedById(last));
+        }
+        return windows;
+    }
+
+    private static List<Change> sortedById(Map<Long, Change> last) {
         List<Change> net = new ArrayList<>(last.values());
         net.sort(Comparator.comparingLong(Change::id));
         return net;

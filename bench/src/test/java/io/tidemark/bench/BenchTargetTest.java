@@ -19,15 +19,15 @@ class BenchTargetTest {
     @Test
     void postgresqlAndMariadbCompareBothSinksWithTheRawLimit() {
         assertThat(BenchTarget.named("postgresql")).isInstanceOf(PostgresTarget.class);
-        assertThat(BenchTarget.named("postgresql").contenders()).containsExactly("tidemark", "debezium", "raw");
+        assertThat(BenchTarget.named("postgresql").contenders()).containsExactly("tidemark", "debezium", "raw", "raw-window");
         assertThat(BenchTarget.named("mariadb")).isInstanceOf(MariaDbTarget.class);
-        assertThat(BenchTarget.named("mariadb").contenders()).containsExactly("tidemark", "debezium", "raw");
+        assertThat(BenchTarget.named("mariadb").contenders()).containsExactly("tidemark", "debezium", "raw", "raw-window");
     }
 
     @Test
     void duckdbComparesTidemarkWithTheRawLimitOnlyForDebeziumHasNoDuckDbDialect() {
         assertThat(BenchTarget.named("duckdb")).isInstanceOf(DuckDbTarget.class);
-        assertThat(BenchTarget.named("duckdb").contenders()).containsExactly("tidemark", "raw");
+        assertThat(BenchTarget.named("duckdb").contenders()).containsExactly("tidemark", "raw", "raw-window");
         assertThatThrownBy(() -> BenchTarget.named("duckdb").debezium()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no DuckDB dialect");
     }

@@ -65,4 +65,22 @@ class WorkloadTest {
         assertThat(net).extracting(Workload.Change::id).isSorted();
         assertThat(net).allSatisfy(change -> assertThat(change).isEqualTo(last.get(change.id())));
     }
+
+    @Test
+    void netChangesPerWindowAreTheLastChangeOfEveryKeyInEachWindowOfEvents() {
+        Workload workload = new Workload(12_345, 5);
+        List<Workload.Change> all = new ArrayList<>();
+        workload.forEach(all::add);
+
+        List<List<Workload.Change>> windows = workload.netChangesPerWindow(5_000);
+
+        assertThat(windows).hasSize(3);
+        for (int w = 0; w < windows.size(); w++) {
+            Map<Long, Workload.Change> last = new HashMap<>();
+            all.subList(w * 5_000, Math.min(all.size(), (w + 1) * 5_000)).forEach(c -> last.put(c.id(), c));
+            assertThat(windows.get(w)).extracting(Workload.Change::id).isSorted();
+            assertThat(windows.get(w)).containsExactlyInAnyOrderElementsOf(last.values());
+        }
+        assertThat(workload.netChangesPerWindow(Integer.MAX_VALUE)).containsExactly(workload.netChanges());
+    }
 }
