@@ -18,9 +18,10 @@ import java.util.Map;
 
 /**
  * The watermark table in MariaDB. The position columns move only further on ({@link Watermarks#save}); as MariaDB
- * assigns left to right, the columns the conditions read ({@code source_stream_order}, {@code source_version},
- * {@code source_server}) are assigned last, {@code source_server} last of them (the conditions still see the old
- * server then, and a new server makes them true on their own). Times are UTC.
+ * assigns left to right, each assignment seeing the columns assigned before it, {@code source_stream_order} is
+ * assigned before {@code source_server} (its rule compares the stored server), and the columns the "further"
+ * condition reads ({@code source_version}, {@code source_server}) are assigned last, {@code source_version} first of
+ * the two (the condition still sees the old server then, and a new server makes it true on its own). Times are UTC.
  */
 final class MariaDbWatermarks implements Watermarks {
 
