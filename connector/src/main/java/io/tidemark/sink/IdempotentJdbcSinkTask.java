@@ -36,10 +36,11 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Lifecycle and offsets only. Each {@code put()} asks the {@link TransactionGate} which records to apply and how
- * (held back, applied in transactions of {@code batch.size} records, or written into a target transaction kept
+ * (held back, applied in transactions the {@link TransactionSizer} sizes, or written into a target transaction kept
  * open), and hands them to an {@link ApplyThread} that applies them while the worker polls and converts the next
- * batch; the next {@code put()} first waits for it. {@code preCommit} reports exactly the offsets stored in the target's
- * watermark table.
+ * batch. A {@code put()} that finds that thread still busy gathers its records for the next transaction
+ * ({@link GatheredRecords}, correctness.md §4.3) or, when that is full or adaptive batches are off, waits for it.
+ * {@code preCommit} reports exactly the offsets stored in the target's watermark table.
  *
  * <p>Everything that talks to Connect (seeking to stored offsets, the dead-letter queue, retry timeouts) stays on
  * the task thread: a background batch that fails for any reason, or meets a record it would have to report, is
@@ -51,6 +52,8 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(IdempotentJdbcSinkTask.class);
     private static final long MAX_BACKOFF_MS = 60_000;
     private static final long STOP_TIMEOUT_MS = 10_000;
+    /** While records are gathered or held, how soon the worker calls put() again to see whether the apply thread is free. */
+    private static final long GATHER_WAKE_MS = 5;
     /**
      * Stands in for the dead-letter queue on the apply thread, since Connect's reporter belongs to the task thread:
      * the batch is rolled back and redone there.
@@ -85,6 +88,8 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     private final ReportedOnce errantRecords = new ReportedOnce(this::reportErrant);
     private SourceTransactions transactions;
     private TransactionGate gate;
+    private TransactionSizer sizer;
+    private final GatheredRecords gathered = new GatheredRecords();
     /** Why the open transaction last failed, until put() has dealt with it. */
     private Throwable openTransactionFailure;
 
@@ -111,6 +116,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         config = new SinkConfig(props);
         transactions = new SourceTransactions(config.subscribes());
+        sizer = config.transactionSizer();
         String connectorName = props.getOrDefault("name", "tidemark-jdbc-sink");
         dialect = targetDialect != null ? targetDialect : config.dialect();
         dataSource = TargetPool.open(config, dialect, connectorName, connections);
@@ -192,7 +198,10 @@ public class IdempotentJdbcSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        if (records.isEmpty() && applyThread.busy()) {
+        if (applyThread.busy() && (records.isEmpty() || gathered.offer(records, sizer))) {
+            if (!gathered.isEmpty() || gate.waiting()) {
+                context.timeout(GATHER_WAKE_MS);
+            }
             return;
         }
         awaitApplyThread();
@@ -208,7 +217,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
             applyOnTaskThread(unconfirmed);
             unconfirmed = List.of();
         }
-        TransactionGate.Step step = gate.next(records, System.nanoTime());
+        TransactionGate.Step step = gate.next(gathered.drainWith(records), System.nanoTime());
         if (step instanceof TransactionGate.Step.Apply apply) {
             unconfirmed = apply.records();
             applyThread.start(() -> {
@@ -291,24 +300,25 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     }
 
     /**
-     * Applies {@code records} in transactions of {@code batch.size} records, each extended (in atomic mode) to the
+     * Applies {@code records} in transactions the {@link TransactionSizer} sizes, each extended (in atomic mode) to the
      * next point where no source transaction of a partition is cut.
      */
     private void applyAll(Connection connection, List<SinkRecord> records, ErrantRecords errant, boolean atomic)
             throws SQLException {
-        int batchSize = config.batchSize();
         boolean[] commitPoints = atomic ? transactions.commitPoints(records) : null;
         for (int from = 0, to; from < records.size(); from = to) {
-            to = Math.min(records.size(), from + batchSize);
+            to = sizer.end(records, from);
             while (commitPoints != null && !commitPoints[to - 1]) {
                 to++;
             }
             List<SinkRecord> chunk = records.subList(from, to);
             long started = System.nanoTime();
             ChangeApplier.Result result = applier.applyIsolatingFailures(connection, chunk, durableOffsets, errant);
+            long nanos = System.nanoTime() - started;
             durableOffsets.putAll(result.nextOffsets());
             transactions.reached(result.horizons());
-            metrics.recordCommit(result, (System.nanoTime() - started) / 1_000_000);
+            sizer.committed(chunk.size(), nanos);
+            metrics.recordCommit(result, nanos / 1_000_000);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("Applied {} records: {} rows written, {} stale, {} redelivered",
                         result.records(), result.rowsWritten(), result.skippedStale(), result.skippedRedelivered());
@@ -381,10 +391,11 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     @Override
     public void close(Collection<TopicPartition> partitions) {
         awaitApplyThread();
-        // Records of a failed batch from revoked partitions are the new owner's to apply, from the watermark.
+        // Records of a failed batch or gathered from revoked partitions are the new owner's to apply, from the watermark.
         unconfirmed = unconfirmed.stream()
                 .filter(r -> !partitions.contains(new TopicPartition(r.topic(), r.kafkaPartition())))
                 .toList();
+        gathered.drop(partitions);
         gate.revoked(partitions);
         transactions.revoked(partitions);
         partitions.forEach(durableOffsets::remove);
@@ -400,6 +411,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
         if (gate != null) {
             gate.stop();
         }
+        gathered.clear();
         if (metrics != null) {
             metrics.close();
         }

@@ -39,6 +39,9 @@ public final class SinkConfig extends AbstractConfig {
         String SCHEMA_EVOLUTION = "schema.evolution";
         String UNAVAILABLE_VALUE_PLACEHOLDER = "unavailable.value.placeholder";
         String BATCH_SIZE = "batch.size";
+        String BATCH_ADAPTIVE = "batch.adaptive";
+        String BATCH_MAX_BYTES = "batch.max.bytes";
+        String BATCH_MAX_DURATION_MS = "batch.max.duration.ms";
         String WATERMARK_TABLE = "watermark.table";
         String AUDIT_EVENTS_TABLE = "audit.events.table";
         String SNAPSHOT_RECONCILE = "snapshot.reconcile";
@@ -129,11 +132,32 @@ public final class SinkConfig extends AbstractConfig {
                             + "Such a column keeps its stored value instead of being overwritten.",
                     GROUP_WRITES, 6, Width.LONG, "Unavailable value placeholder")
             .define(ConfigName.BATCH_SIZE, Type.INT, 5000, ConfigDef.Range.between(1, 1_000_000), Importance.MEDIUM,
-                    "Most records applied in one database transaction. The records of each put() from the worker are "
-                            + "applied on a thread of the task's own, in as many transactions as this allows, while the "
-                            + "worker polls and converts the next ones; raise consumer.override.max.poll.records with it "
-                            + "for larger batches.",
+                    "Most records applied in one database transaction while the sink keeps up. The records of each "
+                            + "put() from the worker are applied on a thread of the task's own, in as many transactions "
+                            + "as this allows, while the worker polls and converts the next ones; raise "
+                            + "consumer.override.max.poll.records with it for larger batches. With batch.adaptive=true a "
+                            + "transaction grows beyond it while the sink is behind.",
                     GROUP_WRITES, 7, Width.SHORT, "Batch size")
+            .define(ConfigName.BATCH_ADAPTIVE, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Grow transactions while the sink is behind. Records the worker delivers while the previous "
+                            + "transaction is still being applied (a backlog in Kafka, or a slow commit) are gathered "
+                            + "instead of making the worker wait, and then applied together in transactions larger than "
+                            + "batch.size, bounded by batch.max.bytes and batch.max.duration.ms, so that more changes of "
+                            + "one key fold into one row write. Caught up, records are applied as they come, in "
+                            + "transactions of at most batch.size records. Gathered records are not committed, so their "
+                            + "offsets are not reported and a restart reads them again. false: at most batch.size "
+                            + "records per transaction, and each put() waits for the previous transaction.",
+                    GROUP_WRITES, 8, Width.SHORT, "Adaptive batches")
+            .define(ConfigName.BATCH_MAX_BYTES, Type.LONG, 32L << 20, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "With batch.adaptive=true: the most memory, as estimated from the converted records, that the "
+                            + "records gathered for one transaction take (the transaction being applied takes as much "
+                            + "again, plus one put() each). Gathering stops at this size and the worker waits.",
+                    GROUP_WRITES, 9, Width.SHORT, "Max batch bytes")
+            .define(ConfigName.BATCH_MAX_DURATION_MS, Type.LONG, 2_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "With batch.adaptive=true: how long a grown transaction may take to apply. A transaction takes "
+                            + "no more records than the target applied in this time on the last commit (and at least "
+                            + "batch.size), so that a backlog does not turn into one long transaction.",
+                    GROUP_WRITES, 10, Width.SHORT, "Max batch duration (ms)")
             .define(ConfigName.SNAPSHOT_RECONCILE, Type.BOOLEAN, true, Importance.MEDIUM,
                     "When the snapshot of a table completes (Debezium marks its last read last_in_data_collection, or "
                             + "last), delete (per delete.mode) the target rows the snapshot did not contain and no change "
@@ -141,7 +165,7 @@ public final class SinkConfig extends AbstractConfig {
                             + "lost its offsets or was re-snapshotting. A stopped, partial snapshot deletes nothing; a "
                             + "target table fed from several topics is never reconciled. Append mode records the "
                             + "completed snapshot in the audit events table instead.",
-                    GROUP_WRITES, 8, Width.SHORT, "Reconcile snapshots")
+                    GROUP_WRITES, 11, Width.SHORT, "Reconcile snapshots")
             .define(ConfigName.WATERMARK_TABLE, Type.STRING, "cdc_watermark",
                     ConfigDef.LambdaValidator.with(SinkConfig::validateTableName, () -> "[schema.]table"),
                     Importance.MEDIUM,
@@ -264,6 +288,12 @@ public final class SinkConfig extends AbstractConfig {
 
     public int batchSize() {
         return getInt(ConfigName.BATCH_SIZE);
+    }
+
+    /** How the task sizes its target transactions: batch.size, batch.adaptive and its bounds. */
+    TransactionSizer transactionSizer() {
+        return new TransactionSizer(getBoolean(ConfigName.BATCH_ADAPTIVE), batchSize(),
+                getLong(ConfigName.BATCH_MAX_BYTES), getLong(ConfigName.BATCH_MAX_DURATION_MS));
     }
 
     public TableId auditEventsTable() {

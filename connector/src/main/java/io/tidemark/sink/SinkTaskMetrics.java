@@ -25,6 +25,8 @@ final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseable {
     private final AtomicLong splitTransactions = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private volatile long lastCommitDurationMs;
+    private volatile long lastTransactionRecords;
+    private volatile long largestTransactionRecords;
     private volatile long sourceToApplyLagMs;
     private final ObjectName name;
 
@@ -60,6 +62,8 @@ final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseable {
         if (!result.nextOffsets().isEmpty()) {
             batches.incrementAndGet();
             lastCommitDurationMs = durationMs;
+            lastTransactionRecords = result.records();
+            largestTransactionRecords = Math.max(largestTransactionRecords, result.records());
         }
         if (result.lastSourceTsMs() != null) {
             sourceToApplyLagMs = Math.max(0, System.currentTimeMillis() - result.lastSourceTsMs());
@@ -122,6 +126,16 @@ final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseable {
     @Override
     public long getLastCommitDurationMs() {
         return lastCommitDurationMs;
+    }
+
+    @Override
+    public long getLastTransactionRecords() {
+        return lastTransactionRecords;
+    }
+
+    @Override
+    public long getLargestTransactionRecords() {
+        return largestTransactionRecords;
     }
 
     @Override

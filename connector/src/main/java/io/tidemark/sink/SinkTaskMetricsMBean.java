@@ -46,6 +46,12 @@ public interface SinkTaskMetricsMBean {
     /** Duration of the last committed transaction, including the statements it ran. */
     long getLastCommitDurationMs();
 
+    /** Records of the last committed transaction: batch.size or less when caught up, more under backlog (batch.adaptive). */
+    long getLastTransactionRecords();
+
+    /** The most records one committed transaction has taken since the task started. */
+    long getLargestTransactionRecords();
+
     /** Wall-clock time from the source commit of the newest applied change to its commit in the target. */
     long getSourceToApplyLagMs();
 }

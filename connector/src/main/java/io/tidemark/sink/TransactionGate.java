@@ -39,7 +39,7 @@ final class TransactionGate {
 
     /** What the task does with the records of a {@code put()}. */
     sealed interface Step {
-        /** Apply {@code records} in transactions of batch.size records, extended to commit points if {@code atomic}. */
+        /** Apply {@code records} in transactions the task sizes, extended to commit points if {@code atomic}. */
         record Apply(List<SinkRecord> records, boolean atomic) implements Step {
         }
 
@@ -93,6 +93,11 @@ final class TransactionGate {
         this.opener = opener;
         this.metrics = metrics;
         this.worker = worker;
+    }
+
+    /** Whether records are held back or written into an open transaction, so put() is to be called again soon. */
+    boolean waiting() {
+        return !held.isEmpty() || open != null;
     }
 
     /** Whether records are applied at source-transaction boundaries now. */

@@ -56,12 +56,15 @@ class IdempotentJdbcSinkTaskTest {
     /**
      * Starts a task on the fake target; {@code overrides} are key, value pairs. Retries back off by 10 ms, and a
      * partition's last source transaction is held until another follows it: the idle wait (a minute) never passes.
+     * Adaptive batches are off unless a test turns them on: whether a put() finds the apply thread still busy is a
+     * matter of timing, and with them off every put() waits for it, as the tests of other mechanisms expect.
      */
     private void start(String... overrides) {
         Map<String, String> props = new HashMap<>(DebeziumEvents.sinkProps("jdbc:postgresql://fake-target/items"));
         props.put("topics", DebeziumEvents.TOPIC);
         props.put("retry.backoff.ms", "10");
         props.put("atomic.idle.ms", "60000");
+        props.put("batch.adaptive", "false");
         for (int i = 0; i < overrides.length; i += 2) {
             props.put(overrides[i], overrides[i + 1]);
         }
@@ -204,6 +207,129 @@ class IdempotentJdbcSinkTaskTest {
         assertThat(preCommit(P0)).as("the batch in flight, once committed")
                 .isEqualTo(Map.of(P0, 3L)).isEqualTo(target.storedOffsets());
         releaser.join();
+    }
+
+    /** Releases {@code pause} once the task thread waits for the apply thread, however long that takes to happen. */
+    private static Thread releaseWhenTheTaskWaits(FakeTarget.Pause pause) {
+        Thread taskThread = Thread.currentThread();
+        Thread releaser = new Thread(() -> {
+            awaitWaiting(taskThread);
+            pause.release();
+        }, "release-the-commit");
+        releaser.start();
+        return releaser;
+    }
+
+    @Test
+    void recordsArrivingWhileATransactionIsAppliedAreGatheredIntoOneLargerTransactionThatFoldsThem()
+            throws InterruptedException {
+        start("atomic.source.transactions", "false", "batch.adaptive", "true", "batch.size", "1",
+                "batch.max.duration.ms", "600000");
+        task.open(List.of(P0));
+        FakeTarget.Pause pause = target.pauseNextCommit();
+        put(List.of(p0.insert(0, "first", 1, 100, 1)));
+        pause.awaitReached();
+        Thread releaser = releaseWhenTheTaskWaits(pause);
+
+        put(List.of(p0.insert(5, "a", 1, 200, 2)));
+        put(List.of(p0.update(5, "b", 2, 300, 3)));
+        put(List.of(p0.insert(6, "c", 3, 400, 4)));
+        assertThat(target.storedOffsets()).as("the puts returned while the first transaction was being applied")
+                .isEmpty();
+        assertThat(context.timeouts).as("the worker is asked to come back soon").contains(5L);
+
+        assertThat(preCommit(P0)).as("gathered records are not durable").isEqualTo(Map.of(P0, 1L));
+        releaser.join();
+        put(List.of());
+        assertThat(preCommit(P0)).isEqualTo(Map.of(P0, 4L)).isEqualTo(target.storedOffsets());
+        assertThat(target.transactions()).as("the first transaction, then all that arrived while it was applied")
+                .extracting(t -> t.sent().size()).containsExactly(1, 2);
+        assertThat(sentIn(Outcome.COMMITTED)).as("the insert and the update of 5 written once")
+                .containsExactly(item(0), item(5), item(6));
+        assertThat(names()).containsOnly(entry(0, "first"), entry(5, "b"), entry(6, "c"));
+    }
+
+    @Test
+    void aPutOfMoreThanBatchSizeRecordsGrowsTheTransactionsOnceACommitShowsHowFastTheTargetIs() {
+        start("atomic.source.transactions", "false", "batch.adaptive", "true", "batch.size", "2");
+        task.open(List.of(P0));
+        put(transaction(p0, 1, 0, 1, 2, 3, 4, 5, 6));
+        assertThat(preCommit(P0)).isEqualTo(Map.of(P0, 7L));
+        assertThat(target.transactions()).as("batch.size before the first commit, then the rest at once")
+                .extracting(t -> t.sent().size()).containsExactly(2, 5);
+    }
+
+    @Test
+    void withoutAdaptiveBatchesATransactionTakesBatchSizeRecords() {
+        start("atomic.source.transactions", "false", "batch.size", "2");
+        task.open(List.of(P0));
+        put(transaction(p0, 1, 0, 1, 2, 3, 4));
+        assertThat(preCommit(P0)).isEqualTo(Map.of(P0, 5L));
+        assertThat(target.transactions()).extracting(t -> t.sent().size()).containsExactly(2, 2, 1);
+    }
+
+    @Test
+    void aTransactionTakesNoMoreRecordsThanTheByteBudgetAllows() {
+        start("atomic.source.transactions", "false", "batch.adaptive", "true", "batch.size", "2",
+                "batch.max.bytes", "1");
+        task.open(List.of(P0));
+        put(transaction(p0, 1, 0, 1, 2, 3, 4));
+        assertThat(preCommit(P0)).isEqualTo(Map.of(P0, 5L));
+        assertThat(target.transactions()).as("batch.size records, then one more each time the budget is spent")
+                .extracting(t -> t.sent().size()).containsExactly(2, 2, 1);
+    }
+
+    @Test
+    void gatheringStopsAtTheByteBudgetAndThePutWaitsForTheTransactionBeingApplied() throws InterruptedException {
+        start("atomic.source.transactions", "false", "batch.adaptive", "true", "batch.max.bytes", "1");
+        task.open(List.of(P0));
+        FakeTarget.Pause pause = target.pauseNextCommit();
+        put(transaction(p0, 1, 0));
+        pause.awaitReached();
+        Thread releaser = releaseWhenTheTaskWaits(pause);
+
+        put(transaction(p0, 2, 1));
+        assertThat(target.storedOffsets()).as("the first put after it was gathered").isEmpty();
+        put(transaction(p0, 3, 2));
+        assertThat(target.storedOffsets()).as("the budget was spent: this put waited for the commit")
+                .containsKey(P0);
+        releaser.join();
+        assertThat(preCommit(P0)).isEqualTo(Map.of(P0, 3L)).isEqualTo(target.storedOffsets());
+        assertThat(target.transactions()).extracting(t -> t.sent().size()).containsExactly(1, 2);
+    }
+
+    @Test
+    void closingAPartitionDropsItsGatheredRecords() throws InterruptedException {
+        DebeziumEvents p1 = new DebeziumEvents(DebeziumEvents.TOPIC, 1, 0);
+        start("atomic.source.transactions", "false", "batch.adaptive", "true");
+        task.open(List.of(P0, P1));
+        FakeTarget.Pause pause = target.pauseNextCommit();
+        put(transaction(p0, 1, 0));
+        pause.awaitReached();
+        Thread releaser = releaseWhenTheTaskWaits(pause);
+        put(transaction(p1, 2, 10));
+        put(transaction(p0, 3, 1));
+
+        task.close(List.of(P1));
+        releaser.join();
+        put(List.of());
+        assertThat(preCommit(P0, P1)).isEqualTo(Map.of(P0, 2L)).isEqualTo(target.storedOffsets());
+        assertThat(names()).as("the record of partition 1 gathered before it was revoked is its new owner's")
+                .containsOnlyKeys(0, 1);
+    }
+
+    @Test
+    void aFailedTransactionAndTheRecordsGatheredWhileItRanAreAllApplied() {
+        start("atomic.source.transactions", "false", "batch.adaptive", "true");
+        task.open(List.of(P0));
+        target.fail(Operation.SAVE_OFFSETS, 1, "08006");
+        put(List.of(p0.insert(0, "old", 1, 100, 1)));
+        put(List.of(p0.update(0, "new", 2, 200, 2)));
+        preCommit(P0);
+
+        put(List.of());
+        assertThat(preCommit(P0)).isEqualTo(Map.of(P0, 2L)).isEqualTo(target.storedOffsets());
+        assertThat(names()).containsOnly(entry(0, "new"));
     }
 
     @Test

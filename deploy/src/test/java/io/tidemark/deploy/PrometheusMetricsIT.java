@@ -48,6 +48,7 @@ class PrometheusMetricsIT {
             "tidemark_sink_source_transactions_streamed_total", "tidemark_sink_source_transactions_split_total",
             "tidemark_sink_batches_committed_total");
     private static final List<String> TIDEMARK_GAUGES = List.of("tidemark_sink_last_commit_duration_seconds",
+            "tidemark_sink_last_transaction_records", "tidemark_sink_largest_transaction_records",
             "tidemark_sink_source_to_apply_lag_seconds");
     /** How the README names an exported metric: the families the rules make, of Tidemark's MBean and of Connect's. */
     private static final Pattern DOCUMENTED = Pattern.compile("\\b(?:tidemark_sink|kafka_connect)_\\w+");
