@@ -17,15 +17,16 @@ final class GatheredRecords {
     private List<SinkRecord> records = new ArrayList<>();
     private long bytes;
 
-    /** Adds {@code more} if {@code sizer} lets them join what is gathered; returns whether it did. */
-    boolean offer(Collection<SinkRecord> more, TransactionSizer sizer) {
+    /**
+     * Adds {@code more}, estimated at {@code moreBytes}, if {@code sizer} lets them join what is gathered; returns
+     * whether it did.
+     */
+    boolean offer(Collection<SinkRecord> more, long moreBytes, TransactionSizer sizer) {
         if (!sizer.gathers(bytes)) {
             return false;
         }
-        for (SinkRecord record : more) {
-            records.add(record);
-            bytes += RecordBytes.of(record);
-        }
+        records.addAll(more);
+        bytes += moreBytes;
         return true;
     }
 
@@ -47,9 +48,9 @@ final class GatheredRecords {
 
     /** Drops the records of {@code partitions}: revoked, their new owner reads them from the watermark. */
     void drop(Collection<TopicPartition> partitions) {
+        int before = records.size();
         records.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.kafkaPartition())));
-        bytes = 0;
-        records.forEach(r -> bytes += RecordBytes.of(r));
+        bytes = before == 0 ? 0 : bytes * records.size() / before;
     }
 
     /** Drops everything: the task stops, and the records come again from the watermark. */

@@ -198,7 +198,8 @@ public class IdempotentJdbcSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        if (applyThread.busy() && (records.isEmpty() || gathered.offer(records, sizer))) {
+        long bytes = sizer.weigh(records);
+        if (applyThread.busy() && (records.isEmpty() || gathered.offer(records, bytes, sizer))) {
             if (!gathered.isEmpty() || gate.waiting()) {
                 context.timeout(GATHER_WAKE_MS);
             }
@@ -307,7 +308,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
             throws SQLException {
         boolean[] commitPoints = atomic ? transactions.commitPoints(records) : null;
         for (int from = 0, to; from < records.size(); from = to) {
-            to = sizer.end(records, from);
+            to = sizer.end(records.size(), from);
             while (commitPoints != null && !commitPoints[to - 1]) {
                 to++;
             }

@@ -2,7 +2,7 @@ package io.tidemark.sink;
 
 import org.apache.kafka.connect.sink.SinkRecord;
 
-import java.util.List;
+import java.util.Collection;
 
 /**
  * How many records one target transaction takes, and whether records that arrive while one is being applied are
@@ -11,9 +11,15 @@ import java.util.List;
  * that fit {@code batch.max.bytes} and the number the target applied in {@code batch.max.duration.ms} on the last
  * commit, never fewer than {@code batch.size}.
  *
- * <p>{@link #committed} runs on the apply thread, the rest on the task thread.
+ * <p>Records are weighed where they arrive, on the task thread, while the converter has just written them: walking
+ * records that have gone cold in memory costs more than applying them. One record in {@value #SAMPLE_EVERY} is
+ * weighed ({@link RecordBytes}) and stands for the records around it.
+ *
+ * <p>{@link #committed} and {@link #end} run on the apply thread, the rest on the task thread.
  */
 final class TransactionSizer {
+
+    static final int SAMPLE_EVERY = 16;
 
     private final boolean adaptive;
     private final int batchSize;
@@ -21,6 +27,8 @@ final class TransactionSizer {
     private final long maxDurationNanos;
     /** Records per nanosecond of the last committed transaction; 0 before the first. */
     private volatile double recordsPerNano;
+    /** The estimated bytes of a record, as weighed in the last put() that had records; 0 before the first. */
+    private volatile double bytesPerRecord;
 
     TransactionSizer(boolean adaptive, int batchSize, long maxBytes, long maxDurationMs) {
         this.adaptive = adaptive;
@@ -34,26 +42,37 @@ final class TransactionSizer {
         return adaptive && bytes < maxBytes;
     }
 
+    /** The estimated bytes of {@code records}, which have just arrived; they are what the next estimates go by. */
+    long weigh(Collection<SinkRecord> records) {
+        if (!adaptive || records.isEmpty()) {
+            return 0;
+        }
+        long sampled = 0;
+        int samples = 0;
+        int i = 0;
+        for (SinkRecord record : records) {
+            if (i++ % SAMPLE_EVERY == 0) {
+                sampled += RecordBytes.of(record);
+                samples++;
+            }
+        }
+        double each = (double) sampled / samples;
+        bytesPerRecord = each;
+        return (long) (each * records.size());
+    }
+
     /**
-     * Where the transaction that starts at {@code from} in {@code records} ends (exclusive), before it is extended to
-     * a commit point.
+     * Where the transaction that starts at {@code from} in {@code size} records ends (exclusive), before it is
+     * extended to a commit point.
      */
-    int end(List<SinkRecord> records, int from) {
-        int size = records.size();
-        int byCount = (int) Math.min(size, (long) from + batchSize);
-        if (!adaptive || byCount == size) {
-            return byCount;
+    int end(int size, int from) {
+        long most = batchSize;
+        if (adaptive) {
+            double each = bytesPerRecord;
+            long byBytes = each > 0 ? (long) (maxBytes / each) : batchSize;
+            most = Math.max(batchSize, Math.min(byBytes, recordsWithinDuration()));
         }
-        long most = recordsWithinDuration();
-        long bytes = 0;
-        int to = from;
-        while (to < byCount) {
-            bytes += RecordBytes.of(records.get(to++));
-        }
-        while (to < size && to - from < most && bytes < maxBytes) {
-            bytes += RecordBytes.of(records.get(to++));
-        }
-        return to;
+        return (int) Math.min(size, from + most);
     }
 
     /** A transaction of {@code records} committed {@code nanos} after it began. */
