@@ -199,7 +199,7 @@ public class IdempotentJdbcSinkTask extends SinkTask {
     @Override
     public void put(Collection<SinkRecord> records) {
         long bytes = sizer.weigh(records);
-        if (applyThread.busy() && (records.isEmpty() || gathered.offer(records, bytes, sizer))) {
+        if (applyThread.busy() && (records.isEmpty() || (!gate.streaming() && gathered.offer(records, bytes, sizer)))) {
             if (!gathered.isEmpty() || gate.waiting()) {
                 context.timeout(GATHER_WAKE_MS);
             }

@@ -148,7 +148,7 @@ public final class SinkConfig extends AbstractConfig {
                             + "offsets are not reported and a restart reads them again. false: at most batch.size "
                             + "records per transaction, and each put() waits for the previous transaction.",
                     GROUP_WRITES, 8, Width.SHORT, "Adaptive batches")
-            .define(ConfigName.BATCH_MAX_BYTES, Type.LONG, 32L << 20, ConfigDef.Range.atLeast(1), Importance.LOW,
+            .define(ConfigName.BATCH_MAX_BYTES, Type.LONG, 16L << 20, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "With batch.adaptive=true: the most memory, as estimated from the converted records, that the "
                             + "records gathered for one transaction take (the transaction being applied takes as much "
                             + "again, plus one put() each). Gathering stops at this size and the worker waits.",

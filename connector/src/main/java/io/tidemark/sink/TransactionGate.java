@@ -100,6 +100,14 @@ final class TransactionGate {
         return !held.isEmpty() || open != null;
     }
 
+    /**
+     * Whether a target transaction is kept open for a large source transaction: its records are written in
+     * batch.size chunks as they come, so gathering them would only hold them in memory longer.
+     */
+    boolean streaming() {
+        return open != null;
+    }
+
     /** Whether records are applied at source-transaction boundaries now. */
     boolean atomic() {
         return atomicConfigured && splitUntil.isEmpty();
