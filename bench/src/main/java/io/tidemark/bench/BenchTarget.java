@@ -12,11 +12,20 @@ interface BenchTarget {
 
     List<String> NAMES = List.of("postgresql", "mariadb", "duckdb");
 
-    /** The target called {@code name}; starts nothing yet. */
+    /** The target called {@code name}, durable; starts nothing yet. */
     static BenchTarget named(String name) {
+        return named(name, true);
+    }
+
+    /**
+     * The target called {@code name}; starts nothing yet. {@code durable}: every commit flushed to disk, as a user's
+     * target database (the default, {@code -Dtarget.durable=true}); otherwise commits are neither flushed nor waited
+     * for, which measures the sinks' own work with less of the disk in it.
+     */
+    static BenchTarget named(String name, boolean durable) {
         return switch (name) {
-            case "postgresql" -> new PostgresTarget();
-            case "mariadb" -> new MariaDbTarget();
+            case "postgresql" -> new PostgresTarget(durable);
+            case "mariadb" -> new MariaDbTarget(durable);
             case "duckdb" -> new DuckDbTarget();
             default -> throw new IllegalArgumentException("unknown target '" + name + "'; choose "
                     + String.join(", ", NAMES));
@@ -24,6 +33,9 @@ interface BenchTarget {
     }
 
     String name();
+
+    /** How the server treats commits, for the run's header, e.g. {@code durable (fsync=on, synchronous_commit=on)}. */
+    String commitMode();
 
     /** The contenders run when {@code -Dcontenders} is not given. */
     List<String> contenders();

@@ -18,6 +18,12 @@ final class DuckDbTarget implements BenchTarget {
         return "duckdb";
     }
 
+    /** DuckDB has no fsync or commit-flush setting to choose, so both modes run it the same. */
+    @Override
+    public String commitMode() {
+        return "DuckDB's own (no setting; -Dtarget.durable has no effect)";
+    }
+
     @Override
     public List<String> contenders() {
         return List.of("tidemark", "raw", "raw-window");

@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * The testkit's MariaDB server (Debian's {@code mariadb-server} 10.11, binlog on as PostgreSQL's logical WAL is),
- * set up for a write benchmark as the PostgreSQL target is: commits not flushed to disk
- * ({@code innodb_flush_log_at_trx_commit=0}, as {@code synchronous_commit=off}), a buffer pool that holds the table
+ * set up for a write benchmark as the PostgreSQL target is: durable, every commit flushed to disk
+ * ({@code innodb_flush_log_at_trx_commit=1}, as {@code fsync=on} with {@code synchronous_commit=on}), or fast, commits
+ * not flushed ({@code innodb_flush_log_at_trx_commit=0}, as {@code synchronous_commit=off}); a buffer pool that holds the table
  * and a redo log that does not force a checkpoint every few thousand rows (the testkit starts with 8 MB for a fast
  * start), UTC sessions. Both sinks log in as a user of their own.
  */
@@ -18,9 +19,24 @@ final class MariaDbTarget implements BenchTarget {
     static final String USER = "bench";
     static final String PASSWORD = "bench-secret";
 
+    private final boolean durable;
+
+    MariaDbTarget(boolean durable) {
+        this.durable = durable;
+    }
+
     @Override
     public String name() {
         return "mariadb";
+    }
+
+    @Override
+    public String commitMode() {
+        return "innodb_flush_log_at_trx_commit=" + flushLogAtCommit() + (durable ? " (durable)" : " (fast)");
+    }
+
+    private int flushLogAtCommit() {
+        return durable ? 1 : 0;
     }
 
     @Override
@@ -43,7 +59,7 @@ final class MariaDbTarget implements BenchTarget {
     @Override
     public void start() {
         TestMariaDb.execute("mysql",
-                "SET GLOBAL innodb_flush_log_at_trx_commit = 0",
+                "SET GLOBAL innodb_flush_log_at_trx_commit = " + flushLogAtCommit(),
                 "SET GLOBAL innodb_buffer_pool_size = " + (2L << 30),
                 "SET GLOBAL innodb_log_file_size = " + (512L << 20),
                 "SET GLOBAL time_zone = '+00:00'",

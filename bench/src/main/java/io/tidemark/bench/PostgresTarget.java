@@ -6,12 +6,27 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 
-/** The testkit's embedded PostgreSQL 17.6 ({@code fsync=off}, {@code synchronous_commit=off}); the default target. */
+/**
+ * The testkit's embedded PostgreSQL 17.6; the default target. Durable: {@code fsync=on}, {@code synchronous_commit=on}
+ * ({@code full_page_writes} at its default, on), as a user's database; fast: {@code fsync=off},
+ * {@code synchronous_commit=off}, as the integration tests run it.
+ */
 final class PostgresTarget implements BenchTarget {
+
+    private final boolean durable;
+
+    PostgresTarget(boolean durable) {
+        this.durable = durable;
+    }
 
     @Override
     public String name() {
         return "postgresql";
+    }
+
+    @Override
+    public String commitMode() {
+        return durable ? "durable (fsync=on, synchronous_commit=on)" : "fast (fsync=off, synchronous_commit=off)";
     }
 
     @Override
@@ -32,7 +47,7 @@ final class PostgresTarget implements BenchTarget {
 
     @Override
     public void start() {
-        TestPostgres.server();
+        TestPostgres.server(durable);
     }
 
     @Override

@@ -34,8 +34,10 @@ public final class SinkBenchmark {
             ConverterBenchmark.run(Integer.getInteger("events", 200_000), Long.getLong("seed", 42L), System.out);
             return;
         }
-        BenchTarget target = BenchTarget.named(System.getProperty("target", "postgresql"));
+        BenchTarget target = BenchTarget.named(System.getProperty("target", "postgresql"),
+                Boolean.parseBoolean(System.getProperty("target.durable", "true")));
         target.start();
+        System.out.printf(Locale.ROOT, "Target %s, commits %s%n", target.name(), target.commitMode());
         String format = System.getProperty("format", "json");
         boolean passed = switch (format) {
             case "json" -> measure(target, WireFormat.json());
@@ -114,8 +116,8 @@ public final class SinkBenchmark {
                                 r.label, r.eventsPerSecond.get(run - 1), r.heapMegabytes.get(run - 1));
                     }
                 }
-                return ResultTable.print(System.out, workload.events(), records, format, target.name(), heapColumn,
-                        results);
+                return ResultTable.print(System.out, workload.events(), records, format,
+                        target.name() + ", commits " + target.commitMode(), heapColumn, results);
             } finally {
                 if (process != null) {
                     process.close();
