@@ -40,8 +40,11 @@ interface BenchTarget {
     /** The contenders run when {@code -Dcontenders} is not given. */
     List<String> contenders();
 
-    /** Debezium's JDBC sink as it runs against this target. */
-    ConnectContender debezium();
+    /** The Debezium JDBC sink releases contender {@code debezium} stands for on this target. */
+    List<String> debeziumReleases();
+
+    /** Debezium's JDBC sink of {@code release} as it runs against this target. */
+    ConnectContender debezium(String release);
 
     /** Settings the Connect worker needs for this target's contenders, besides the benchmark's own. */
     Map<String, String> workerConfig();

@@ -32,17 +32,22 @@ record ConnectContender(String label, Map<String, String> config, String userKey
         return new ConnectContender("Tidemark sink (merge)", config, "connection.user");
     }
 
-    static ConnectContender debezium() {
+    /**
+     * Debezium's JDBC sink of {@code release} (e.g. {@code 3.5.0.Final}), picked among the releases on the worker's
+     * {@code plugin.path} by {@code connector.plugin.version}, an exact version range.
+     */
+    static ConnectContender debezium(String release) {
         Map<String, String> config = common();
         config.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
+        config.put("connector.plugin.version", "[" + release + "]");
         config.put("insert.mode", "upsert");
         config.put("delete.enabled", "true");
         config.put("primary.key.mode", "record_key");
         config.put("collection.name.format", DebeziumEncoding.TABLE);
         config.put("schema.evolution", "none");
         config.put("batch.size", "5000");
-        return new ConnectContender("Debezium JDBC sink " + DebeziumReleases.shortName(DebeziumReleases.JDBC_SINK),
-                config, "connection.username");
+        return new ConnectContender("Debezium JDBC sink " + DebeziumReleases.shortName(release), config,
+                "connection.username");
     }
 
     /** Runs the connector in {@code worker} until {@code lastId} is visible in {@code target}; returns the elapsed nanoseconds. */

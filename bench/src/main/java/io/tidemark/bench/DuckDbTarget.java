@@ -30,7 +30,12 @@ final class DuckDbTarget implements BenchTarget {
     }
 
     @Override
-    public ConnectContender debezium() {
+    public List<String> debeziumReleases() {
+        return List.of();
+    }
+
+    @Override
+    public ConnectContender debezium(String release) {
         throw new IllegalArgumentException("Debezium's JDBC sink has no DuckDB dialect; the duckdb target compares"
                 + " Tidemark's sink with the raw limits (-Dcontenders=tidemark,raw,raw-window)");
     }

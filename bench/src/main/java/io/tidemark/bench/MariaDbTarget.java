@@ -41,16 +41,21 @@ final class MariaDbTarget implements BenchTarget {
 
     @Override
     public List<String> contenders() {
-        return List.of("tidemark", "debezium", "raw", "raw-window");
+        return List.of("tidemark", "debezium-3.6.0", "raw", "raw-window");
     }
 
     /** The same Debezium JDBC sink as the PostgreSQL target's, with its MariaDB dialect. */
     @Override
-    public ConnectContender debezium() {
-        return ConnectContender.debezium();
+    public List<String> debeziumReleases() {
+        return List.of(DebeziumReleases.jdbcSink("3.6.0"));
     }
 
-    /** Debezium's JDBC sink from the plugin folder bench/run unpacks. */
+    @Override
+    public ConnectContender debezium(String release) {
+        return ConnectContender.debezium(release);
+    }
+
+    /** Debezium's JDBC sink releases from the plugin folders bench/run unpacks. */
     @Override
     public Map<String, String> workerConfig() {
         return Map.of("plugin.path", DebeziumReleases.jdbcSinkPluginPath());

@@ -31,15 +31,20 @@ final class PostgresTarget implements BenchTarget {
 
     @Override
     public List<String> contenders() {
-        return List.of("tidemark", "debezium", "raw", "raw-window");
+        return List.of("tidemark", "debezium-3.5.0", "debezium-3.3.1", "raw", "raw-window");
     }
 
     @Override
-    public ConnectContender debezium() {
-        return ConnectContender.debezium();
+    public List<String> debeziumReleases() {
+        return List.of(DebeziumReleases.jdbcSink("3.5.0"), DebeziumReleases.jdbcSink("3.3.1"));
     }
 
-    /** Debezium's JDBC sink from the plugin folder bench/run unpacks. */
+    @Override
+    public ConnectContender debezium(String release) {
+        return ConnectContender.debezium(release);
+    }
+
+    /** Debezium's JDBC sink releases from the plugin folders bench/run unpacks. */
     @Override
     public Map<String, String> workerConfig() {
         return Map.of("plugin.path", DebeziumReleases.jdbcSinkPluginPath());

@@ -9,12 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Runs the sink benchmark: loads the workload into a topic once, then runs every contender in turn,
  * {@code runs} times, each against a fresh target database, and prints events/s, ratios, peak heap
  * and whether all final tables are identical. Settings are system properties: {@code events} (default
- * 1,000,000), {@code runs} (3), {@code seed} (42), {@code contenders} (tidemark,debezium,raw; raw-window applies the
+ * 1,000,000), {@code runs} (3), {@code seed} (42), {@code contenders} (the target's list; debezium-3.5.0 etc. name
+ * one Debezium JDBC sink release, debezium the target's default releases; raw-window applies the
  * raw limit in windows of {@code raw.window} (5,000) events, one transaction each), {@code format}
  * (json: JSON with schemas; json-cached: the same bytes read by Tidemark's CachedSchemaJsonConverter; avro: Avro
  * through an Apicurio registry), {@code target} (postgresql, mariadb or duckdb: see {@link BenchTarget}; the default
@@ -25,6 +27,8 @@ import java.util.Map;
  * benchmark's in-JVM worker, so the heap column is the sink's ({@link WorkerProcess}).
  */
 public final class SinkBenchmark {
+
+    private static final String DEBEZIUM = "debezium-";
 
     private SinkBenchmark() {
     }
@@ -63,8 +67,8 @@ public final class SinkBenchmark {
             case "throughput" -> {
                 int events = Integer.getInteger("events", 1_000_000);
                 int runs = Integer.getInteger("runs", 3);
-                List<String> chosen = List.of(System.getProperty("contenders", String.join(",", target.contenders()))
-                        .split(","));
+                List<String> chosen = expand(target, List.of(System.getProperty("contenders",
+                        String.join(",", target.contenders())).split(",")));
                 yield run(target, new Workload(events, Long.getLong("seed", 42L)), runs, chosen, format);
             }
             case "latency" -> {
@@ -136,11 +140,7 @@ public final class SinkBenchmark {
         } else if ("raw-window".equals(contender)) {
             nanos = target.rawLimit().apply(table, workload.netChangesPerWindow(rawWindow()));
         } else {
-            ConnectContender connector = switch (contender) {
-                case "tidemark" -> ConnectContender.tidemark();
-                case "debezium" -> target.debezium();
-                default -> throw unknownContender(contender);
-            };
+            ConnectContender connector = connector(target, contender);
             SinkWorker.HeapMeter peak = worker.measureHeap();
             try {
                 nanos = connector.run(worker, "bench-" + contender + "-" + run, format, table, lastId);
@@ -154,20 +154,46 @@ public final class SinkBenchmark {
         table.drop();
     }
 
+    /**
+     * The contenders {@code names} stand for, in order: {@code debezium} for the target's default Debezium releases
+     * ({@code debezium-3.5.0} etc.), every other name for itself.
+     */
+    static List<String> expand(BenchTarget target, List<String> names) {
+        List<String> expanded = new ArrayList<>();
+        for (String name : names) {
+            if (name.equals("debezium")) {
+                target.debeziumReleases().forEach(release -> expanded.add(DEBEZIUM + DebeziumReleases.shortName(release)));
+            } else {
+                expanded.add(name);
+            }
+        }
+        return expanded;
+    }
+
+    private static ConnectContender connector(BenchTarget target, String contender) {
+        if (contender.equals("tidemark")) {
+            return ConnectContender.tidemark();
+        }
+        if (contender.startsWith(DEBEZIUM)) {
+            return target.debezium(DebeziumReleases.jdbcSink(contender.substring(DEBEZIUM.length())));
+        }
+        throw unknownContender(contender);
+    }
+
     private static String label(BenchTarget target, String contender) {
         return switch (contender) {
-            case "tidemark" -> ConnectContender.tidemark().label();
-            case "debezium" -> target.debezium().label();
             case "raw" -> target.rawLimit().label();
             case "raw-window" -> target.rawLimit().label().replace("(raw limit)",
                     String.format(Locale.ROOT, "per %,d events (raw)", rawWindow()));
-            default -> throw unknownContender(contender);
+            default -> connector(target, contender).label();
         };
     }
 
     private static IllegalArgumentException unknownContender(String contender) {
         return new IllegalArgumentException("unknown contender '" + contender
-                + "'; choose from tidemark, debezium, raw, raw-window");
+                + "'; choose from tidemark, debezium (the target's default releases), " + DebeziumReleases.JDBC_SINKS
+                .stream().map(release -> DEBEZIUM + DebeziumReleases.shortName(release)).collect(Collectors.joining(", "))
+                + ", raw, raw-window");
     }
 
     /** The events per window of the raw-window contender: Tidemark's batch.size unless -Draw.window says otherwise. */
