@@ -56,4 +56,10 @@ interface BenchTarget {
     TargetTable create(String prefix) throws SQLException;
 
     RawLimit rawLimit();
+
+    /**
+     * The CPU ticks the database server has used so far, all its processes; {@link CpuUse#NOT_MEASURED} for a
+     * database inside this JVM.
+     */
+    long serverCpuTicks();
 }

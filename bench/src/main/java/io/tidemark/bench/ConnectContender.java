@@ -50,8 +50,11 @@ record ConnectContender(String label, Map<String, String> config, String userKey
                 "connection.username");
     }
 
-    /** Runs the connector in {@code worker} until {@code lastId} is visible in {@code target}; returns the elapsed nanoseconds. */
-    long run(SinkWorker worker, String name, WireFormat format, TargetTable target, long lastId)
+    /**
+     * Runs the connector in {@code worker} until {@code lastId} is visible in {@code target}, {@code stretch} from
+     * the POST to then.
+     */
+    void run(SinkWorker worker, String name, WireFormat format, TargetTable target, long lastId, Stretch stretch)
             throws SQLException, InterruptedException {
         Map<String, String> withTarget = new LinkedHashMap<>(config);
         withTarget.putAll(format.connectorConfig());
@@ -61,9 +64,9 @@ record ConnectContender(String label, Map<String, String> config, String userKey
             withTarget.put("connection.password", target.password());
         }
         try (Connection probe = target.connect()) {
-            long start = System.nanoTime();
+            stretch.start();
             worker.postConnector(name, withTarget);
-            long nextStatusCheck = start;
+            long nextStatusCheck = System.nanoTime();
             while (!target.hasRow(probe, lastId)) {
                 long now = System.nanoTime();
                 if (now >= nextStatusCheck) {
@@ -75,9 +78,8 @@ record ConnectContender(String label, Map<String, String> config, String userKey
                 }
                 Thread.sleep(20);
             }
-            long elapsed = System.nanoTime() - start;
+            stretch.end();
             worker.deleteConnector(name);
-            return elapsed;
         }
     }
 }

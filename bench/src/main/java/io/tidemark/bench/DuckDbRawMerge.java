@@ -21,10 +21,10 @@ final class DuckDbRawMerge implements RawLimit {
     }
 
     @Override
-    public long apply(TargetTable target, List<List<Workload.Change>> windows) throws SQLException {
+    public void apply(TargetTable target, List<List<Workload.Change>> windows, Stretch stretch) throws SQLException {
         try (Connection c = target.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
-            long start = System.nanoTime();
+            stretch.start();
             s.execute("CREATE TEMP TABLE " + RawMerge.STAGE + " (" + DuckDbItems.COLUMN_DEFINITIONS
                     + ", deleted BOOLEAN NOT NULL)");
             for (List<Workload.Change> window : windows) {
@@ -38,7 +38,7 @@ final class DuckDbRawMerge implements RawLimit {
                 s.execute(RawMerge.MERGE);
                 c.commit();
             }
-            return System.nanoTime() - start;
+            stretch.end();
         }
     }
 

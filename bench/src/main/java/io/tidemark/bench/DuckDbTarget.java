@@ -55,6 +55,12 @@ final class DuckDbTarget implements BenchTarget {
         return DuckDbItems.create(prefix);
     }
 
+    /** In this JVM: its work is in the sink's (or, for the raw limits, the benchmark's) figure. */
+    @Override
+    public long serverCpuTicks() {
+        return CpuUse.NOT_MEASURED;
+    }
+
     @Override
     public RawLimit rawLimit() {
         return new DuckDbRawMerge();

@@ -38,6 +38,17 @@ record InProcessWorker(ConnectWorld world) implements SinkWorker {
         return null;
     }
 
+    /** Broker, worker and task share this JVM: its threads tell them apart ({@link ThreadCpu}). */
+    @Override
+    public CpuMeter measureCpu() {
+        ThreadCpu threads = new ThreadCpu();
+        return what -> {
+            var ticks = threads.stop(what);
+            return new CpuUse(ticks.get(ThreadCpu.Share.WORKER), CpuUse.NOT_MEASURED, ticks.get(ThreadCpu.Share.BROKER),
+                    ticks.get(ThreadCpu.Share.JVM));
+        };
+    }
+
     @Override
     public HeapMeter measureHeap() {
         return new HeapPeak()::stop;

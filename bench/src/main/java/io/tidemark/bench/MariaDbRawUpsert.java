@@ -33,11 +33,11 @@ final class MariaDbRawUpsert implements RawLimit {
     }
 
     @Override
-    public long apply(TargetTable target, List<List<Workload.Change>> windows) throws SQLException {
+    public void apply(TargetTable target, List<List<Workload.Change>> windows, Stretch stretch) throws SQLException {
         List<byte[]> data = windows.stream().map(w -> loadText(w).getBytes(StandardCharsets.UTF_8)).toList();
         try (Connection c = target.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
-            long start = System.nanoTime();
+            stretch.start();
             s.execute("CREATE TEMPORARY TABLE " + STAGE + " (" + MariaDbItems.COLUMN_DEFINITIONS
                     + ", deleted BOOLEAN NOT NULL) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
             for (byte[] window : data) {
@@ -49,7 +49,7 @@ final class MariaDbRawUpsert implements RawLimit {
                 s.execute(DELETE);
                 c.commit();
             }
-            return System.nanoTime() - start;
+            stretch.end();
         }
     }
 

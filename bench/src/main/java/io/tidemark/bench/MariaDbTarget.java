@@ -2,6 +2,10 @@ package io.tidemark.bench;
 
 import io.tidemark.testkit.TestMariaDb;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +24,7 @@ final class MariaDbTarget implements BenchTarget {
     static final String PASSWORD = "bench-secret";
 
     private final boolean durable;
+    private long mariadbd;
 
     MariaDbTarget(boolean durable) {
         this.durable = durable;
@@ -62,7 +67,7 @@ final class MariaDbTarget implements BenchTarget {
     }
 
     @Override
-    public void start() {
+    public void start() throws IOException {
         TestMariaDb.execute("mysql",
                 "SET GLOBAL innodb_flush_log_at_trx_commit = " + flushLogAtCommit(),
                 "SET GLOBAL innodb_buffer_pool_size = " + (2L << 30),
@@ -70,6 +75,15 @@ final class MariaDbTarget implements BenchTarget {
                 "SET GLOBAL time_zone = '+00:00'",
                 "CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'",
                 "GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'%'");
+        List<List<String>> files = TestMariaDb.queryAsText("mysql", "SELECT @@pid_file, @@datadir");
+        Path pidFile = Paths.get(files.get(0).get(1)).resolve(files.get(0).get(0));
+        mariadbd = Long.parseLong(Files.readString(pidFile).trim());
+    }
+
+    /** {@code mariadbd} is one process; its threads do all the server's work. */
+    @Override
+    public long serverCpuTicks() {
+        return ProcCpu.processTicks(mariadbd);
     }
 
     @Override

@@ -2,7 +2,10 @@ package io.tidemark.bench;
 
 import io.tidemark.testkit.TestPostgres;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +17,7 @@ import java.util.Map;
 final class PostgresTarget implements BenchTarget {
 
     private final boolean durable;
+    private long postmaster;
 
     PostgresTarget(boolean durable) {
         this.durable = durable;
@@ -51,8 +55,20 @@ final class PostgresTarget implements BenchTarget {
     }
 
     @Override
-    public void start() {
+    public void start() throws SQLException {
         TestPostgres.server(durable);
+        // The postmaster forks one backend per connection: the parent of this one's.
+        try (Connection c = TestPostgres.connect("postgres"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            postmaster = ProcCpu.parentOf(rs.getLong(1));
+        }
+    }
+
+    /** The postmaster and all its children: backends, parallel workers, checkpointer, WAL writer, autovacuum. */
+    @Override
+    public long serverCpuTicks() {
+        return ProcCpu.serverTreeTicks(postmaster);
     }
 
     @Override

@@ -15,8 +15,8 @@ interface RawLimit {
     String label();
 
     /**
-     * Applies {@code windows} of net changes in order to the empty table of {@code target}, each in a transaction of
-     * its own; returns the elapsed nanoseconds.
+     * Applies {@code windows} of net changes in order to the table of {@code target}, each in a transaction of its
+     * own, with {@code stretch} around the database work.
      */
-    long apply(TargetTable target, List<List<Workload.Change>> windows) throws Exception;
+    void apply(TargetTable target, List<List<Workload.Change>> windows, Stretch stretch) throws Exception;
 }

@@ -34,12 +34,12 @@ final class RawMerge implements RawLimit {
     }
 
     @Override
-    public long apply(TargetTable target, List<List<Workload.Change>> windows) throws SQLException, IOException {
+    public void apply(TargetTable target, List<List<Workload.Change>> windows, Stretch stretch) throws SQLException, IOException {
         List<String> copyTexts = windows.stream().map(RawMerge::copyText).toList();
         try (Connection c = target.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-            long start = System.nanoTime();
+            stretch.start();
             for (String copyText : copyTexts) {
                 s.execute("CREATE TEMP TABLE " + STAGE + " (LIKE " + DebeziumEncoding.TABLE + ", deleted boolean NOT NULL)"
                         + " ON COMMIT DROP");
@@ -48,7 +48,7 @@ final class RawMerge implements RawLimit {
                 s.execute(MERGE);
                 c.commit();
             }
-            return System.nanoTime() - start;
+            stretch.end();
         }
     }
 

@@ -116,8 +116,15 @@ public final class SinkBenchmark {
                     for (String contender : chosen) {
                         Results r = results.computeIfAbsent(contender, c -> new Results(label(target, c)));
                         runOnce(worker, format, target, contender, run, workload, lastId, r);
-                        System.out.printf(Locale.ROOT, "  run %d %-28s %,10.0f events/s  peak heap %4d MB%n", run,
-                                r.label, r.eventsPerSecond.get(run - 1), r.heapMegabytes.get(run - 1));
+                        CpuUse cpu = r.cpu.get(run - 1);
+                        System.out.printf(Locale.ROOT, "  run %d %-40s %,10.0f events/s  peak heap %4d MB"
+                                + "  CPU µs/event %.1f (sink %s, database %s, broker %s, JVM GC+JIT %s)%n", run,
+                                r.label, r.eventsPerSecond.get(run - 1), r.heapMegabytes.get(run - 1),
+                                ProcCpu.microsPerEvent(cpu.total(), workload.events()),
+                                ResultTable.micros(cpu.sink(), workload.events()),
+                                ResultTable.micros(cpu.database(), workload.events()),
+                                ResultTable.micros(cpu.broker(), workload.events()),
+                                ResultTable.micros(cpu.jvm(), workload.events()));
                     }
                 }
                 return ResultTable.print(System.out, workload.events(), records, format,
@@ -132,26 +139,70 @@ public final class SinkBenchmark {
 
     private static void runOnce(SinkWorker worker, WireFormat format, BenchTarget target, String contender, int run,
                                 Workload workload, long lastId, Results results) throws Exception {
-        TargetTable table = target.create("bench_" + contender + "_" + run);
-        long nanos;
+        TargetTable table = target.create("bench_" + contender.replace('-', '_').replace('.', '_') + "_" + run);
         long heap = 0;
+        boolean raw = contender.equals("raw") || contender.equals("raw-window");
+        CpuMeters cpu = new CpuMeters(target, raw ? null : worker, results.label + ", run " + run);
+        Stretch stretch = new Stretch(cpu::start, cpu::stop);
         if ("raw".equals(contender)) {
-            nanos = target.rawLimit().apply(table, workload.netChangesPerWindow(Integer.MAX_VALUE));
+            target.rawLimit().apply(table, workload.netChangesPerWindow(Integer.MAX_VALUE), stretch);
         } else if ("raw-window".equals(contender)) {
-            nanos = target.rawLimit().apply(table, workload.netChangesPerWindow(rawWindow()));
+            target.rawLimit().apply(table, workload.netChangesPerWindow(rawWindow()), stretch);
         } else {
             ConnectContender connector = connector(target, contender);
             SinkWorker.HeapMeter peak = worker.measureHeap();
             try {
-                nanos = connector.run(worker, "bench-" + contender + "-" + run, format, table, lastId);
+                connector.run(worker, "bench-" + contender + "-" + run, format, table, lastId, stretch);
             } finally {
                 heap = peak.stop();
             }
         }
-        results.eventsPerSecond.add(workload.events() / (nanos / 1e9));
+        results.eventsPerSecond.add(workload.events() / (stretch.nanos() / 1e9));
         results.heapMegabytes.add(heap);
+        results.cpu.add(cpu.use());
         results.fingerprints.add(table.fingerprint());
         table.drop();
+    }
+
+    /**
+     * The CPU meters of one run: the target server's, and the sink worker's and broker's ({@code worker}), or, for
+     * a raw limit ({@code worker} null), this JVM's, which does its Java work.
+     */
+    private static final class CpuMeters {
+        private final BenchTarget target;
+        private final SinkWorker worker;
+        private final String what;
+        private long databaseStart;
+        private long selfStart;
+        private SinkWorker.CpuMeter workerMeter;
+        private CpuUse use;
+
+        CpuMeters(BenchTarget target, SinkWorker worker, String what) {
+            this.target = target;
+            this.worker = worker;
+            this.what = what;
+        }
+
+        void start() {
+            databaseStart = target.serverCpuTicks();
+            if (worker != null) {
+                workerMeter = worker.measureCpu();
+            } else {
+                selfStart = ProcCpu.thisProcessTicks();
+            }
+        }
+
+        void stop() {
+            long database = target.serverCpuTicks();
+            CpuUse measured = worker != null ? workerMeter.stop(what)
+                    : new CpuUse(ProcCpu.thisProcessTicks() - selfStart, CpuUse.NOT_MEASURED, CpuUse.NOT_MEASURED,
+                    CpuUse.NOT_MEASURED);
+            use = measured.withDatabase(databaseStart < 0 ? CpuUse.NOT_MEASURED : database - databaseStart);
+        }
+
+        CpuUse use() {
+            return use;
+        }
     }
 
     /**
@@ -206,6 +257,7 @@ public final class SinkBenchmark {
         final String label;
         final List<Double> eventsPerSecond = new ArrayList<>();
         final List<Long> heapMegabytes = new ArrayList<>();
+        final List<CpuUse> cpu = new ArrayList<>();
         final List<Fingerprint> fingerprints = new ArrayList<>();
 
         Results(String label) {

@@ -147,6 +147,15 @@ final class WorkerProcess implements SinkWorker, AutoCloseable {
         return failed ? status.toString() : null;
     }
 
+    /** The worker JVM's CPU is the sink's; the benchmark's JVM, which holds the broker, is the broker's. */
+    @Override
+    public CpuMeter measureCpu() {
+        long sinkStart = ProcCpu.processTicks(process.pid());
+        long brokerStart = ProcCpu.thisProcessTicks();
+        return what -> new CpuUse(ProcCpu.processTicks(process.pid()) - sinkStart, CpuUse.NOT_MEASURED,
+                ProcCpu.thisProcessTicks() - brokerStart, CpuUse.NOT_MEASURED);
+    }
+
     /** Peak heap after GC from the worker's GC log, over the lines written while measuring. */
     @Override
     public HeapMeter measureHeap() {
