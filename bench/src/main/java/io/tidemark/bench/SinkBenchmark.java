@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
 public final class SinkBenchmark {
 
     private static final String DEBEZIUM = "debezium-";
+    private static final String RAW_WINDOW = "raw-window-";
 
     private SinkBenchmark() {
     }
@@ -141,13 +142,13 @@ public final class SinkBenchmark {
                                 Workload workload, long lastId, Results results) throws Exception {
         TargetTable table = target.create("bench_" + contender.replace('-', '_').replace('.', '_') + "_" + run);
         long heap = 0;
-        boolean raw = contender.equals("raw") || contender.equals("raw-window");
+        boolean raw = contender.equals("raw") || contender.startsWith(RAW_WINDOW);
         CpuMeters cpu = new CpuMeters(target, raw ? null : worker, results.label + ", run " + run);
         Stretch stretch = new Stretch(cpu::start, cpu::stop);
         if ("raw".equals(contender)) {
             target.rawLimit().apply(table, workload.netChangesPerWindow(Integer.MAX_VALUE), stretch);
-        } else if ("raw-window".equals(contender)) {
-            target.rawLimit().apply(table, workload.netChangesPerWindow(rawWindow()), stretch);
+        } else if (contender.startsWith(RAW_WINDOW)) {
+            target.rawLimit().apply(table, workload.netChangesPerWindow(window(contender)), stretch);
         } else {
             ConnectContender connector = connector(target, contender);
             SinkWorker.HeapMeter peak = worker.measureHeap();
@@ -207,13 +208,16 @@ public final class SinkBenchmark {
 
     /**
      * The contenders {@code names} stand for, in order: {@code debezium} for the target's default Debezium releases
-     * ({@code debezium-3.5.0} etc.), every other name for itself.
+     * ({@code debezium-3.5.0} etc.), {@code raw-window} for one {@code raw-window-<events>} per window of
+     * {@code -Draw.window}, every other name for itself.
      */
     static List<String> expand(BenchTarget target, List<String> names) {
         List<String> expanded = new ArrayList<>();
         for (String name : names) {
             if (name.equals("debezium")) {
                 target.debeziumReleases().forEach(release -> expanded.add(DEBEZIUM + DebeziumReleases.shortName(release)));
+            } else if (name.equals("raw-window")) {
+                rawWindows().forEach(window -> expanded.add(RAW_WINDOW + window));
             } else {
                 expanded.add(name);
             }
@@ -234,9 +238,9 @@ public final class SinkBenchmark {
     private static String label(BenchTarget target, String contender) {
         return switch (contender) {
             case "raw" -> target.rawLimit().label();
-            case "raw-window" -> target.rawLimit().label().replace("(raw limit)",
-                    String.format(Locale.ROOT, "per %,d events (raw)", rawWindow()));
-            default -> connector(target, contender).label();
+            default -> contender.startsWith(RAW_WINDOW) ? target.rawLimit().label().replace("(raw limit)",
+                    String.format(Locale.ROOT, "per %,d events (raw)", window(contender)))
+                    : connector(target, contender).label();
         };
     }
 
@@ -244,12 +248,37 @@ public final class SinkBenchmark {
         return new IllegalArgumentException("unknown contender '" + contender
                 + "'; choose from tidemark, debezium (the target's default releases), " + DebeziumReleases.JDBC_SINKS
                 .stream().map(release -> DEBEZIUM + DebeziumReleases.shortName(release)).collect(Collectors.joining(", "))
-                + ", raw, raw-window");
+                + ", raw, raw-window, raw-window-<events>");
     }
 
-    /** The events per window of the raw-window contender: Tidemark's batch.size unless -Draw.window says otherwise. */
-    private static int rawWindow() {
-        return Integer.getInteger("raw.window", 5_000);
+    /**
+     * The windows of the raw-window contender, in events: Tidemark's batch.size unless {@code -Draw.window} lists
+     * others, e.g. {@code 5000,40000}.
+     */
+    private static List<Integer> rawWindows() {
+        List<Integer> windows = new ArrayList<>();
+        for (String window : System.getProperty("raw.window", "5000").split(",")) {
+            windows.add(parseWindow(window.trim()));
+        }
+        return windows;
+    }
+
+    /** The window of contender {@code raw-window-<events>}. */
+    private static int window(String contender) {
+        return parseWindow(contender.substring(RAW_WINDOW.length()));
+    }
+
+    private static int parseWindow(String text) {
+        int window;
+        try {
+            window = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a raw window is a number of events, not '" + text + "'", e);
+        }
+        if (window <= 0) {
+            throw new IllegalArgumentException("a raw window must be positive: " + window);
+        }
+        return window;
     }
 
     /** One contender's measurements, in run order. */

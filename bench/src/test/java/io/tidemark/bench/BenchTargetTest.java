@@ -34,6 +34,24 @@ class BenchTargetTest {
     }
 
     @Test
+    void rawWindowRunsOncePerListedWindow() {
+        assertThat(SinkBenchmark.expand(BenchTarget.named("duckdb"), List.of("raw-window")))
+                .containsExactly("raw-window-5000");
+        String before = System.getProperty("raw.window");
+        System.setProperty("raw.window", "5000, 40000");
+        try {
+            assertThat(SinkBenchmark.expand(BenchTarget.named("postgresql"), List.of("raw", "raw-window")))
+                    .containsExactly("raw", "raw-window-5000", "raw-window-40000");
+        } finally {
+            if (before == null) {
+                System.clearProperty("raw.window");
+            } else {
+                System.setProperty("raw.window", before);
+            }
+        }
+    }
+
+    @Test
     void theDebeziumReleasesAreTheOnesBenchRunUnpacks() {
         assertThat(DebeziumReleases.JDBC_SINKS).containsExactly("3.6.0.Final", "3.5.0.Final", "3.3.1.Final");
         assertThat(DebeziumReleases.jdbcSink("3.3.1")).isEqualTo("3.3.1.Final");
