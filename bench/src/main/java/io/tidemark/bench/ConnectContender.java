@@ -7,16 +7,19 @@ import java.util.Map;
 
 /**
  * A sink connector that reads the benchmark topic into a fresh target database. A run lasts from the
- * POST of the connector to the moment the workload's last row is visible, so it includes the task's
+ * POST of the connector to the moment every partition's last change is visible ({@link WorkloadEnd}), so it includes the task's
  * start and its consumer joining the group (about a second here) besides the apply work. {@code userKey} is the
  * sink's name for the login's user setting.
  */
 record ConnectContender(String label, Map<String, String> config, String userKey) {
 
-    /** Both sinks read the same polls: up to 5,000 records each, as our sink's default batch.size. */
+    /**
+     * Both sinks read the same polls: up to 5,000 records each, as our sink's default batch.size; {@code -Dtasks}
+     * tasks (1).
+     */
     private static Map<String, String> common() {
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("tasks.max", "1");
+        config.put("tasks.max", Integer.toString(Integer.getInteger("tasks", 1)));
         config.put("topics", DebeziumEncoding.TOPIC);
         config.put("consumer.override.max.poll.records", "5000");
         return config;
@@ -51,10 +54,10 @@ record ConnectContender(String label, Map<String, String> config, String userKey
     }
 
     /**
-     * Runs the connector in {@code worker} until {@code lastId} is visible in {@code target}, {@code stretch} from
-     * the POST to then.
+     * Runs the connector in {@code worker} until {@code end} shows in {@code target}, {@code stretch} from the POST
+     * to then.
      */
-    void run(SinkWorker worker, String name, WireFormat format, TargetTable target, long lastId, Stretch stretch)
+    void run(SinkWorker worker, String name, WireFormat format, TargetTable target, WorkloadEnd end, Stretch stretch)
             throws SQLException, InterruptedException {
         Map<String, String> withTarget = new LinkedHashMap<>(config);
         withTarget.putAll(format.connectorConfig());
@@ -64,10 +67,11 @@ record ConnectContender(String label, Map<String, String> config, String userKey
             withTarget.put("connection.password", target.password());
         }
         try (Connection probe = target.connect()) {
+            WorkloadEnd.Progress progress = end.progress(() -> worker.committedOffsets(name));
             stretch.start();
             worker.postConnector(name, withTarget);
             long nextStatusCheck = System.nanoTime();
-            while (!target.hasRow(probe, lastId)) {
+            while (!progress.done(probe)) {
                 long now = System.nanoTime();
                 if (now >= nextStatusCheck) {
                     String failure = worker.failure(name);

@@ -18,6 +18,11 @@ record InProcessWorker(ConnectWorld world) implements SinkWorker {
     }
 
     @Override
+    public String bootstrapServers() {
+        return world.bootstrapServers();
+    }
+
+    @Override
     public void deleteConnector(String name) {
         world.deleteConnector(name);
     }

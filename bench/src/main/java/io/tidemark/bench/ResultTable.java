@@ -16,10 +16,11 @@ final class ResultTable {
     }
 
     /** Returns true when every run of every contender left the same table. */
-    static boolean print(PrintStream out, int events, long records, WireFormat format, String target,
+    static boolean print(PrintStream out, int events, long records, int partitions, WireFormat format, String target,
                          String heapColumn, Map<String, SinkBenchmark.Results> results) {
-        out.printf(Locale.ROOT, "%n%,d change events (%,d Kafka records with tombstones), one partition, %s, target %s%n%n",
-                events, records, format.name(), target);
+        out.printf(Locale.ROOT, "%n%,d change events (%,d Kafka records with tombstones), %s, %d task(s) per sink, %s,"
+                + " target %s%n%n", events, records, partitions == 1 ? "one partition" : partitions + " partitions",
+                Integer.getInteger("tasks", 1), format.name(), target);
         out.println("| contender | events/s per run | median events/s | CPU µs/event: sink | database | broker"
                 + " | JVM GC+JIT | all | peak " + heapColumn + " |");
         out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");

@@ -86,7 +86,7 @@ public final class SinkBenchmark {
     /** Returns whether all final tables were identical. */
     private static boolean run(BenchTarget target, Workload workload, int runs, List<String> chosen,
                                WireFormat format) throws Exception {
-        long lastId = workload.lastInsertedId();
+        int partitions = Integer.getInteger("partitions", 1);
         // Apicurio's converter is on this classpath without a ServiceLoader manifest; the worker loads it
         // with a warning instead of refusing to start, whichever format is measured.
         Map<String, String> workerConfig = new LinkedHashMap<>(target.workerConfig());
@@ -95,9 +95,15 @@ public final class SinkBenchmark {
             System.out.printf(Locale.ROOT, "Producing %,d change events to %s as %s ...%n", workload.events(),
                     DebeziumEncoding.TOPIC, format.name());
             long produceStart = System.nanoTime();
-            long records = TopicLoader.load(world.bootstrapServers(), workload, format);
-            System.out.printf(Locale.ROOT, "  %,d records (change events + tombstones) in %.1f s%n", records,
-                    (System.nanoTime() - produceStart) / 1e9);
+            TopicLoader.Loaded loaded = TopicLoader.load(world.bootstrapServers(), workload, format, partitions);
+            long records = loaded.records();
+            System.out.printf(Locale.ROOT, "  %,d records (change events + tombstones) in %d partition(s) in %.1f s%n",
+                    records, partitions, (System.nanoTime() - produceStart) / 1e9);
+            long offsetEnds = loaded.end().partitions().stream().filter(WorkloadEnd.PartitionEnd::needsOffsets).count();
+            if (offsetEnds > 0) {
+                System.out.printf(Locale.ROOT, "  %d partition(s) end with keys inserted and deleted after their last"
+                        + " visible change: a run also waits for the sink's committed offsets there%n", offsetEnds);
+            }
 
             String workerKind = System.getProperty("worker", "in-jvm");
             WorkerProcess process = switch (workerKind) {
@@ -116,7 +122,7 @@ public final class SinkBenchmark {
                 for (int run = 1; run <= runs; run++) {
                     for (String contender : chosen) {
                         Results r = results.computeIfAbsent(contender, c -> new Results(label(target, c)));
-                        runOnce(worker, format, target, contender, run, workload, lastId, r);
+                        runOnce(worker, format, target, contender, run, workload, loaded.end(), r);
                         CpuUse cpu = r.cpu.get(run - 1);
                         System.out.printf(Locale.ROOT, "  run %d %-40s %,10.0f events/s  peak heap %4d MB"
                                 + "  CPU µs/event %.1f (sink %s, database %s, broker %s, JVM GC+JIT %s)%n", run,
@@ -128,7 +134,7 @@ public final class SinkBenchmark {
                                 ResultTable.micros(cpu.jvm(), workload.events()));
                     }
                 }
-                return ResultTable.print(System.out, workload.events(), records, format,
+                return ResultTable.print(System.out, workload.events(), records, partitions, format,
                         target.name() + ", commits " + target.commitMode(), heapColumn, results);
             } finally {
                 if (process != null) {
@@ -139,7 +145,7 @@ public final class SinkBenchmark {
     }
 
     private static void runOnce(SinkWorker worker, WireFormat format, BenchTarget target, String contender, int run,
-                                Workload workload, long lastId, Results results) throws Exception {
+                                Workload workload, WorkloadEnd end, Results results) throws Exception {
         TargetTable table = target.create("bench_" + contender.replace('-', '_').replace('.', '_') + "_" + run);
         long heap = 0;
         boolean raw = contender.equals("raw") || contender.startsWith(RAW_WINDOW);
@@ -153,7 +159,7 @@ public final class SinkBenchmark {
             ConnectContender connector = connector(target, contender);
             SinkWorker.HeapMeter peak = worker.measureHeap();
             try {
-                connector.run(worker, "bench-" + contender + "-" + run, format, table, lastId, stretch);
+                connector.run(worker, "bench-" + contender + "-" + run, format, table, end, stretch);
             } finally {
                 heap = peak.stop();
             }

@@ -35,10 +35,12 @@ final class WorkerProcess implements SinkWorker, AutoCloseable {
     private final String url;
     private final Path gcLog;
     private final Path log;
+    private final String bootstrapServers;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private WorkerProcess(Process process, String url, Path gcLog, Path log) {
+    private WorkerProcess(Process process, String url, Path gcLog, Path log, String bootstrapServers) {
         this.process = process;
+        this.bootstrapServers = bootstrapServers;
         this.url = url;
         this.gcLog = gcLog;
         this.log = log;
@@ -83,7 +85,7 @@ final class WorkerProcess implements SinkWorker, AutoCloseable {
                 "org.apache.kafka.connect.cli.ConnectStandalone", workerProperties.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(directory.resolve("worker.out").toFile()).start();
-        WorkerProcess worker = new WorkerProcess(process, "http://127.0.0.1:" + port, gcLog, log);
+        WorkerProcess worker = new WorkerProcess(process, "http://127.0.0.1:" + port, gcLog, log, bootstrapServers);
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
             if (worker.answers()) {
@@ -114,6 +116,11 @@ final class WorkerProcess implements SinkWorker, AutoCloseable {
             throw new IllegalStateException("POST /connectors for " + name + " answered " + response.statusCode()
                     + ": " + response.body());
         }
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return bootstrapServers;
     }
 
     @Override
