@@ -21,17 +21,18 @@ final class DuckDbRawMerge implements RawLimit {
     }
 
     @Override
-    public void apply(TargetTable target, List<List<Workload.Change>> windows, Stretch stretch) throws SQLException {
+    public void apply(TargetTable target, Workload workload, int window, Stretch stretch) throws SQLException {
+        List<List<Workload.Change>> windows = workload.netChangesPerWindow(window);
         try (Connection c = target.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             stretch.start();
             s.execute("CREATE TEMP TABLE " + RawMerge.STAGE + " (" + DuckDbItems.COLUMN_DEFINITIONS
                     + ", deleted BOOLEAN NOT NULL)");
-            for (List<Workload.Change> window : windows) {
+            for (List<Workload.Change> changes : windows) {
                 s.execute("DELETE FROM " + RawMerge.STAGE);
                 try (DuckDBAppender appender = c.unwrap(DuckDBConnection.class).createAppender("temp", "main",
                         RawMerge.STAGE)) {
-                    for (Workload.Change change : window) {
+                    for (Workload.Change change : changes) {
                         append(appender, change);
                     }
                 }

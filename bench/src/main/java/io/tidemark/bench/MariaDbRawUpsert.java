@@ -1,6 +1,5 @@
 package io.tidemark.bench;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -33,16 +32,17 @@ final class MariaDbRawUpsert implements RawLimit {
     }
 
     @Override
-    public void apply(TargetTable target, List<List<Workload.Change>> windows, Stretch stretch) throws SQLException {
-        List<byte[]> data = windows.stream().map(w -> loadText(w).getBytes(StandardCharsets.UTF_8)).toList();
+    public void apply(TargetTable target, Workload workload, int window, Stretch stretch) throws SQLException {
+        List<List<byte[]>> data = workload.netChangesPerWindow(window,
+                change -> loadLine(change).getBytes(StandardCharsets.UTF_8));
         try (Connection c = target.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             stretch.start();
             s.execute("CREATE TEMPORARY TABLE " + STAGE + " (" + MariaDbItems.COLUMN_DEFINITIONS
                     + ", deleted BOOLEAN NOT NULL) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
-            for (byte[] window : data) {
+            for (List<byte[]> lines : data) {
                 s.execute("DELETE FROM " + STAGE);
-                s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new ByteArrayInputStream(window));
+                s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new LinesInputStream(lines.iterator()));
                 s.execute("LOAD DATA LOCAL INFILE 'net-changes.tsv' INTO TABLE " + STAGE + " CHARACTER SET utf8mb4 ("
                         + ItemsDatabase.COLUMNS + ", deleted)");
                 s.execute(UPSERT);
@@ -56,18 +56,22 @@ final class MariaDbRawUpsert implements RawLimit {
     /** LOAD DATA's default text: one tab-separated line per key, its last state or a delete marker. */
     static String loadText(List<Workload.Change> netChanges) {
         StringBuilder text = new StringBuilder(netChanges.size() * 160);
-        for (Workload.Change change : netChanges) {
-            Workload.Row r = change.row();
-            if (r == null) {
-                TabSeparated.appendRow(text, Long.toString(change.id()), null, null, null, null, null, null, null, null,
-                        null, null, null, "1");
-            } else {
-                TabSeparated.appendRow(text, Long.toString(change.id()), Integer.toString(r.customerId()),
-                        Integer.toString(r.quantity()), r.unitPrice().toPlainString(), r.total().toPlainString(),
-                        r.status(), r.note(), TIMESTAMP.format(r.createdAt()),
-                        TIMESTAMP.format(LocalDateTime.ofInstant(r.updatedAt(), ZoneOffset.UTC)), r.attrs(),
-                        r.active() ? "1" : "0", Long.toString(r.version()), "0");
-            }
+        netChanges.forEach(change -> text.append(loadLine(change)));
+        return text.toString();
+    }
+
+    static String loadLine(Workload.Change change) {
+        StringBuilder text = new StringBuilder(160);
+        Workload.Row r = change.row();
+        if (r == null) {
+            TabSeparated.appendRow(text, Long.toString(change.id()), null, null, null, null, null, null, null, null,
+                    null, null, null, "1");
+        } else {
+            TabSeparated.appendRow(text, Long.toString(change.id()), Integer.toString(r.customerId()),
+                    Integer.toString(r.quantity()), r.unitPrice().toPlainString(), r.total().toPlainString(),
+                    r.status(), r.note(), TIMESTAMP.format(r.createdAt()),
+                    TIMESTAMP.format(LocalDateTime.ofInstant(r.updatedAt(), ZoneOffset.UTC)), r.attrs(),
+                    r.active() ? "1" : "0", Long.toString(r.version()), "0");
         }
         return text.toString();
     }

@@ -152,9 +152,9 @@ public final class SinkBenchmark {
         CpuMeters cpu = new CpuMeters(target, raw ? null : worker, results.label + ", run " + run);
         Stretch stretch = new Stretch(cpu::start, cpu::stop);
         if ("raw".equals(contender)) {
-            target.rawLimit().apply(table, workload.netChangesPerWindow(Integer.MAX_VALUE), stretch);
+            target.rawLimit().apply(table, workload, Integer.MAX_VALUE, stretch);
         } else if (contender.startsWith(RAW_WINDOW)) {
-            target.rawLimit().apply(table, workload.netChangesPerWindow(window(contender)), stretch);
+            target.rawLimit().apply(table, workload, window(contender), stretch);
         } else {
             ConnectContender connector = connector(target, contender);
             SinkWorker.HeapMeter peak = worker.measureHeap();
