@@ -52,8 +52,15 @@ interface BenchTarget {
     /** Starts the server the fresh databases live on (once per benchmark). */
     void start() throws Exception;
 
-    /** A fresh database, named after {@code prefix}, holding the empty table {@code items}. */
-    TargetTable create(String prefix) throws SQLException;
+    /**
+     * From now on {@link #create} gives tables that already hold {@code rows} rows outside the workload's keys
+     * ({@link Workload#existingRows}), as a target that has been in use; returns how they are provided, for the
+     * output. Once, after {@link #start()}.
+     */
+    String holdExistingRows(long rows) throws Exception;
+
+    /** A fresh database, named after {@code prefix}, holding the table {@code items}: empty, or the existing rows. */
+    TargetTable create(String prefix) throws Exception;
 
     RawLimit rawLimit();
 

@@ -33,7 +33,7 @@ final class DuckDbRawMerge implements RawLimit {
                 try (DuckDBAppender appender = c.unwrap(DuckDBConnection.class).createAppender("temp", "main",
                         RawMerge.STAGE)) {
                     for (Workload.Change change : changes) {
-                        append(appender, change);
+                        append(appender, change, true);
                     }
                 }
                 s.execute(RawMerge.MERGE);
@@ -43,7 +43,8 @@ final class DuckDbRawMerge implements RawLimit {
         }
     }
 
-    private static void append(DuckDBAppender appender, Workload.Change change) throws SQLException {
+    /** One row of a change; {@code deletedFlag}: with the staging table's {@code deleted} column. */
+    static void append(DuckDBAppender appender, Workload.Change change, boolean deletedFlag) throws SQLException {
         appender.beginRow().append(change.id());
         Workload.Row r = change.row();
         if (r == null) {
@@ -55,7 +56,10 @@ final class DuckDbRawMerge implements RawLimit {
             appender.append(r.customerId()).append(r.quantity()).append(r.unitPrice()).append(r.total())
                     .append(r.status()).append(r.note()).append(r.createdAt())
                     .append(r.updatedAt().atOffset(ZoneOffset.UTC)).append(r.attrs()).append(r.active())
-                    .append(r.version()).append(false);
+                    .append(r.version());
+            if (deletedFlag) {
+                appender.append(false);
+            }
         }
         appender.endRow();
     }

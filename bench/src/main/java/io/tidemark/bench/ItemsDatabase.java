@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fresh PostgreSQL database holding the table {@code items}: a contender's target, and in the latency mode also the
@@ -24,6 +25,8 @@ final class ItemsDatabase implements TargetTable {
             + " customer_id integer, quantity integer, unit_price numeric(12,2), total numeric(14,2), status text,"
             + " note text, created_at timestamp, updated_at timestamptz, attrs jsonb, active boolean, version bigint)";
 
+    private static final AtomicInteger COPIES = new AtomicInteger();
+
     private final String name;
 
     private ItemsDatabase(String name) {
@@ -36,6 +39,15 @@ final class ItemsDatabase implements TargetTable {
             s.execute(DDL);
         }
         return database;
+    }
+
+    /** A new database holding what {@code template} holds (its files copied); nothing may be connected to it. */
+    static ItemsDatabase copyOf(ItemsDatabase template, String prefix) throws SQLException {
+        ItemsDatabase copy = new ItemsDatabase(prefix.toLowerCase() + "_copy_" + COPIES.incrementAndGet());
+        try (Connection c = TestPostgres.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + copy.name + " TEMPLATE " + template.name + " STRATEGY FILE_COPY");
+        }
+        return copy;
     }
 
     String name() {

@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -60,19 +61,34 @@ final class MariaDbRawUpsert implements RawLimit {
         return text.toString();
     }
 
+    /** The staging table's line of a net change: its last state and {@code deleted} 0, or a delete marker. */
     static String loadLine(Workload.Change change) {
         StringBuilder text = new StringBuilder(160);
-        Workload.Row r = change.row();
-        if (r == null) {
+        if (change.row() == null) {
             TabSeparated.appendRow(text, Long.toString(change.id()), null, null, null, null, null, null, null, null,
                     null, null, null, "1");
         } else {
-            TabSeparated.appendRow(text, Long.toString(change.id()), Integer.toString(r.customerId()),
-                    Integer.toString(r.quantity()), r.unitPrice().toPlainString(), r.total().toPlainString(),
-                    r.status(), r.note(), TIMESTAMP.format(r.createdAt()),
-                    TIMESTAMP.format(LocalDateTime.ofInstant(r.updatedAt(), ZoneOffset.UTC)), r.attrs(),
-                    r.active() ? "1" : "0", Long.toString(r.version()), "0");
+            TabSeparated.appendRow(text, columns(change, "0"));
         }
         return text.toString();
+    }
+
+    /** The {@code items} table's line of an inserted row. */
+    static String rowLine(Workload.Change change) {
+        StringBuilder text = new StringBuilder(160);
+        TabSeparated.appendRow(text, columns(change));
+        return text.toString();
+    }
+
+    private static String[] columns(Workload.Change change, String... more) {
+        Workload.Row r = change.row();
+        String[] columns = {Long.toString(change.id()), Integer.toString(r.customerId()),
+            Integer.toString(r.quantity()), r.unitPrice().toPlainString(), r.total().toPlainString(),
+            r.status(), r.note(), TIMESTAMP.format(r.createdAt()),
+            TIMESTAMP.format(LocalDateTime.ofInstant(r.updatedAt(), ZoneOffset.UTC)), r.attrs(),
+            r.active() ? "1" : "0", Long.toString(r.version())};
+        String[] all = Arrays.copyOf(columns, columns.length + more.length);
+        System.arraycopy(more, 0, all, columns.length, more.length);
+        return all;
     }
 }

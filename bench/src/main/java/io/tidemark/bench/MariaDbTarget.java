@@ -6,7 +6,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Iterator;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +30,7 @@ final class MariaDbTarget implements BenchTarget {
 
     private final boolean durable;
     private long mariadbd;
+    private long existingRows;
 
     MariaDbTarget(boolean durable) {
         this.durable = durable;
@@ -86,9 +92,35 @@ final class MariaDbTarget implements BenchTarget {
         return ProcCpu.processTicks(mariadbd);
     }
 
+    /** Loaded into each run's table (LOAD DATA, streamed, in key order) when it is created. */
+    @Override
+    public String holdExistingRows(long rows) {
+        existingRows = rows;
+        return String.format(Locale.ROOT, "%,d rows, loaded by LOAD DATA into each run's table before it starts", rows);
+    }
+
     @Override
     public TargetTable create(String prefix) throws SQLException {
-        return MariaDbItems.create(prefix);
+        MariaDbItems table = MariaDbItems.create(prefix);
+        if (existingRows > 0) {
+            Iterator<Workload.Change> rows = Workload.existingRows(existingRows, PostgresTarget.EXISTING_ROWS_SEED);
+            try (Connection c = table.connect(); Statement s = c.createStatement()) {
+                s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new LinesInputStream(new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return rows.hasNext();
+                    }
+
+                    @Override
+                    public byte[] next() {
+                        return MariaDbRawUpsert.rowLine(rows.next()).getBytes(StandardCharsets.UTF_8);
+                    }
+                }));
+                s.execute("LOAD DATA LOCAL INFILE 'existing-rows.tsv' INTO TABLE " + DebeziumEncoding.TABLE
+                        + " CHARACTER SET utf8mb4 (" + ItemsDatabase.COLUMNS + ")");
+            }
+        }
+        return table;
     }
 
     @Override

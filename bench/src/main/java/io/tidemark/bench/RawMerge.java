@@ -53,14 +53,24 @@ final class RawMerge implements RawLimit {
         }
     }
 
-    /** COPY text (UTF-8) of a net change: one line per key, its last state or a delete marker. */
+    /** COPY text (UTF-8) of a net change for the staging table: its last state or a delete marker. */
     static byte[] line(Workload.Change change) {
+        String line = change.row() == null
+                ? change.id() + "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\tt\n"
+                : columns(change) + "\tf\n";
+        return line.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** COPY text (UTF-8) of an inserted row for the {@code items} table itself. */
+    static byte[] row(Workload.Change change) {
+        return (columns(change) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String columns(Workload.Change change) {
         Workload.Row r = change.row();
-        String line = r == null ? change.id() + "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\tt\n"
-                : change.id() + "\t" + r.customerId() + "\t" + r.quantity() + "\t" + r.unitPrice().toPlainString()
+        return change.id() + "\t" + r.customerId() + "\t" + r.quantity() + "\t" + r.unitPrice().toPlainString()
                 + "\t" + r.total().toPlainString() + "\t" + r.status() + "\t" + (r.note() == null ? "\\N" : r.note())
                 + "\t" + TIMESTAMP.format(r.createdAt()) + "\t" + r.updatedAt().atOffset(ZoneOffset.UTC)
-                + "\t" + r.attrs() + "\t" + (r.active() ? "t" : "f") + "\t" + r.version() + "\tf\n";
-        return line.getBytes(StandardCharsets.UTF_8);
+                + "\t" + r.attrs() + "\t" + (r.active() ? "t" : "f") + "\t" + r.version();
     }
 }

@@ -68,6 +68,10 @@ public final class SinkBenchmark {
             case "throughput" -> {
                 int events = Integer.getInteger("events", 1_000_000);
                 int runs = Integer.getInteger("runs", 3);
+                long existingRows = Long.getLong("target.rows", 0L);
+                if (existingRows > 0) {
+                    System.out.println("Existing rows in every run's table: " + target.holdExistingRows(existingRows));
+                }
                 List<String> chosen = expand(target, List.of(System.getProperty("contenders",
                         String.join(",", target.contenders())).split(",")));
                 yield run(target, new Workload(events, Long.getLong("seed", 42L)), runs, chosen, format);

@@ -150,6 +150,32 @@ public final class Workload implements Iterable<Workload.Change> {
         return new Generator();
     }
 
+    /**
+     * The rows a target table holds before a run ({@code -Dtarget.rows}): inserts of keys {@code -count} to
+     * {@code -1}, in key order, outside the workload's keys (1 and up), so no change touches them; their contents are
+     * generated as the workload's from {@code seed}.
+     */
+    public static Iterator<Change> existingRows(long count, long seed) {
+        Generator rows = new Workload(1, seed).new Generator();
+        return new Iterator<>() {
+            private long next = -count;
+
+            @Override
+            public boolean hasNext() {
+                return next < 0;
+            }
+
+            @Override
+            public Change next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                long id = next++;
+                return new Change(Op.INSERT, id, FIRST_LSN, START_MILLIS, rows.row(id, 1, START_MILLIS));
+            }
+        };
+    }
+
     private final class Generator implements Iterator<Change> {
         private final SplittableRandom random = new SplittableRandom(seed);
         private long[] live = new long[1024];
@@ -213,10 +239,10 @@ public final class Workload implements Iterable<Workload.Change> {
             String attrs = "{\"channel\": \"" + CHANNELS[random.nextInt(CHANNELS.length)] + "\", \"score\": "
                     + random.nextInt(1000) + ", \"tags\": [\"" + WORDS[random.nextInt(WORDS.length)] + "\", \""
                     + WORDS[random.nextInt(WORDS.length)] + "\"]}";
-            LocalDateTime createdAt = LocalDateTime.ofEpochSecond(START_MILLIS / 1000 + id, (int) (id % 1000) * 1000,
+            LocalDateTime createdAt = LocalDateTime.ofEpochSecond(START_MILLIS / 1000 + id, (int) Math.floorMod(id, 1000) * 1000,
                     ZoneOffset.UTC);
             Instant updatedAt = Instant.ofEpochMilli(commitMillis).plusNanos(random.nextInt(1000) * 1000L);
-            return new Row((int) (id % 50_000) + 1, quantity, unitPrice, unitPrice.multiply(BigDecimal.valueOf(quantity)),
+            return new Row((int) Math.floorMod(id, 50_000) + 1, quantity, unitPrice, unitPrice.multiply(BigDecimal.valueOf(quantity)),
                     STATUSES[random.nextInt(STATUSES.length)], note, createdAt, updatedAt, attrs,
                     random.nextInt(10) > 0, version);
         }
