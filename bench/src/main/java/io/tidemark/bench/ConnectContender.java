@@ -7,16 +7,19 @@ import java.util.Map;
 
 /**
  * A sink connector that reads the benchmark topic into a fresh target database. A run lasts from the
- * POST of the connector to the moment the workload's last row is visible, so it includes the task's
+ * POST of the connector to the moment every partition's last change is visible ({@link WorkloadEnd}), so it includes the task's
  * start and its consumer joining the group (about a second here) besides the apply work. {@code userKey} is the
  * sink's name for the login's user setting.
  */
 record ConnectContender(String label, Map<String, String> config, String userKey) {
 
-    /** Both sinks read the same polls: up to 5,000 records each, as our sink's default batch.size. */
+    /**
+     * Both sinks read the same polls: up to 5,000 records each, as our sink's default batch.size; {@code -Dtasks}
+     * tasks (1).
+     */
     private static Map<String, String> common() {
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("tasks.max", "1");
+        config.put("tasks.max", Integer.toString(Integer.getInteger("tasks", 1)));
         config.put("topics", DebeziumEncoding.TOPIC);
         config.put("consumer.override.max.poll.records", "5000");
         return config;
@@ -32,21 +35,29 @@ record ConnectContender(String label, Map<String, String> config, String userKey
         return new ConnectContender("Tidemark sink (merge)", config, "connection.user");
     }
 
-    static ConnectContender debezium() {
+    /**
+     * Debezium's JDBC sink of {@code release} (e.g. {@code 3.5.0.Final}), picked among the releases on the worker's
+     * {@code plugin.path} by {@code connector.plugin.version}, an exact version range.
+     */
+    static ConnectContender debezium(String release) {
         Map<String, String> config = common();
         config.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
+        config.put("connector.plugin.version", "[" + release + "]");
         config.put("insert.mode", "upsert");
         config.put("delete.enabled", "true");
         config.put("primary.key.mode", "record_key");
         config.put("collection.name.format", DebeziumEncoding.TABLE);
         config.put("schema.evolution", "none");
         config.put("batch.size", "5000");
-        return new ConnectContender("Debezium JDBC sink " + DebeziumReleases.shortName(DebeziumReleases.JDBC_SINK),
-                config, "connection.username");
+        return new ConnectContender("Debezium JDBC sink " + DebeziumReleases.shortName(release), config,
+                "connection.username");
     }
 
-    /** Runs the connector in {@code worker} until {@code lastId} is visible in {@code target}; returns the elapsed nanoseconds. */
-    long run(SinkWorker worker, String name, WireFormat format, TargetTable target, long lastId)
+    /**
+     * Runs the connector in {@code worker} until {@code end} shows in {@code target}, {@code stretch} from the POST
+     * to then.
+     */
+    void run(SinkWorker worker, String name, WireFormat format, TargetTable target, WorkloadEnd end, Stretch stretch)
             throws SQLException, InterruptedException {
         Map<String, String> withTarget = new LinkedHashMap<>(config);
         withTarget.putAll(format.connectorConfig());
@@ -56,10 +67,11 @@ record ConnectContender(String label, Map<String, String> config, String userKey
             withTarget.put("connection.password", target.password());
         }
         try (Connection probe = target.connect()) {
-            long start = System.nanoTime();
+            WorkloadEnd.Progress progress = end.progress(() -> worker.committedOffsets(name));
+            stretch.start();
             worker.postConnector(name, withTarget);
-            long nextStatusCheck = start;
-            while (!target.hasRow(probe, lastId)) {
+            long nextStatusCheck = System.nanoTime();
+            while (!progress.done(probe)) {
                 long now = System.nanoTime();
                 if (now >= nextStatusCheck) {
                     String failure = worker.failure(name);
@@ -70,9 +82,8 @@ record ConnectContender(String label, Map<String, String> config, String userKey
                 }
                 Thread.sleep(20);
             }
-            long elapsed = System.nanoTime() - start;
+            stretch.end();
             worker.deleteConnector(name);
-            return elapsed;
         }
     }
 }

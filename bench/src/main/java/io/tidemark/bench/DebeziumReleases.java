@@ -3,11 +3,15 @@ package io.tidemark.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Paths;
+import java.util.List;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /**
  * The Debezium releases the benchmark runs, as the build filled them in: the PostgreSQL connector whose events it
- * encodes and that the latency benchmark runs, and the JDBC sink it compares with, loaded from its plugin archive.
+ * encodes and that the latency benchmark runs, and the JDBC sink releases it compares with, each loaded from its plugin
+ * archive.
  */
 final class DebeziumReleases {
 
@@ -15,22 +19,33 @@ final class DebeziumReleases {
 
     /** As a Debezium source block's {@code version} reads, e.g. {@code 3.6.1.Final}. */
     static final String SOURCE = RELEASES.getProperty("source.version");
-    static final String JDBC_SINK = RELEASES.getProperty("jdbc.sink.version");
+    /** The JDBC sink releases bench/run unpacks, newest first, e.g. {@code 3.6.0.Final}. */
+    static final List<String> JDBC_SINKS = List.of(RELEASES.getProperty("jdbc.sink.versions").split(","));
 
     private DebeziumReleases() {
     }
 
     /**
-     * The folder bench/run unpacks the JDBC sink's plugin archive into: the workers' {@code plugin.path}, so the
-     * sink runs isolated from the Debezium classes on the benchmark's own classpath, as in a user's worker.
+     * The workers' {@code plugin.path}: the folder bench/run unpacks each JDBC sink release's plugin archive into, one
+     * per release (two releases of one plugin in one folder would make one class loader hold both), so each sink runs
+     * isolated from the Debezium classes on the benchmark's own classpath, as in a user's worker. A connector picks
+     * its release with {@code connector.plugin.version}.
      */
     static String jdbcSinkPluginPath() {
         String path = System.getProperty("debezium.jdbc.plugins");
         if (path == null) {
             throw new IllegalStateException("debezium.jdbc.plugins is not set: run the benchmark with bench/run, which"
-                    + " unpacks Debezium's JDBC sink " + JDBC_SINK + " there");
+                    + " unpacks Debezium's JDBC sink " + String.join(", ", JDBC_SINKS) + " there");
         }
-        return path;
+        return JDBC_SINKS.stream().map(release -> Paths.get(path, release).toString()).collect(Collectors.joining(","));
+    }
+
+    /** The JDBC sink release whose short name is {@code shortName} ({@code 3.5.0} for {@code 3.5.0.Final}). */
+    static String jdbcSink(String shortName) {
+        return JDBC_SINKS.stream().filter(release -> shortName(release).equals(shortName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no Debezium JDBC sink release " + shortName
+                        + "; bench/run unpacks " + JDBC_SINKS.stream().map(DebeziumReleases::shortName)
+                        .collect(Collectors.joining(", "))));
     }
 
     /** {@code 3.6.1.Final} as {@code 3.6.1}. */

@@ -46,6 +46,13 @@ final class DuckDbItems implements TargetTable {
         return database;
     }
 
+    /** A new database whose file is a copy of {@code template}'s; nothing may have the template open for writing. */
+    static DuckDbItems copyOf(DuckDbItems template, String prefix) throws IOException {
+        DuckDbItems copy = new DuckDbItems(TestDuckDb.createDatabase(prefix));
+        Files.copy(TestDuckDb.file(template.name), TestDuckDb.file(copy.name));
+        return copy;
+    }
+
     @Override
     public String jdbcUrl() {
         return TestDuckDb.jdbcUrl(name);

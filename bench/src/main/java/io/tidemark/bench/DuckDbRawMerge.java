@@ -21,28 +21,30 @@ final class DuckDbRawMerge implements RawLimit {
     }
 
     @Override
-    public long apply(TargetTable target, List<List<Workload.Change>> windows) throws SQLException {
+    public void apply(TargetTable target, Workload workload, int window, Stretch stretch) throws SQLException {
+        List<List<Workload.Change>> windows = workload.netChangesPerWindow(window);
         try (Connection c = target.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
-            long start = System.nanoTime();
+            stretch.start();
             s.execute("CREATE TEMP TABLE " + RawMerge.STAGE + " (" + DuckDbItems.COLUMN_DEFINITIONS
                     + ", deleted BOOLEAN NOT NULL)");
-            for (List<Workload.Change> window : windows) {
+            for (List<Workload.Change> changes : windows) {
                 s.execute("DELETE FROM " + RawMerge.STAGE);
                 try (DuckDBAppender appender = c.unwrap(DuckDBConnection.class).createAppender("temp", "main",
                         RawMerge.STAGE)) {
-                    for (Workload.Change change : window) {
-                        append(appender, change);
+                    for (Workload.Change change : changes) {
+                        append(appender, change, true);
                     }
                 }
                 s.execute(RawMerge.MERGE);
                 c.commit();
             }
-            return System.nanoTime() - start;
+            stretch.end();
         }
     }
 
-    private static void append(DuckDBAppender appender, Workload.Change change) throws SQLException {
+    /** One row of a change; {@code deletedFlag}: with the staging table's {@code deleted} column. */
+    static void append(DuckDBAppender appender, Workload.Change change, boolean deletedFlag) throws SQLException {
         appender.beginRow().append(change.id());
         Workload.Row r = change.row();
         if (r == null) {
@@ -54,7 +56,10 @@ final class DuckDbRawMerge implements RawLimit {
             appender.append(r.customerId()).append(r.quantity()).append(r.unitPrice()).append(r.total())
                     .append(r.status()).append(r.note()).append(r.createdAt())
                     .append(r.updatedAt().atOffset(ZoneOffset.UTC)).append(r.attrs()).append(r.active())
-                    .append(r.version()).append(false);
+                    .append(r.version());
+            if (deletedFlag) {
+                appender.append(false);
+            }
         }
         appender.endRow();
     }

@@ -1,6 +1,14 @@
 package io.tidemark.bench;
 
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+import java.io.IOException;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Iterator;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 
@@ -18,13 +26,24 @@ final class DuckDbTarget implements BenchTarget {
         return "duckdb";
     }
 
+    /** DuckDB has no fsync or commit-flush setting to choose, so both modes run it the same. */
+    @Override
+    public String commitMode() {
+        return "DuckDB's own (no setting; -Dtarget.durable has no effect)";
+    }
+
     @Override
     public List<String> contenders() {
         return List.of("tidemark", "raw", "raw-window");
     }
 
     @Override
-    public ConnectContender debezium() {
+    public List<String> debeziumReleases() {
+        return List.of();
+    }
+
+    @Override
+    public ConnectContender debezium(String release) {
         throw new IllegalArgumentException("Debezium's JDBC sink has no DuckDB dialect; the duckdb target compares"
                 + " Tidemark's sink with the raw limits (-Dcontenders=tidemark,raw,raw-window)");
     }
@@ -39,9 +58,36 @@ final class DuckDbTarget implements BenchTarget {
     public void start() {
     }
 
+    private DuckDbItems existingRows;
+
+    /** Appended once to a template file; each run's database is a copy of that file. */
     @Override
-    public TargetTable create(String prefix) throws SQLException {
-        return DuckDbItems.create(prefix);
+    public String holdExistingRows(long rows) throws SQLException {
+        long start = System.nanoTime();
+        existingRows = DuckDbItems.create("bench_existing_rows");
+        try (Connection c = existingRows.connect(); Statement s = c.createStatement()) {
+            try (DuckDBAppender appender = c.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA,
+                    DebeziumEncoding.TABLE)) {
+                for (Iterator<Workload.Change> i = Workload.existingRows(rows, PostgresTarget.EXISTING_ROWS_SEED);
+                     i.hasNext(); ) {
+                    DuckDbRawMerge.append(appender, i.next(), false);
+                }
+            }
+            s.execute("CHECKPOINT");
+        }
+        return String.format(Locale.ROOT, "%,d rows appended once in %.1f s; each run's database a copy of that file",
+                rows, (System.nanoTime() - start) / 1e9);
+    }
+
+    @Override
+    public TargetTable create(String prefix) throws SQLException, IOException {
+        return existingRows == null ? DuckDbItems.create(prefix) : DuckDbItems.copyOf(existingRows, prefix);
+    }
+
+    /** In this JVM: its work is in the sink's (or, for the raw limits, the benchmark's) figure. */
+    @Override
+    public long serverCpuTicks() {
+        return CpuUse.NOT_MEASURED;
     }
 
     @Override

@@ -18,6 +18,11 @@ record InProcessWorker(ConnectWorld world) implements SinkWorker {
     }
 
     @Override
+    public String bootstrapServers() {
+        return world.bootstrapServers();
+    }
+
+    @Override
     public void deleteConnector(String name) {
         world.deleteConnector(name);
     }
@@ -36,6 +41,17 @@ record InProcessWorker(ConnectWorld world) implements SinkWorker {
             return world.describe(name);
         }
         return null;
+    }
+
+    /** Broker, worker and task share this JVM: its threads tell them apart ({@link ThreadCpu}). */
+    @Override
+    public CpuMeter measureCpu() {
+        ThreadCpu threads = new ThreadCpu();
+        return what -> {
+            var ticks = threads.stop(what);
+            return new CpuUse(ticks.get(ThreadCpu.Share.WORKER), CpuUse.NOT_MEASURED, ticks.get(ThreadCpu.Share.BROKER),
+                    ticks.get(ThreadCpu.Share.JVM));
+        };
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.tidemark.bench;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -8,6 +7,7 @@ import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -33,42 +33,62 @@ final class MariaDbRawUpsert implements RawLimit {
     }
 
     @Override
-    public long apply(TargetTable target, List<List<Workload.Change>> windows) throws SQLException {
-        List<byte[]> data = windows.stream().map(w -> loadText(w).getBytes(StandardCharsets.UTF_8)).toList();
+    public void apply(TargetTable target, Workload workload, int window, Stretch stretch) throws SQLException {
+        List<List<byte[]>> data = workload.netChangesPerWindow(window,
+                change -> loadLine(change).getBytes(StandardCharsets.UTF_8));
         try (Connection c = target.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
-            long start = System.nanoTime();
+            stretch.start();
             s.execute("CREATE TEMPORARY TABLE " + STAGE + " (" + MariaDbItems.COLUMN_DEFINITIONS
                     + ", deleted BOOLEAN NOT NULL) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
-            for (byte[] window : data) {
+            for (List<byte[]> lines : data) {
                 s.execute("DELETE FROM " + STAGE);
-                s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new ByteArrayInputStream(window));
+                s.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new LinesInputStream(lines.iterator()));
                 s.execute("LOAD DATA LOCAL INFILE 'net-changes.tsv' INTO TABLE " + STAGE + " CHARACTER SET utf8mb4 ("
                         + ItemsDatabase.COLUMNS + ", deleted)");
                 s.execute(UPSERT);
                 s.execute(DELETE);
                 c.commit();
             }
-            return System.nanoTime() - start;
+            stretch.end();
         }
     }
 
     /** LOAD DATA's default text: one tab-separated line per key, its last state or a delete marker. */
     static String loadText(List<Workload.Change> netChanges) {
         StringBuilder text = new StringBuilder(netChanges.size() * 160);
-        for (Workload.Change change : netChanges) {
-            Workload.Row r = change.row();
-            if (r == null) {
-                TabSeparated.appendRow(text, Long.toString(change.id()), null, null, null, null, null, null, null, null,
-                        null, null, null, "1");
-            } else {
-                TabSeparated.appendRow(text, Long.toString(change.id()), Integer.toString(r.customerId()),
-                        Integer.toString(r.quantity()), r.unitPrice().toPlainString(), r.total().toPlainString(),
-                        r.status(), r.note(), TIMESTAMP.format(r.createdAt()),
-                        TIMESTAMP.format(LocalDateTime.ofInstant(r.updatedAt(), ZoneOffset.UTC)), r.attrs(),
-                        r.active() ? "1" : "0", Long.toString(r.version()), "0");
-            }
+        netChanges.forEach(change -> text.append(loadLine(change)));
+        return text.toString();
+    }
+
+    /** The staging table's line of a net change: its last state and {@code deleted} 0, or a delete marker. */
+    static String loadLine(Workload.Change change) {
+        StringBuilder text = new StringBuilder(160);
+        if (change.row() == null) {
+            TabSeparated.appendRow(text, Long.toString(change.id()), null, null, null, null, null, null, null, null,
+                    null, null, null, "1");
+        } else {
+            TabSeparated.appendRow(text, columns(change, "0"));
         }
         return text.toString();
+    }
+
+    /** The {@code items} table's line of an inserted row. */
+    static String rowLine(Workload.Change change) {
+        StringBuilder text = new StringBuilder(160);
+        TabSeparated.appendRow(text, columns(change));
+        return text.toString();
+    }
+
+    private static String[] columns(Workload.Change change, String... more) {
+        Workload.Row r = change.row();
+        String[] columns = {Long.toString(change.id()), Integer.toString(r.customerId()),
+            Integer.toString(r.quantity()), r.unitPrice().toPlainString(), r.total().toPlainString(),
+            r.status(), r.note(), TIMESTAMP.format(r.createdAt()),
+            TIMESTAMP.format(LocalDateTime.ofInstant(r.updatedAt(), ZoneOffset.UTC)), r.attrs(),
+            r.active() ? "1" : "0", Long.toString(r.version())};
+        String[] all = Arrays.copyOf(columns, columns.length + more.length);
+        System.arraycopy(more, 0, all, columns.length, more.length);
+        return all;
     }
 }

@@ -1,7 +1,5 @@
 package io.tidemark.bench;
 
-import java.util.List;
-
 /**
  * A target's lower bound: net changes (the last change of every key, computed in Java beforehand) written by the
  * database's fastest bulk path into a staging table and applied with one statement per kind of change, one
@@ -15,8 +13,9 @@ interface RawLimit {
     String label();
 
     /**
-     * Applies {@code windows} of net changes in order to the empty table of {@code target}, each in a transaction of
-     * its own; returns the elapsed nanoseconds.
+     * Applies the net changes of {@code workload} per window of {@code window} events in order to the table of
+     * {@code target}, each window in a transaction of its own, with {@code stretch} around the database work only:
+     * the net changes are computed and encoded before it starts.
      */
-    long apply(TargetTable target, List<List<Workload.Change>> windows) throws Exception;
+    void apply(TargetTable target, Workload workload, int window, Stretch stretch) throws Exception;
 }

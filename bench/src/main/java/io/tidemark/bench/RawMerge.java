@@ -4,7 +4,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 import java.io.IOException;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -34,39 +34,43 @@ final class RawMerge implements RawLimit {
     }
 
     @Override
-    public long apply(TargetTable target, List<List<Workload.Change>> windows) throws SQLException, IOException {
-        List<String> copyTexts = windows.stream().map(RawMerge::copyText).toList();
+    public void apply(TargetTable target, Workload workload, int window, Stretch stretch)
+            throws SQLException, IOException {
+        List<List<byte[]>> windows = workload.netChangesPerWindow(window, RawMerge::line);
         try (Connection c = target.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-            long start = System.nanoTime();
-            for (String copyText : copyTexts) {
+            stretch.start();
+            for (List<byte[]> lines : windows) {
                 s.execute("CREATE TEMP TABLE " + STAGE + " (LIKE " + DebeziumEncoding.TABLE + ", deleted boolean NOT NULL)"
                         + " ON COMMIT DROP");
-                copy.copyIn("COPY " + STAGE + " FROM STDIN", new StringReader(copyText));
+                copy.copyIn("COPY " + STAGE + " FROM STDIN", new LinesInputStream(lines.iterator()), 65_536);
                 s.execute("ANALYZE " + STAGE);
                 s.execute(MERGE);
                 c.commit();
             }
-            return System.nanoTime() - start;
+            stretch.end();
         }
     }
 
-    /** COPY text for the net changes: one line per key, its last state or a delete marker. */
-    private static String copyText(List<Workload.Change> netChanges) {
-        StringBuilder copy = new StringBuilder(netChanges.size() * 160);
-        netChanges.forEach(change -> copy.append(line(change)));
-        return copy.toString();
+    /** COPY text (UTF-8) of a net change for the staging table: its last state or a delete marker. */
+    static byte[] line(Workload.Change change) {
+        String line = change.row() == null
+                ? change.id() + "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\tt\n"
+                : columns(change) + "\tf\n";
+        return line.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String line(Workload.Change change) {
+    /** COPY text (UTF-8) of an inserted row for the {@code items} table itself. */
+    static byte[] row(Workload.Change change) {
+        return (columns(change) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String columns(Workload.Change change) {
         Workload.Row r = change.row();
-        if (r == null) {
-            return change.id() + "\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\tt\n";
-        }
         return change.id() + "\t" + r.customerId() + "\t" + r.quantity() + "\t" + r.unitPrice().toPlainString()
                 + "\t" + r.total().toPlainString() + "\t" + r.status() + "\t" + (r.note() == null ? "\\N" : r.note())
                 + "\t" + TIMESTAMP.format(r.createdAt()) + "\t" + r.updatedAt().atOffset(ZoneOffset.UTC)
-                + "\t" + r.attrs() + "\t" + (r.active() ? "t" : "f") + "\t" + r.version() + "\tf\n";
+                + "\t" + r.attrs() + "\t" + (r.active() ? "t" : "f") + "\t" + r.version();
     }
 }

@@ -35,10 +35,12 @@ final class WorkerProcess implements SinkWorker, AutoCloseable {
     private final String url;
     private final Path gcLog;
     private final Path log;
+    private final String bootstrapServers;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private WorkerProcess(Process process, String url, Path gcLog, Path log) {
+    private WorkerProcess(Process process, String url, Path gcLog, Path log, String bootstrapServers) {
         this.process = process;
+        this.bootstrapServers = bootstrapServers;
         this.url = url;
         this.gcLog = gcLog;
         this.log = log;
@@ -83,7 +85,7 @@ final class WorkerProcess implements SinkWorker, AutoCloseable {
                 "org.apache.kafka.connect.cli.ConnectStandalone", workerProperties.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(directory.resolve("worker.out").toFile()).start();
-        WorkerProcess worker = new WorkerProcess(process, "http://127.0.0.1:" + port, gcLog, log);
+        WorkerProcess worker = new WorkerProcess(process, "http://127.0.0.1:" + port, gcLog, log, bootstrapServers);
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
             if (worker.answers()) {
@@ -117,6 +119,11 @@ final class WorkerProcess implements SinkWorker, AutoCloseable {
     }
 
     @Override
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    @Override
     public void deleteConnector(String name) {
         HttpResponse<String> response = send("DELETE", "/connectors/" + name, null);
         if (response.statusCode() / 100 != 2) {
@@ -145,6 +152,15 @@ final class WorkerProcess implements SinkWorker, AutoCloseable {
             failed |= "FAILED".equals(task.path("state").asText());
         }
         return failed ? status.toString() : null;
+    }
+
+    /** The worker JVM's CPU is the sink's; the benchmark's JVM, which holds the broker, is the broker's. */
+    @Override
+    public CpuMeter measureCpu() {
+        long sinkStart = ProcCpu.processTicks(process.pid());
+        long brokerStart = ProcCpu.thisProcessTicks();
+        return what -> new CpuUse(ProcCpu.processTicks(process.pid()) - sinkStart, CpuUse.NOT_MEASURED,
+                ProcCpu.thisProcessTicks() - brokerStart, CpuUse.NOT_MEASURED);
     }
 
     /** Peak heap after GC from the worker's GC log, over the lines written while measuring. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * The benchmark's change stream for one 12-column table: 70% inserts, 25% updates, 5% deletes,
@@ -76,35 +77,103 @@ public final class Workload implements Iterable<Workload.Change> {
      * events when {@code window} is at least {@link #events()}.
      */
     public List<List<Change>> netChangesPerWindow(int window) {
+        return netChangesPerWindow(window, change -> change);
+    }
+
+    /**
+     * As {@link #netChangesPerWindow(int)}, each change as {@code encode} makes it, e.g. the line a bulk load reads:
+     * only the encoded net changes are held, which for millions of events is a fraction of the changes themselves.
+     */
+    public <T> List<List<T>> netChangesPerWindow(int window, Function<Change, T> encode) {
         if (window <= 0) {
             throw new IllegalArgumentException("window must be positive: " + window);
         }
-        List<List<Change>> windows = new ArrayList<>();
+        if (window >= events) {
+            return List.of(netState(encode));
+        }
+        List<List<T>> windows = new ArrayList<>();
         Map<Long, Change> last = new HashMap<>();
         int inWindow = 0;
         for (Change change : this) {
             last.put(change.id(), change);
             if (++inWindow == window) {
-                windows.add(sortedById(last));
+                windows.add(sortedById(last, encode));
                 last.clear();
                 inWindow = 0;
             }
         }
         if (!last.isEmpty()) {
-            windows.add(sortedById(last));
+            windows.add(sortedById(last, encode));
         }
         return windows;
     }
 
-    private static List<Change> sortedById(Map<Long, Change> last) {
+    /**
+     * The last change of every key, in key order, in two passes over the changes instead of a map of them: keys are
+     * dense (1, 2, ... in insert order), so the first pass notes each key's last event in an array, the second
+     * encodes exactly those events.
+     */
+    private <T> List<T> netState(Function<Change, T> encode) {
+        int[] lastEvent = new int[events + 2];
+        int event = 0;
+        for (Change change : this) {
+            lastEvent[(int) change.id()] = event++;
+        }
+        Object[] byId = new Object[lastEvent.length];
+        event = 0;
+        for (Change change : this) {
+            if (lastEvent[(int) change.id()] == event++) {
+                byId[(int) change.id()] = encode.apply(change);
+            }
+        }
+        List<T> net = new ArrayList<>();
+        for (Object encoded : byId) {
+            if (encoded != null) {
+                @SuppressWarnings("unchecked")
+                T typed = (T) encoded;
+                net.add(typed);
+            }
+        }
+        return net;
+    }
+
+    private static <T> List<T> sortedById(Map<Long, Change> last, Function<Change, T> encode) {
         List<Change> net = new ArrayList<>(last.values());
         net.sort(Comparator.comparingLong(Change::id));
-        return net;
+        List<T> encoded = new ArrayList<>(net.size());
+        net.forEach(change -> encoded.add(encode.apply(change)));
+        return encoded;
     }
 
     @Override
     public Iterator<Change> iterator() {
         return new Generator();
+    }
+
+    /**
+     * The rows a target table holds before a run ({@code -Dtarget.rows}): inserts of keys {@code -count} to
+     * {@code -1}, in key order, outside the workload's keys (1 and up), so no change touches them; their contents are
+     * generated as the workload's from {@code seed}.
+     */
+    public static Iterator<Change> existingRows(long count, long seed) {
+        Generator rows = new Workload(1, seed).new Generator();
+        return new Iterator<>() {
+            private long next = -count;
+
+            @Override
+            public boolean hasNext() {
+                return next < 0;
+            }
+
+            @Override
+            public Change next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                long id = next++;
+                return new Change(Op.INSERT, id, FIRST_LSN, START_MILLIS, rows.row(id, 1, START_MILLIS));
+            }
+        };
     }
 
     private final class Generator implements Iterator<Change> {
@@ -170,10 +239,10 @@ public final class Workload implements Iterable<Workload.Change> {
             String attrs = "{\"channel\": \"" + CHANNELS[random.nextInt(CHANNELS.length)] + "\", \"score\": "
                     + random.nextInt(1000) + ", \"tags\": [\"" + WORDS[random.nextInt(WORDS.length)] + "\", \""
                     + WORDS[random.nextInt(WORDS.length)] + "\"]}";
-            LocalDateTime createdAt = LocalDateTime.ofEpochSecond(START_MILLIS / 1000 + id, (int) (id % 1000) * 1000,
+            LocalDateTime createdAt = LocalDateTime.ofEpochSecond(START_MILLIS / 1000 + id, (int) Math.floorMod(id, 1000) * 1000,
                     ZoneOffset.UTC);
             Instant updatedAt = Instant.ofEpochMilli(commitMillis).plusNanos(random.nextInt(1000) * 1000L);
-            return new Row((int) (id % 50_000) + 1, quantity, unitPrice, unitPrice.multiply(BigDecimal.valueOf(quantity)),
+            return new Row((int) Math.floorMod(id, 50_000) + 1, quantity, unitPrice, unitPrice.multiply(BigDecimal.valueOf(quantity)),
                     STATUSES[random.nextInt(STATUSES.length)], note, createdAt, updatedAt, attrs,
                     random.nextInt(10) > 0, version);
         }

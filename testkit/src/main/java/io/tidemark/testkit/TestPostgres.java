@@ -22,29 +22,49 @@ public final class TestPostgres {
 
     private static final AtomicInteger DATABASE_COUNTER = new AtomicInteger();
     private static EmbeddedPostgres server;
+    private static boolean durable;
 
     private TestPostgres() {
     }
 
-    /** Starts the shared server on first use; later calls return at once. */
+    /**
+     * Starts the shared server on first use, with commits neither flushed nor waited for ({@code fsync=off},
+     * {@code synchronous_commit=off}: tests need no durability); later calls return the running server at once,
+     * however it was started.
+     */
     public static synchronized EmbeddedPostgres server() {
-        if (server == null) {
-            try {
-                server = EmbeddedPostgres.builder()
-                        .setServerConfig("wal_level", "logical")
-                        .setServerConfig("max_replication_slots", "40")
-                        .setServerConfig("max_wal_senders", "40")
-                        .setServerConfig("max_connections", "200")
-                        .setServerConfig("fsync", "off")
-                        .setServerConfig("synchronous_commit", "off")
-                        // Commit times of transactions: the latency benchmark reads when a target write became visible.
-                        .setServerConfig("track_commit_timestamp", "on")
-                        .start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not start embedded PostgreSQL", e);
+        return server != null ? server : server(false);
+    }
+
+    /**
+     * As {@link #server()}, but when {@code durable} the server flushes every commit to disk ({@code fsync=on},
+     * {@code synchronous_commit=on}, as a production database): the benchmark's target. Fails if the server already
+     * runs the other way.
+     */
+    public static synchronized EmbeddedPostgres server(boolean durable) {
+        if (server != null) {
+            if (TestPostgres.durable != durable) {
+                throw new IllegalStateException("the embedded PostgreSQL already runs with durable=" + TestPostgres.durable);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(TestPostgres::stopQuietly, "embedded-postgres-stop"));
+            return server;
         }
+        String onIfDurable = durable ? "on" : "off";
+        try {
+            server = EmbeddedPostgres.builder()
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "40")
+                    .setServerConfig("max_wal_senders", "40")
+                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("fsync", onIfDurable)
+                    .setServerConfig("synchronous_commit", onIfDurable)
+                    // Commit times of transactions: the latency benchmark reads when a target write became visible.
+                    .setServerConfig("track_commit_timestamp", "on")
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start embedded PostgreSQL", e);
+        }
+        TestPostgres.durable = durable;
+        Runtime.getRuntime().addShutdownHook(new Thread(TestPostgres::stopQuietly, "embedded-postgres-stop"));
         return server;
     }
 
