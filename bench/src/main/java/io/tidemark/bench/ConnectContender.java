@@ -1,9 +1,15 @@
 package io.tidemark.bench;
 
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A sink connector that reads the benchmark topic into a fresh target database. A run lasts from the
@@ -83,7 +89,33 @@ record ConnectContender(String label, Map<String, String> config, String userKey
                 Thread.sleep(20);
             }
             stretch.end();
+            printTransactionSizes(name);
             worker.deleteConnector(name);
         }
+    }
+
+    /**
+     * Tidemark's tasks in this JVM: how many target transactions they committed and the largest, which is what its
+     * adaptive transactions reached (the raw-window contender can be run with that window).
+     */
+    private static void printTransactionSizes(String name) {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        long transactions = 0;
+        long largest = 0;
+        try {
+            Set<ObjectName> tasks = server.queryNames(new ObjectName("io.tidemark:type=sink-task-metrics,connector="
+                    + ObjectName.quote(name) + ",*"), null);
+            if (tasks.isEmpty()) {
+                return;
+            }
+            for (ObjectName task : tasks) {
+                transactions += ((Number) server.getAttribute(task, "BatchesCommitted")).longValue();
+                largest = Math.max(largest, ((Number) server.getAttribute(task, "LargestTransactionRecords")).longValue());
+            }
+        } catch (JMException e) {
+            throw new IllegalStateException("cannot read the metrics of " + name, e);
+        }
+        System.out.printf(Locale.ROOT, "    %s: %,d target transactions, the largest of %,d records%n", name,
+                transactions, largest);
     }
 }
