@@ -198,12 +198,7 @@ class IdempotentJdbcSinkTaskTest {
         assertThat(target.storedOffsets()).as("put() returned before its records were committed").isEmpty();
         assertThat(target.uncommitted()).containsExactly(item(0), item(1), item(2));
 
-        Thread taskThread = Thread.currentThread();
-        Thread releaser = new Thread(() -> {
-            awaitWaiting(taskThread);
-            pause.release();
-        }, "release-the-commit");
-        releaser.start();
+        Thread releaser = releaseWhenTheTaskWaits(pause);
         assertThat(preCommit(P0)).as("the batch in flight, once committed")
                 .isEqualTo(Map.of(P0, 3L)).isEqualTo(target.storedOffsets());
         releaser.join();
